@@ -1,0 +1,87 @@
+/**
+ * Every diagnostic snnc can report, in one table: the stable code, its severity, a title
+ * (for docs/diagnostics.md) and a message template whose `{name}` holes are filled by
+ * {@link diagnosticMessage}. Codes never change meaning once published; retire, don't reuse.
+ *
+ * 1xxx syntax · 2xxx names and scopes · 3xxx parameter types, values and units ·
+ * 4xxx shapes · 5xxx NEF networks and expressions · 6xxx experiments and sweeps ·
+ * 7xxx data, checkpoints and runs (raised by the runtimes) · 9xxx command line.
+ */
+export const DIAGNOSTIC_CODES = {
+  // 1xxx syntax
+  SNN1001: { severity: 'error', title: 'unexpected character', template: 'unexpected character {text}' },
+  SNN1002: { severity: 'error', title: 'syntax error', template: '{message}' },
+  SNN1003: { severity: 'error', title: 'unterminated string', template: 'unterminated string literal' },
+  SNN1004: { severity: 'error', title: 'unknown unit', template: 'unknown unit `{unit}` (known: {known})' },
+  SNN1005: { severity: 'error', title: 'invalid number', template: 'invalid number `{text}`' },
+
+  // 2xxx names and scopes
+  SNN2001: { severity: 'error', title: 'unknown name', template: 'unknown {what} `{name}`' },
+  SNN2002: { severity: 'error', title: 'duplicate definition', template: '{what} `{name}` is already defined' },
+  SNN2003: { severity: 'error', title: 'unknown parameter', template: '{owner} has no parameter `{name}`' },
+  SNN2004: { severity: 'error', title: 'missing parameter', template: '{owner} needs `{name}`' },
+  SNN2005: { severity: 'error', title: 'duplicate parameter', template: '`{name}` is given twice' },
+  SNN2006: { severity: 'error', title: 'cannot read imported file', template: 'cannot read `{path}`: {reason}' },
+  SNN2007: { severity: 'error', title: 'import cycle', template: 'import cycle: {cycle}' },
+  SNN2008: { severity: 'error', title: 'too many positional arguments', template: '{owner} takes at most {max} positional argument(s)' },
+  SNN2009: { severity: 'warning', title: 'unused definition', template: '{what} `{name}` is never used' },
+
+  // 3xxx parameter types, values and units
+  SNN3001: { severity: 'error', title: 'wrong type', template: '`{name}` expects {expected} but got {actual}' },
+  SNN3002: { severity: 'error', title: 'value out of range', template: '`{name}` must be {constraint}, got {value}' },
+  SNN3003: { severity: 'error', title: 'not one of the choices', template: '`{name}` must be one of {choices}, got `{value}`' },
+  SNN3004: { severity: 'error', title: 'wrong unit', template: '`{name}` is {expected}; `{unit}` is {actual}' },
+  SNN3005: { severity: 'error', title: 'unit not allowed', template: '`{name}` takes a plain number, not `{unit}`' },
+  SNN3006: { severity: 'error', title: 'not a constant', template: '`{name}` must be a constant, not an expression of {uses}' },
+
+  // 4xxx shapes
+  SNN4001: { severity: 'error', title: 'shape mismatch', template: '{layer} expects {expected} but {previous} gives {actual}' },
+  SNN4002: { severity: 'error', title: 'shape collapses', template: '{layer} turns {input} into an empty shape {output}' },
+  SNN4003: { severity: 'error', title: 'output does not fit the target code', template: 'model `{model}` outputs {actual} but target `{target}` needs [{needed}]' },
+  SNN4004: { severity: 'error', title: 'input shape does not fit the data', template: 'model `{model}` takes {actual} but `{data}` gives {expected}' },
+  SNN4005: { severity: 'error', title: 'model without neurons', template: 'model `{model}` has no spiking layer' },
+  SNN4006: { severity: 'warning', title: 'model does not end in a neuron', template: 'model `{model}` ends in {layer}, so `{decoder}` decoding sees no spikes' },
+
+  // 5xxx NEF networks and expressions
+  SNN5001: { severity: 'error', title: 'dimension mismatch', template: 'connection gives {actual} dimension(s) but {target} takes {expected}' },
+  SNN5002: { severity: 'error', title: 'slice out of range', template: 'index {index} is out of range for `{name}` with {dims} dimension(s)' },
+  SNN5003: { severity: 'error', title: 'function arity', template: 'function reads x[{index}] but `{pre}` gives {dims} dimension(s)' },
+  SNN5004: { severity: 'error', title: 'recurrent connection without synapse', template: 'recurrent connection `{name} -> {name}` needs a synapse' },
+  SNN5005: { severity: 'error', title: 'transform shape', template: 'transform is {actual} but the connection needs {expected}' },
+  SNN5006: { severity: 'error', title: 'unknown name in expression', template: 'unknown {what} `{name}` in expression' },
+  SNN5007: { severity: 'error', title: 'wrong number of arguments', template: '`{fn}` takes {expected} argument(s), got {actual}' },
+  SNN5008: { severity: 'error', title: 'expression not allowed here', template: '{message}' },
+  SNN5009: { severity: 'error', title: 'bad probe target', template: '{message}' },
+  SNN5010: { severity: 'error', title: 'bad piecewise signal', template: '{message}' },
+
+  // 6xxx experiments and sweeps
+  SNN6001: { severity: 'error', title: 'unknown experiment field', template: 'experiment has no field `{name}`' },
+  SNN6002: { severity: 'error', title: 'missing experiment field', template: 'experiment `{experiment}` needs `{name}`' },
+  SNN6003: { severity: 'error', title: 'unknown sweep axis', template: 'cannot sweep `{path}`: {reason}' },
+  SNN6004: { severity: 'error', title: 'empty sweep axis', template: 'sweep axis `{path}` has no values' },
+  SNN6005: { severity: 'error', title: 'bad sweep point', template: 'sweep point {point}: {message}' },
+
+  // 7xxx data, checkpoints and runs (runtime)
+  SNN7001: { severity: 'error', title: 'data file missing', template: 'cannot read {what} `{path}`: {reason}' },
+  SNN7002: { severity: 'error', title: 'not an IDX file', template: '`{path}` is not an IDX {what} file (magic number {magic}, expected {expected})' },
+  SNN7003: { severity: 'error', title: 'truncated IDX file', template: '`{path}` is truncated: the header promises {expected} bytes but the file has {actual}' },
+  SNN7004: { severity: 'error', title: 'image and label counts differ', template: '{images} images but {labels} labels' },
+  SNN7005: { severity: 'error', title: 'loss is not finite', template: 'loss became {value} at epoch {epoch}, step {step}' },
+  SNN7006: { severity: 'error', title: 'backend unavailable', template: 'backend `{backend}` cannot be used: {reason}' },
+  SNN7007: { severity: 'error', title: 'bad checkpoint', template: 'cannot use checkpoint `{path}`: {reason}' },
+  SNN7008: { severity: 'error', title: 'label out of range', template: '`{path}` has label {label} but the data set has {classes} classes' },
+
+  // 9xxx command line
+  SNN9001: { severity: 'error', title: 'cannot read file', template: 'cannot read `{path}`: {reason}' },
+  SNN9002: { severity: 'error', title: 'nothing to run', template: '{message}' },
+  SNN9003: { severity: 'error', title: 'bad option', template: '{message}' },
+} as const satisfies Record<string, { severity: 'error' | 'warning' | 'info'; title: string; template: string }>;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+/** Fills a code's template; a hole without a value is left visible so tests catch it. */
+export function diagnosticMessage(code: DiagnosticCode, args: Record<string, string | number> = {}): string {
+  return DIAGNOSTIC_CODES[code].template.replace(/\{(\w+)\}/g, (hole, name: string) =>
+    Object.prototype.hasOwnProperty.call(args, name) ? String(args[name]) : hole,
+  );
+}

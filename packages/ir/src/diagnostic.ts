@@ -1,0 +1,106 @@
+import { DIAGNOSTIC_CODES, diagnosticMessage, type DiagnosticCode } from './codes.js';
+import { LineMap, type SourceRange } from './source.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface RelatedInformation {
+  message: string;
+  range: SourceRange;
+}
+
+/** A user mistake, found by the compiler or a runtime, pointing into the `.snn` source. */
+export interface Diagnostic {
+  code: DiagnosticCode;
+  severity: Severity;
+  message: string;
+  range: SourceRange;
+  /** A suggestion ("did you mean `lif`?"). */
+  hint?: string;
+  related?: RelatedInformation[];
+}
+
+export function makeDiagnostic(
+  code: DiagnosticCode,
+  range: SourceRange,
+  args: Record<string, string | number> = {},
+  hint?: string,
+): Diagnostic {
+  const d: Diagnostic = { code, severity: DIAGNOSTIC_CODES[code].severity, message: diagnosticMessage(code, args), range };
+  if (hint !== undefined) d.hint = hint;
+  return d;
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+/** Sort by file, then position, then code: stable output for golden files. */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort(
+    (a, b) =>
+      a.range.file.localeCompare(b.range.file) ||
+      a.range.start - b.range.start ||
+      a.range.end - b.range.end ||
+      a.code.localeCompare(b.code),
+  );
+}
+
+export interface FormatOptions {
+  /** ANSI colours; the CLI turns them on only for a TTY. */
+  color?: boolean;
+}
+
+const ansi = {
+  red: (s: string) => `\u001b[31m${s}\u001b[39m`,
+  yellow: (s: string) => `\u001b[33m${s}\u001b[39m`,
+  cyan: (s: string) => `\u001b[36m${s}\u001b[39m`,
+  bold: (s: string) => `\u001b[1m${s}\u001b[22m`,
+  dim: (s: string) => `\u001b[2m${s}\u001b[22m`,
+};
+
+/**
+ * The one diagnostic formatter: `file:line:col: error SNN2001: message`, then the source
+ * line with a caret underline (like tsc and rustc), then the hint. `source` is the text of
+ * `d.range.file`; without it only the first line is printed.
+ */
+export function formatDiagnostic(d: Diagnostic, source?: string, options: FormatOptions = {}): string {
+  const c = options.color ? ansi : { red: id, yellow: id, cyan: id, bold: id, dim: id };
+  const r = d.range;
+  const sev = d.severity === 'error' ? c.red(c.bold('error')) : d.severity === 'warning' ? c.yellow(c.bold('warning')) : c.cyan('info');
+  const lines = [`${c.bold(`${r.file}:${r.line}:${r.column}`)}: ${sev} ${c.dim(d.code)}: ${d.message}`];
+  if (source !== undefined) {
+    const map = new LineMap(source);
+    const text = map.lineText(r.line).replace(/\t/g, ' ');
+    const gutter = String(r.line);
+    const pad = ' '.repeat(gutter.length);
+    const width = r.endLine === r.line ? Math.max(1, r.endColumn - r.column) : Math.max(1, text.length - r.column + 1);
+    lines.push(`${pad} |`);
+    lines.push(`${gutter} | ${text}`);
+    lines.push(`${pad} | ${' '.repeat(Math.max(0, r.column - 1))}${(d.severity === 'error' ? c.red : c.yellow)('^'.repeat(width))}`);
+  }
+  if (d.hint) lines.push(`  ${c.cyan('hint')}: ${d.hint}`);
+  for (const rel of d.related ?? []) lines.push(`  ${c.dim('note')}: ${rel.range.file}:${rel.range.line}:${rel.range.column}: ${rel.message}`);
+  return lines.join('\n');
+}
+
+/** Formats many diagnostics, looking up each file's text with `sources`. */
+export function formatDiagnostics(
+  diagnostics: readonly Diagnostic[],
+  sources: (file: string) => string | undefined,
+  options: FormatOptions = {},
+): string {
+  return sortDiagnostics(diagnostics)
+    .map((d) => formatDiagnostic(d, sources(d.range.file), options))
+    .join('\n\n');
+}
+
+/** One-line summary: `2 errors, 1 warning`. */
+export function summarizeDiagnostics(diagnostics: readonly Diagnostic[]): string {
+  const e = diagnostics.filter((d) => d.severity === 'error').length;
+  const w = diagnostics.filter((d) => d.severity === 'warning').length;
+  return `${e} error${e === 1 ? '' : 's'}, ${w} warning${w === 1 ? '' : 's'}`;
+}
+
+function id(s: string): string {
+  return s;
+}

