@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ViteUserConfig } from 'vitest/config';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
-const pkgs = ['ir', 'dsl', 'runtime', 'nef', 'cli'];
+const pkgs = ['ir', 'dsl', 'runtime', 'nef', 'plot', 'cli'];
 
 /**
  * Shared vitest settings. Workspace packages resolve to their TypeScript sources so tests
@@ -13,7 +13,10 @@ const pkgs = ['ir', 'dsl', 'runtime', 'nef', 'cli'];
 export function base(dir: string): ViteUserConfig {
   return {
     resolve: {
-      alias: pkgs.map((p) => ({ find: `@snnc/${p}`, replacement: path.join(root, 'packages', p, 'src', 'index.ts') })),
+      alias: [
+        ...pkgs.map((p) => ({ find: `@snnc/${p}/node`, replacement: path.join(root, 'packages', p, 'src', 'node', 'index.ts') })),
+        ...pkgs.map((p) => ({ find: new RegExp(`^@snnc/${p}$`), replacement: path.join(root, 'packages', p, 'src', 'index.ts') })),
+      ],
     },
     test: {
       root: dir,

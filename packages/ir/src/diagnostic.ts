@@ -104,3 +104,38 @@ export function summarizeDiagnostics(diagnostics: readonly Diagnostic[]): string
 function id(s: string): string {
   return s;
 }
+
+/**
+ * A user-facing failure outside the compiler (a missing data file, a backend that cannot load,
+ * a loss that became NaN). Runtimes throw it; the CLI prints it with the same formatter as
+ * compile errors (`file:line:col: error SNN7001: ...`) and exits non-zero, without a stack trace.
+ */
+export class SnncError extends Error {
+  readonly code: DiagnosticCode;
+  readonly range: SourceRange | undefined;
+  readonly hint: string | undefined;
+
+  constructor(
+    code: DiagnosticCode,
+    args: Record<string, string | number> = {},
+    options: { range?: SourceRange; hint?: string; cause?: unknown } = {},
+  ) {
+    super(diagnosticMessage(code, args), options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'SnncError';
+    this.code = code;
+    this.range = options.range;
+    this.hint = options.hint;
+  }
+
+  /** As a diagnostic; without a source range it points at `fallbackFile` line 1. */
+  toDiagnostic(fallbackFile: string): Diagnostic {
+    const range = this.range ?? { file: fallbackFile, start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1 };
+    const d: Diagnostic = { code: this.code, severity: DIAGNOSTIC_CODES[this.code].severity, message: this.message, range };
+    if (this.hint !== undefined) d.hint = this.hint;
+    return d;
+  }
+}
+
+export function isSnncError(e: unknown): e is SnncError {
+  return e instanceof Error && (e as { name?: string }).name === 'SnncError' && typeof (e as { code?: unknown }).code === 'string';
+}

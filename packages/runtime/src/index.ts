@@ -1,1 +1,2 @@
-export {};
+export * from './model/index.js';
+export * from './train/index.js';

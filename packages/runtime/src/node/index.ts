@@ -1,0 +1,2 @@
+export * from './backend/index.js';
+export * from './train/index.js';
