@@ -44,6 +44,8 @@ export function timeSeriesChart(panels: Panel[], options: TimeSeriesOptions): To
         color: { field: 'series', type: 'nominal', title: null, sort: p.series.map((s) => s.name) },
       },
     })),
+    // Each panel has its own series, so each gets its own colours and legend.
+    resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
     config: { font: 'DejaVu Sans, Arial, sans-serif', view: { stroke: '#ddd' } },
   } as TopLevelSpec;
 }

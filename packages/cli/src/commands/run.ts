@@ -1,0 +1,99 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { hasErrors, isSnncError, makeDiagnostic, syntheticRange, type Experiment, type Network } from '@snnc/ir';
+import { printDiagnostics, type Io } from '../io.js';
+import { nonNegativeInt, positiveInt, positiveNumber } from '../options.js';
+import { selectRunnable } from '../select.js';
+import { loadAndCompile, type LoadedSource } from '../source.js';
+import { runNetworkCommand, type NetworkRunFlags } from './run-network.js';
+import { runExperimentCommand, evalCommand, type ExperimentRunFlags } from './run-experiment.js';
+
+const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+
+interface RunFlags extends ExperimentRunFlags, NetworkRunFlags {
+  experiment?: string;
+  network?: string;
+}
+
+/** Registers `snnc run` (experiments and NEF networks) and `snnc eval`. */
+export function registerRunCommands(program: Command, io: Io, setExit: (code: number) => void): void {
+  program
+    .command('run')
+    .description('train an experiment, or build and simulate a NEF network, from a .snn file')
+    .argument('<file>', '.snn file')
+    .option('-e, --experiment <name>', 'the experiment to run (when the file has several)')
+    .option('-n, --network <name>', 'the network to run (when the file has several)')
+    .addOption(new Option('--backend <name>', 'tfjs backend for training').choices(BACKENDS).default('auto'))
+    .option('--epochs <n>', 'override the number of epochs', positiveInt)
+    .option('--train-limit <n>', 'train on the first N training images only', positiveInt)
+    .option('--test-limit <n>', 'evaluate on the first N test images only', positiveInt)
+    .option('--batch <n>', 'override the batch size', positiveInt)
+    .option('--lr <x>', 'override the learning rate', positiveNumber)
+    .option('--seed <n>', 'override the seed', nonNegativeInt)
+    .option('--runs-dir <dir>', 'where run directories go', 'runs')
+    .option('--resume <run-dir>', 'continue an interrupted run from its last checkpoint')
+    .option('--probes <file.csv>', 'NEF: write every probe to a CSV file')
+    .option('--plot <file.svg|png>', 'NEF: write a figure of inputs and probes over time')
+    .option('--time <seconds>', 'NEF: override the simulated time', positiveNumber)
+    .action(async (file: string, flags: RunFlags) => {
+      setExit(await runCommand(file, flags, io));
+    });
+
+  program
+    .command('eval')
+    .description("report test loss and accuracy of a saved checkpoint on an experiment's test set")
+    .argument('<file>', '.snn file')
+    .requiredOption('--checkpoint <dir>', 'checkpoint directory (a run directory, or its best/ or last/)')
+    .option('-e, --experiment <name>', 'the experiment whose model and data to use')
+    .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKENDS).default('auto'))
+    .option('--test-limit <n>', 'evaluate on the first N test images only', positiveInt)
+    .action(async (file: string, flags: { checkpoint: string; experiment?: string; backend: (typeof BACKENDS)[number]; testLimit?: number }) => {
+      setExit(await withSource(file, io, async (loaded) => {
+        const program = loaded.result!.ir!;
+        const picked = selectRunnable(program, { experiment: flags.experiment ?? (program.experiments.length === 1 ? program.experiments[0]!.name : undefined) });
+        if ('error' in picked || picked.runnable.kind !== 'experiment') {
+          return fail(io, file, 'error' in picked ? picked.error : 'snnc eval needs an experiment');
+        }
+        return evalCommand(picked.runnable.experiment, { ...flags, file }, io);
+      }));
+    });
+}
+
+async function runCommand(file: string, flags: RunFlags, io: Io): Promise<number> {
+  return withSource(file, io, async (loaded) => {
+    const program = loaded.result!.ir!;
+    const picked = selectRunnable(program, { experiment: flags.experiment, network: flags.network });
+    if ('error' in picked) return fail(io, file, picked.error);
+    const r = picked.runnable;
+    switch (r.kind) {
+      case 'experiment':
+        return runExperimentCommand(r.experiment satisfies Experiment, loaded, flags, io);
+      case 'network':
+        return runNetworkCommand(r.network satisfies Network, loaded, flags, io);
+    }
+  });
+}
+
+/**
+ * Compiles FILE and hands its IR to `body`; compile errors and SnncErrors from the runtimes
+ * are printed as diagnostics with exit code 1, never as stack traces.
+ */
+async function withSource(file: string, io: Io, body: (loaded: LoadedSource) => Promise<number>): Promise<number> {
+  const loaded = loadAndCompile(file, io.cwd);
+  printDiagnostics(io, loaded.diagnostics, (f) => loaded.sources.get(f));
+  if (loaded.result?.ir === undefined || hasErrors(loaded.diagnostics)) return 1;
+  try {
+    return await body(loaded);
+  } catch (e) {
+    if (isSnncError(e)) {
+      printDiagnostics(io, [e.toDiagnostic(file)], (f) => loaded.sources.get(f));
+      return 1;
+    }
+    throw e;
+  }
+}
+
+function fail(io: Io, file: string, message: string): number {
+  printDiagnostics(io, [makeDiagnostic('SNN9002', syntheticRange(file), { message })], () => undefined);
+  return 1;
+}
