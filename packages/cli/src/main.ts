@@ -3,8 +3,9 @@ import { checkCommand } from './commands/check.js';
 import { compileCommand, type Emit } from './commands/compile.js';
 import { fmtCommand, type FmtMode } from './commands/fmt.js';
 import { registerRunCommands } from './commands/run.js';
+import { editorCommand } from './commands/editor.js';
 import { nodeIo, type Io } from './io.js';
-import { oneOf } from './options.js';
+import { nonNegativeInt, oneOf } from './options.js';
 import { snncVersion } from './version.js';
 
 /**
@@ -60,6 +61,15 @@ export async function main(argv: string[], io: Io = nodeIo()): Promise<number> {
   registerRunCommands(program, io, (code) => {
     exitCode = code;
   });
+
+  program
+    .command('editor')
+    .description('serve the web editor on 127.0.0.1 and print its URL (FILE opens first)')
+    .argument('[file]', '.snn file to open')
+    .option('--port <n>', 'port to listen on (default 7070, or a free one)', nonNegativeInt)
+    .action(async (file: string | undefined, opts: { port?: number }) => {
+      exitCode = await editorCommand(file, opts.port === undefined ? {} : { port: opts.port }, io);
+    });
 
   program
     .command('help')

@@ -8,7 +8,7 @@ import { loadAndCompile, type LoadedSource } from '../source.js';
 import { runNetworkCommand, type NetworkRunFlags } from './run-network.js';
 import { runExperimentCommand, evalCommand, type ExperimentRunFlags } from './run-experiment.js';
 
-const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+const BACKENDS = ['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 
 interface RunFlags extends ExperimentRunFlags, NetworkRunFlags {
   experiment?: string;

@@ -1,0 +1,29 @@
+/** Open a local `.snn` file with the browser's file picker, and save one as a download. */
+
+export function openLocalFile(): Promise<{ name: string; text: string } | undefined> {
+  return new Promise((resolve, reject) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = '.snn,text/plain';
+    input.addEventListener('change', () => {
+      const f = input.files?.[0];
+      if (!f) return resolve(undefined);
+      f.text().then((text) => resolve({ name: f.name, text }), reject);
+    });
+    input.addEventListener('cancel', () => resolve(undefined));
+    input.click();
+  });
+}
+
+/** Offers bytes or text as a file download. */
+export function download(name: string, data: BlobPart, type = 'text/plain'): void {
+  const url = URL.createObjectURL(new Blob([data], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // Revoke after the click has been handled; revoking at once cancels the download in some browsers.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,0 +1,30 @@
+import { describe, expect, test } from 'vitest';
+import { decodeShare, encodeShare, fromBase64Url, toBase64Url } from './share.js';
+
+describe('share links', () => {
+  test('round-trip source with unicode and every byte value through the fragment', async () => {
+    const text = `// Größe: 5 µs ✓\nnetwork n {\n  input a = 0.5\n  run 1s\n}\n${'x'.repeat(3000)}`;
+    const fragment = await encodeShare({ name: 'n.snn', text });
+    expect(fragment).toMatch(/^snn1=[A-Za-z0-9_-]+&name=n\.snn$/);
+    expect(fragment.length).toBeLessThan(text.length / 4); // deflate of a repetitive text
+    expect(await decodeShare(`#${fragment}`)).toEqual({ name: 'n.snn', text });
+    const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
+    expect(fromBase64Url(toBase64Url(bytes))).toEqual(bytes);
+  });
+
+  test('a fragment that is not a share link is ignored', async () => {
+    expect(await decodeShare('')).toBeUndefined();
+    expect(await decodeShare('#section-2')).toBeUndefined();
+  });
+
+  test('a damaged link is a readable error, not a crash', async () => {
+    const fragment = await encodeShare({ name: 'n.snn', text: 'network n { run 1s }' });
+    await expect(decodeShare(fragment.replace(/snn1=([^&]{6})/, 'snn1=$1!'))).rejects.toThrow(/damaged \(not base64url\)/);
+    await expect(decodeShare(fragment.replace(/snn1=([^&]*)&/, (_, d: string) => `snn1=${d.slice(0, d.length - 5)}&`))).rejects.toThrow(/damaged/);
+  });
+
+  test('a file name that could be a path is replaced', async () => {
+    const fragment = await encodeShare({ name: '../../etc/passwd', text: 'x' });
+    expect((await decodeShare(fragment))?.name).toBe('shared.snn');
+  });
+});

@@ -1,0 +1,21 @@
+import { describe, expect, test } from 'vitest';
+import { EXAMPLES } from '../files/examples.js';
+import { analyze } from './analysis.js';
+
+describe('analysis of the bundled examples', () => {
+  test.each([...EXAMPLES.keys()])('%s compiles in the editor with its imports', (path) => {
+    const a = analyze(EXAMPLES.get(path)!, path, 1, (p) => EXAMPLES.get(p));
+    expect(a.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(a.program).toBeDefined();
+    expect(a.symbols.length).toBeGreaterThan(0);
+  });
+
+  test('`use` is resolved against the importing file among the bundled files', () => {
+    const files = new Map([['examples/lib/common.snn', 'neuron lif = LIF(tau: 2.0)\n']]);
+    const text = 'use "../lib/common.snn"\nmodel m(input: [1, 4, 4], steps: 2) {\n  flatten -> dense(10) -> lif\n}\n';
+    const ok = analyze(text, 'examples/nef/x.snn', 1, (p) => files.get(p));
+    expect(ok.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const missing = analyze(text.replace('common', 'absent'), 'examples/nef/x.snn', 2, (p) => files.get(p));
+    expect(missing.diagnostics.map((d) => d.code)).toContain('SNN2006');
+  });
+});

@@ -1,0 +1,45 @@
+import type { Network, ProbeAttr } from '@snnc/ir';
+
+/**
+ * Simulated seconds per wall-clock second while the network's own `run` time lasts;
+ * `max` runs as fast as the worker can.
+ */
+export type SimSpeed = 0.25 | 1 | 4 | 'max';
+
+export type NefRequest =
+  | { kind: 'start'; network: Network; speed: SimSpeed; keepRunning: boolean }
+  /** A slider moved: the input holds this value from the next step on. */
+  | { kind: 'set-input'; name: string; value: number[] }
+  | { kind: 'stop' };
+
+export interface ProbeMeta {
+  name: string;
+  attr: ProbeAttr;
+  columns: string[];
+  /** Rows of a spike raster: the first `shown` neurons of the probed ensemble. */
+  shown: number;
+  hasExpected: boolean;
+}
+
+/** New samples since the previous frame. */
+export interface Frame {
+  kind: 'frame';
+  /** Times of the new steps, s. */
+  t: Float64Array;
+  /** Per decoded/output/voltage probe: new values per column, then new expected values per column. */
+  series: { name: string; columns: Float64Array[]; expected: Float64Array[] | null }[];
+  /** Per spike probe: the spikes in the new steps, as (time, neuron) pairs. */
+  spikes: { name: string; times: Float64Array; neurons: Int32Array }[];
+}
+
+export type NefResponse =
+  | { kind: 'built'; probes: ProbeMeta[]; buildMs: number; runTime: number; dt: number }
+  | Frame
+  | { kind: 'done'; reason: 'finished' | 'stopped' | 'limit'; simTime: number; wallMs: number }
+  | { kind: 'error'; message: string };
+
+/** At most this many neurons are drawn per spike raster. */
+export const RASTER_NEURONS = 64;
+
+/** Past the network's run time, keep simulating at most this long (s): the simulator keeps every step. */
+export const KEEP_RUNNING_LIMIT_S = 60;

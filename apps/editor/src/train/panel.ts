@@ -1,0 +1,135 @@
+import { assertNever, type Experiment } from '@snnc/ir';
+import { download } from '../files/local.js';
+import { LivePlot } from '../ui/plot.js';
+import type { BrowserBackend, TrainRequest, TrainResponse } from './protocol.js';
+import TrainWorker from './worker.ts?worker';
+
+export interface TrainPanelElements {
+  plots: HTMLElement;
+  status: HTMLElement;
+  step: HTMLElement;
+  loss: HTMLElement;
+  trainAcc: HTMLElement;
+  testAcc: HTMLElement;
+  speed: HTMLElement;
+  log: HTMLElement;
+  weights: HTMLButtonElement;
+  rasterNote: HTMLElement;
+  empty: HTMLElement;
+}
+
+/**
+ * The Training tab: trains an experiment in a worker on the bundled MNIST subset with
+ * live loss and accuracy curves (running means over each epoch, per step; test accuracy
+ * per epoch), a stop button and the trained weights as a download.
+ */
+export class TrainPanel {
+  private worker: Worker | undefined;
+  private lossPlot: LivePlot | undefined;
+  private accPlot: LivePlot | undefined;
+  private testPlot: LivePlot | undefined;
+  running = false;
+  onStateChange: (running: boolean) => void = () => {};
+
+  constructor(
+    private readonly el: TrainPanelElements,
+    private readonly assetUrl: string,
+  ) {
+    el.weights.addEventListener('click', () => this.post({ kind: 'weights' }));
+    // The runtime's forward pass returns only the decoded output, so there is nothing per layer to draw.
+    el.rasterNote.textContent =
+      'Spike raster of a sample through the layers: not available, the runtime does not expose per-layer spikes yet.';
+  }
+
+  start(experiment: Experiment, backend: BrowserBackend): void {
+    // A new run replaces the old one outright; late messages of the old worker are ignored.
+    this.worker?.terminate();
+    this.reset();
+    const worker = new TrainWorker({ name: 'snnc-train' });
+    this.worker = worker;
+    worker.onmessage = (ev: MessageEvent<TrainResponse>) => {
+      if (this.worker === worker) this.receive(ev.data);
+    };
+    worker.onerror = (ev) => {
+      if (this.worker === worker) this.fail(ev.message || 'the training worker failed to start');
+    };
+    this.setRunning(true);
+    this.el.empty.hidden = true;
+    this.el.status.textContent = 'starting…';
+    this.post({ kind: 'start', experiment, backend, assetUrl: this.assetUrl });
+  }
+
+  stop(): void {
+    if (this.running) this.post({ kind: 'stop' });
+  }
+
+  private post(m: TrainRequest): void {
+    this.worker?.postMessage(m);
+  }
+
+  private setRunning(r: boolean): void {
+    this.running = r;
+    this.onStateChange(r);
+  }
+
+  private reset(): void {
+    for (const p of [this.lossPlot, this.accPlot, this.testPlot]) p?.destroy();
+    this.lossPlot = new LivePlot('training loss (running mean over the epoch)', [{ label: 'loss' }], { xLabel: 'step', key: 'loss' });
+    this.accPlot = new LivePlot('training accuracy (running mean over the epoch)', [{ label: 'accuracy', color: 2 }], { xLabel: 'step', key: 'train-acc' });
+    this.testPlot = new LivePlot('test accuracy per epoch', [{ label: 'test accuracy', color: 1 }], { xLabel: 'epoch', key: 'test-acc', points: true, readoutWindow: 1 });
+    this.el.plots.replaceChildren(this.lossPlot.element, this.accPlot.element, this.testPlot.element);
+    this.el.log.textContent = '';
+    for (const e of [this.el.step, this.el.loss, this.el.trainAcc, this.el.testAcc, this.el.speed]) e.textContent = '-';
+    this.el.weights.disabled = true;
+    delete this.el.status.dataset['done'];
+  }
+
+  private fail(message: string): void {
+    this.el.status.textContent = `error: ${message}`;
+    this.el.status.dataset['error'] = message;
+    this.setRunning(false);
+  }
+
+  private receive(m: TrainResponse): void {
+    switch (m.kind) {
+      case 'status':
+        this.el.status.textContent = m.message;
+        return;
+      case 'ready':
+        this.el.status.textContent = `training on ${m.trainCount} images (${m.batchesPerEpoch} steps per epoch, ${m.epochs} epochs), testing on ${m.testCount}; ${m.params.toLocaleString('en')} parameters; backend ${m.backend}`;
+        this.el.weights.disabled = false;
+        return;
+      case 'batch': {
+        const p = m.progress;
+        this.lossPlot?.append([m.step], [[p.loss]]);
+        this.accPlot?.append([m.step], [[p.accuracy]]);
+        this.el.step.textContent = String(m.step);
+        this.el.loss.textContent = p.loss.toFixed(4);
+        this.el.trainAcc.textContent = p.accuracy.toFixed(4);
+        this.el.trainAcc.dataset['value'] = String(p.accuracy);
+        this.el.step.dataset['value'] = String(m.step);
+        return;
+      }
+      case 'epoch':
+        this.testPlot?.append([m.metrics.epoch + 1], [[m.metrics.test_acc]]);
+        this.el.testAcc.textContent = m.metrics.test_acc.toFixed(4);
+        this.el.testAcc.dataset['value'] = String(m.metrics.test_acc);
+        this.el.speed.textContent = m.metrics.images_per_s.toFixed(0);
+        this.el.log.textContent += `${m.line}\n`;
+        return;
+      case 'done':
+        this.el.status.textContent = m.status === 'completed' ? 'training finished' : 'training stopped';
+        this.el.status.dataset['done'] = m.status;
+        this.setRunning(false);
+        return;
+      case 'weights':
+        download(m.name, m.bytes as BlobPart, 'application/octet-stream');
+        return;
+      case 'error':
+        this.fail(m.message);
+        return;
+      default:
+        assertNever(m);
+    }
+  }
+}

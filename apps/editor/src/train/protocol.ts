@@ -1,0 +1,21 @@
+import type { Experiment } from '@snnc/ir';
+import type { BatchProgress, EpochMetrics } from '@snnc/runtime';
+
+/** The tfjs backends the editor offers; `wasm` is the default (see toolchain notes: webgl is slow headless). */
+export type BrowserBackend = 'wasm' | 'cpu';
+
+export type TrainRequest =
+  | { kind: 'start'; experiment: Experiment; backend: BrowserBackend; assetUrl: string }
+  | { kind: 'stop' }
+  /** Asks for the current weights as a `.safetensors` file. */
+  | { kind: 'weights' };
+
+export type TrainResponse =
+  | { kind: 'status'; message: string }
+  | { kind: 'ready'; backend: BrowserBackend; trainCount: number; testCount: number; batchesPerEpoch: number; epochs: number; params: number }
+  | { kind: 'batch'; progress: BatchProgress; step: number }
+  /** `line` is the report's epoch line (formatEpochLine), made in the worker so the page does not load tfjs. */
+  | { kind: 'epoch'; metrics: EpochMetrics; line: string }
+  | { kind: 'done'; status: 'completed' | 'aborted' }
+  | { kind: 'weights'; bytes: Uint8Array; name: string }
+  | { kind: 'error'; message: string };

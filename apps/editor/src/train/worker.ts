@@ -1,0 +1,118 @@
+/// <reference lib="webworker" />
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core registers no gradients by itself; training needs all of them.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { assertNever, isSnncError, SnncError, type Experiment } from '@snnc/ir';
+import { buildNetwork, formatEpochLine, makeDataset, Trainer, type Dataset, type SnnNetwork } from '@snnc/runtime';
+import { loadMnistAsset, type MnistSplit } from './mnist-asset.js';
+import type { BrowserBackend, TrainRequest, TrainResponse } from './protocol.js';
+import { encodeSafetensors } from './safetensors.js';
+
+/**
+ * Trains one experiment with the runtime's browser-safe Trainer on the bundled MNIST subset,
+ * off the UI thread, streaming per-batch progress and per-epoch metrics.
+ */
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (m: TrainResponse, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
+
+let abort: AbortController | undefined;
+let network: SnnNetwork | undefined;
+let experimentName = '';
+
+scope.onmessage = (ev: MessageEvent<TrainRequest>) => {
+  const m = ev.data;
+  switch (m.kind) {
+    case 'start':
+      abort?.abort();
+      void train(m.experiment, m.backend, m.assetUrl).catch((e: unknown) => post({ kind: 'error', message: messageOf(e) }));
+      return;
+    case 'stop':
+      abort?.abort();
+      return;
+    case 'weights':
+      void sendWeights();
+      return;
+    default:
+      assertNever(m);
+  }
+};
+
+/** Chooses the backend explicitly; a requested backend never silently falls back to another. */
+async function useBackend(b: BrowserBackend): Promise<void> {
+  if (tf.getBackend() === b) return;
+  if (b === 'wasm') {
+    // The threaded build hangs in a minified bundle; the page is not cross-origin isolated anyway.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
+  }
+  let ok = false;
+  try {
+    ok = await tf.setBackend(b);
+  } catch (e) {
+    throw new SnncError('SNN7006', { backend: b, reason: e instanceof Error ? e.message : String(e) });
+  }
+  if (!ok) throw new SnncError('SNN7006', { backend: b, reason: 'tfjs could not initialise it in this browser' });
+  await tf.ready();
+}
+
+let mnist: Promise<{ train: Dataset; test: Dataset }> | undefined;
+
+function toDataset(s: MnistSplit, rows: number, cols: number): Dataset {
+  return makeDataset({ images: s.images, labels: Int32Array.from(s.labels), count: s.count, height: rows, width: cols, channels: 1, classes: 10 });
+}
+
+async function train(experiment: Experiment, backend: BrowserBackend, assetUrl: string): Promise<void> {
+  const controller = new AbortController();
+  abort = controller;
+  if (experiment.data.kind !== 'mnist') {
+    throw new Error(`the editor trains on its bundled MNIST subset only; experiment \`${experiment.name}\` reads IDX files (run it with \`snnc run\`)`);
+  }
+  post({ kind: 'status', message: `starting the ${backend} backend` });
+  await useBackend(backend);
+  post({ kind: 'status', message: 'loading the MNIST subset' });
+  mnist ??= loadMnistAsset(assetUrl).then((m) => ({ train: toDataset(m.train, m.rows, m.cols), test: toDataset(m.test, m.rows, m.cols) }));
+  const data = await mnist;
+  network?.dispose();
+  network = buildNetwork(experiment.model, { seed: experiment.seed });
+  experimentName = experiment.name;
+  const trainer = new Trainer({ experiment, network, train: data.train, test: data.test });
+  const params = network.trainable.reduce((n, v) => n + v.size, 0);
+  post({ kind: 'ready', backend, trainCount: data.train.count, testCount: data.test.count, batchesPerEpoch: trainer.batchesPerEpoch, epochs: experiment.epochs, params });
+  try {
+    const outcome = await trainer.run({
+      signal: controller.signal,
+      callbacks: {
+        onBatch: (p) => {
+          if (p.phase === 'train') post({ kind: 'batch', progress: p, step: p.epoch * trainer.batchesPerEpoch + p.batch });
+        },
+        onEpoch: (metrics) => post({ kind: 'epoch', metrics, line: formatEpochLine(metrics) }),
+      },
+    });
+    post({ kind: 'done', status: outcome.status });
+  } finally {
+    trainer.dispose();
+  }
+}
+
+async function sendWeights(): Promise<void> {
+  if (!network) {
+    post({ kind: 'error', message: 'nothing trained yet: press Run on an experiment first' });
+    return;
+  }
+  const tensors = [];
+  for (const [name, t] of Object.entries(network.namedWeights())) {
+    tensors.push({ name, shape: t.shape, data: (await t.data()) as Float32Array });
+  }
+  const bytes = encodeSafetensors(tensors, { model: network.model.name, experiment: experimentName, producer: 'snnc editor' });
+  post({ kind: 'weights', bytes, name: `${experimentName || network.model.name}.safetensors` }, [bytes.buffer]);
+}
+
+function messageOf(e: unknown): string {
+  if (isSnncError(e)) return `${e.code}: ${e.message}${e.hint ? ` (hint: ${e.hint})` : ''}`;
+  return e instanceof Error ? e.message : String(e);
+}
