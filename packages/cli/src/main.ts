@@ -4,6 +4,9 @@ import { compileCommand, type Emit } from './commands/compile.js';
 import { fmtCommand, type FmtMode } from './commands/fmt.js';
 import { registerRunCommands } from './commands/run.js';
 import { editorCommand } from './commands/editor.js';
+import { registerReportCommand } from './commands/report.js';
+import { registerSweepCommand } from './commands/sweep.js';
+import { registerWorkerCommand } from './commands/worker.js';
 import { nodeIo, type Io } from './io.js';
 import { nonNegativeInt, oneOf } from './options.js';
 import { snncVersion } from './version.js';
@@ -58,9 +61,13 @@ export async function main(argv: string[], io: Io = nodeIo()): Promise<number> {
       exitCode = fmtCommand(files, mode, io);
     });
 
-  registerRunCommands(program, io, (code) => {
+  const setExit = (code: number): void => {
     exitCode = code;
-  });
+  };
+  registerRunCommands(program, io, setExit);
+  registerSweepCommand(program, io, setExit);
+  registerReportCommand(program, io, setExit);
+  registerWorkerCommand(program, io, setExit);
 
   program
     .command('editor')

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { hasErrors, isSnncError, makeDiagnostic, syntheticRange, type Experiment, type Network } from '@snnc/ir';
+import path from 'node:path';
+import { replayRun } from '@snnc/experiments/node';
 import { printDiagnostics, type Io } from '../io.js';
+import { snncVersion } from '../version.js';
 import { nonNegativeInt, positiveInt, positiveNumber } from '../options.js';
 import { selectRunnable } from '../select.js';
 import { loadAndCompile, type LoadedSource } from '../source.js';
@@ -13,6 +16,7 @@ const BACKENDS = ['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 interface RunFlags extends ExperimentRunFlags, NetworkRunFlags {
   experiment?: string;
   network?: string;
+  replay?: string;
 }
 
 /** Registers `snnc run` (experiments and NEF networks) and `snnc eval`. */
@@ -20,7 +24,7 @@ export function registerRunCommands(program: Command, io: Io, setExit: (code: nu
   program
     .command('run')
     .description('train an experiment, or build and simulate a NEF network, from a .snn file')
-    .argument('<file>', '.snn file')
+    .argument('[file]', '.snn file (not with --replay)')
     .option('-e, --experiment <name>', 'the experiment to run (when the file has several)')
     .option('-n, --network <name>', 'the network to run (when the file has several)')
     .addOption(new Option('--backend <name>', 'tfjs backend for training').choices(BACKENDS).default('auto'))
@@ -32,10 +36,16 @@ export function registerRunCommands(program: Command, io: Io, setExit: (code: nu
     .option('--seed <n>', 'override the seed', nonNegativeInt)
     .option('--runs-dir <dir>', 'where run directories go', 'runs')
     .option('--resume <run-dir>', 'continue an interrupted run from its last checkpoint')
+    .option('--replay <run-dir>', 're-run a recorded run (same resolved spec, seed, limits, backend) and compare the numbers')
     .option('--probes <file.csv>', 'NEF: write every probe to a CSV file')
     .option('--plot <file.svg|png>', 'NEF: write a figure of inputs and probes over time')
     .option('--time <seconds>', 'NEF: override the simulated time', positiveNumber)
-    .action(async (file: string, flags: RunFlags) => {
+    .action(async (file: string | undefined, flags: RunFlags) => {
+      if (flags.replay !== undefined) {
+        if (file !== undefined) return setExit(usage(io, '--replay takes no FILE: the run directory holds the spec'));
+        return setExit(await replayCommand(flags.replay, flags.backend === 'auto' ? undefined : flags.backend, io));
+      }
+      if (file === undefined) return setExit(usage(io, "missing required argument 'file'"));
       setExit(await runCommand(file, flags, io));
     });
 
@@ -87,6 +97,30 @@ async function withSource(file: string, io: Io, body: (loaded: LoadedSource) => 
   } catch (e) {
     if (isSnncError(e)) {
       printDiagnostics(io, [e.toDiagnostic(file)], (f) => loaded.sources.get(f));
+      return 1;
+    }
+    throw e;
+  }
+}
+
+function usage(io: Io, message: string): number {
+  io.stderr.write(`error: ${message}\n(run \`snnc help run\` for usage)\n`);
+  return 2;
+}
+
+/** `snnc run --replay RUN_DIR`: trains the recorded run again and says whether every number matched. */
+async function replayCommand(runDir: string, backend: (typeof BACKENDS)[number] | undefined, io: Io): Promise<number> {
+  try {
+    const r = await replayRun(path.resolve(io.cwd, runDir), { snncVersion: snncVersion(), ...(backend !== undefined ? { backend } : {}) });
+    if (r.comparison.equal) {
+      io.stdout.write(`replay matches ${runDir}: every recorded number is identical (replay in ${path.relative(io.cwd, r.runDir)})\n`);
+      return 0;
+    }
+    io.stdout.write(`replay differs from ${runDir} (replay in ${path.relative(io.cwd, r.runDir)}):\n${r.comparison.differences.map((d) => `  ${d}`).join('\n')}\n`);
+    return 1;
+  } catch (e) {
+    if (isSnncError(e)) {
+      printDiagnostics(io, [e.toDiagnostic(runDir)], () => undefined);
       return 1;
     }
     throw e;

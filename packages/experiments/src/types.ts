@@ -1,0 +1,108 @@
+import type { Experiment, SweepValue } from '@snnc/ir';
+
+/** Backends `runExperiment` can be asked for (see @snnc/runtime/node `loadBackend`). */
+export type BackendRequest = 'auto' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
+
+export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+
+/**
+ * The quick-run overrides `snnc run` and `snnc sweep` share. `epochs`, `batch`, `lr`, `seed` are
+ * baked into the experiment IR before training (so the recorded spec is what ran);
+ * the limits are run options, since the IR has no notion of a data subset.
+ */
+export interface QuickOverrides {
+  epochs?: number;
+  batch?: number;
+  lr?: number;
+  seed?: number;
+  /** Use only the first N training images. */
+  trainLimit?: number;
+  /** Use only the first N test images. */
+  testLimit?: number;
+}
+
+export interface SpecSource {
+  file: string;
+  source: string;
+}
+
+/** Which sweep point a run belongs to. */
+export interface PointRef {
+  sweep: string;
+  /** Hash of the expanded sweep with its overrides: results are keyed by it. */
+  sweepHash: string;
+  pointId: string;
+  /** Position in the sweep's point list (the report keeps that order). */
+  index: number;
+  values: Record<string, SweepValue>;
+}
+
+/** The machine a run ran on, for reproducibility records. */
+export interface MachineInfo {
+  hostname: string;
+  platform: string;
+  arch: string;
+  cpuModel: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+}
+
+/**
+ * `record.json`, written by this package beside what `runExperiment` writes: everything
+ * needed to re-run the run and to tell whether two runs should agree.
+ */
+export interface RunRecord {
+  recordVersion: 1;
+  snncVersion: string;
+  /** The resolved experiment that was trained, overrides applied. */
+  experiment: Experiment;
+  /** sha256 of the canonical JSON of `experiment` (source ranges dropped) and the limits. */
+  specHash: string;
+  seed: number;
+  limits: { trainLimit?: number; testLimit?: number };
+  /** The overrides as given on the command line (already applied to `experiment`). */
+  overrides: QuickOverrides;
+  backend: { requested: BackendRequest; name?: string; detail?: string };
+  /** Threads the point was given (tfjs intra-op / wasm threads). */
+  threads: number;
+  /** Directory relative data paths (IDX files) resolve against. */
+  baseDir: string;
+  /** The `.snn` file the experiment came from (absolute, on the machine that started it) and its text. */
+  spec?: SpecSource;
+  point?: PointRef;
+  machine: MachineInfo;
+  startedAt: string;
+  finishedAt?: string;
+  /** Wall-clock seconds of the whole point, data loading included. */
+  wallSeconds?: number;
+  status: 'running' | 'ok' | 'failed';
+  error?: { code?: string; message: string };
+  /**
+   * Set when this point was not trained but copied from a finished run of the same spec hash
+   * and backend request (another sweep's identical baseline point): that run's directory.
+   */
+  reusedFrom?: string;
+}
+
+/** One epoch line of `metrics.jsonl`; fields beyond these are kept but not required. */
+export interface EpochRow {
+  epoch: number;
+  train_loss?: number;
+  train_acc?: number;
+  test_loss?: number;
+  test_acc?: number;
+  [key: string]: unknown;
+}
+
+/** Everything the report needs from one run directory. */
+export interface RunData {
+  /** The directory, as found (absolute). */
+  dir: string;
+  /** Short unique label: the point id, else the path relative to the common parent. */
+  label: string;
+  record?: RunRecord;
+  experiment?: Experiment;
+  summary?: Record<string, unknown>;
+  metrics: EpochRow[];
+}
