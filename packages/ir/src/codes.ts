@@ -14,6 +14,7 @@ export const DIAGNOSTIC_CODES = {
   SNN1003: { severity: 'error', title: 'unterminated string', template: 'unterminated string literal' },
   SNN1004: { severity: 'error', title: 'unknown unit', template: 'unknown unit `{unit}` (known: {known})' },
   SNN1005: { severity: 'error', title: 'invalid number', template: 'invalid number `{text}`' },
+  SNN1009: { severity: 'error', title: 'internal compiler error', template: 'internal compiler error: {message} (please report this with the file that caused it)' },
 
   // 2xxx names and scopes
   SNN2001: { severity: 'error', title: 'unknown name', template: 'unknown {what} `{name}`' },
@@ -33,6 +34,7 @@ export const DIAGNOSTIC_CODES = {
   SNN3004: { severity: 'error', title: 'wrong unit', template: '`{name}` is {expected}; `{unit}` is {actual}' },
   SNN3005: { severity: 'error', title: 'unit not allowed', template: '`{name}` takes a plain number, not `{unit}`' },
   SNN3006: { severity: 'error', title: 'not a constant', template: '`{name}` must be a constant, not an expression of {uses}' },
+  SNN3007: { severity: 'error', title: 'mixed units', template: 'cannot combine {left} and {right} with `{op}`' },
 
   // 4xxx shapes
   SNN4001: { severity: 'error', title: 'shape mismatch', template: '{layer} expects {expected} but {previous} gives {actual}' },
@@ -53,6 +55,10 @@ export const DIAGNOSTIC_CODES = {
   SNN5008: { severity: 'error', title: 'expression not allowed here', template: '{message}' },
   SNN5009: { severity: 'error', title: 'bad probe target', template: '{message}' },
   SNN5010: { severity: 'error', title: 'bad piecewise signal', template: '{message}' },
+  SNN5011: { severity: 'error', title: 'encoder length', template: 'encoder {index} has {actual} element(s) but `{name}` has {dims} dimension(s)' },
+  SNN5012: { severity: 'error', title: 'bad connection endpoint', template: '{message}' },
+  SNN5013: { severity: 'error', title: 'loop without synapse', template: 'connections {cycle} form a loop with no synapse; give one of them a synapse' },
+  SNN5014: { severity: 'error', title: 'ensemble cannot decode', template: 'no neuron of `{name}` fires at any evaluation point, so nothing can be decoded from it' },
 
   // 6xxx experiments and sweeps
   SNN6001: { severity: 'error', title: 'unknown experiment field', template: 'experiment has no field `{name}`' },
@@ -60,6 +66,7 @@ export const DIAGNOSTIC_CODES = {
   SNN6003: { severity: 'error', title: 'unknown sweep axis', template: 'cannot sweep `{path}`: {reason}' },
   SNN6004: { severity: 'error', title: 'empty sweep axis', template: 'sweep axis `{path}` has no values' },
   SNN6005: { severity: 'error', title: 'bad sweep point', template: 'sweep point {point}: {message}' },
+  SNN6006: { severity: 'error', title: 'inheritance cycle', template: 'experiment `{name}` inherits from itself: {cycle}' },
 
   // 7xxx data, checkpoints and runs (runtime)
   SNN7001: { severity: 'error', title: 'data file missing', template: 'cannot read {what} `{path}`: {reason}' },
@@ -70,6 +77,11 @@ export const DIAGNOSTIC_CODES = {
   SNN7006: { severity: 'error', title: 'backend unavailable', template: 'backend `{backend}` cannot be used: {reason}' },
   SNN7007: { severity: 'error', title: 'bad checkpoint', template: 'cannot use checkpoint `{path}`: {reason}' },
   SNN7008: { severity: 'error', title: 'label out of range', template: '`{path}` has label {label} but the data set has {classes} classes' },
+  SNN7009: { severity: 'error', title: 'loss does not fit the target code', template: 'loss `{loss}` cannot train target `{target}`: {reason}' },
+  SNN7010: { severity: 'error', title: 'bad IDX header', template: '`{path}` {reason}' },
+  SNN7011: { severity: 'error', title: 'cannot write run directory', template: 'cannot write `{path}`: {reason}' },
+  SNN7012: { severity: 'error', title: 'not a run directory', template: '`{path}` is not a run directory: {reason}' },
+  SNN7013: { severity: 'error', title: 'queue unavailable', template: 'cannot use the queue at `{url}`: {reason}' },
 
   // 9xxx command line
   SNN9001: { severity: 'error', title: 'cannot read file', template: 'cannot read `{path}`: {reason}' },

@@ -1,0 +1,164 @@
+import type { SourceRange } from '@snnc/ir';
+
+/**
+ * The typed `.snn` syntax tree. Every node carries its source range. Values are one small
+ * expression language (`AstExpr`) used everywhere: layer calls, experiment fields, NEF
+ * functions; what a value means is decided by the checks, not the parser.
+ *
+ * A node that syntax-error recovery had to patch is marked `broken: true`; checks skip it
+ * (its name is still defined) so one typo does not cascade into a page of errors.
+ */
+
+export interface Ident {
+  kind: 'ident';
+  name: string;
+  range: SourceRange;
+}
+
+export type AstExpr =
+  | { kind: 'number'; value: number; /** Unit suffix as written (`ms`), if any. */ unit?: string; text: string; range: SourceRange }
+  | { kind: 'string'; value: string; range: SourceRange }
+  | Ident
+  | { kind: 'list'; items: AstExpr[]; range: SourceRange }
+  | { kind: 'map'; entries: MapEntry[]; range: SourceRange }
+  | CallExpr
+  | { kind: 'unary'; op: '-' | '+'; arg: AstExpr; range: SourceRange }
+  | { kind: 'binary'; op: '+' | '-' | '*' | '/' | '%' | '^'; left: AstExpr; right: AstExpr; range: SourceRange }
+  | { kind: 'index'; target: AstExpr; index: AstExpr; range: SourceRange }
+  | { kind: 'member'; target: AstExpr; name: Ident; range: SourceRange }
+  | { kind: 'paren'; inner: AstExpr; range: SourceRange };
+
+export type AstExprKind = AstExpr['kind'];
+
+export interface CallExpr {
+  kind: 'call';
+  callee: Ident;
+  args: Arg[];
+  range: SourceRange;
+}
+
+export interface MapEntry {
+  key: AstExpr;
+  value: AstExpr;
+  range: SourceRange;
+}
+
+/** A call argument: positional (`32`) or named (`kernel: 3`). */
+export interface Arg {
+  name?: Ident;
+  value: AstExpr;
+  range: SourceRange;
+}
+
+/** `name: value` in a model or network header. */
+export interface Param {
+  name: Ident;
+  value: AstExpr;
+  range: SourceRange;
+}
+
+export interface UseStatement {
+  kind: 'use';
+  path: string;
+  pathRange: SourceRange;
+  range: SourceRange;
+  broken?: boolean;
+}
+
+export interface NeuronStatement {
+  kind: 'neuron';
+  name: Ident;
+  value: AstExpr;
+  range: SourceRange;
+  broken?: boolean;
+}
+
+export type ModelItem =
+  | { kind: 'encode'; value: AstExpr; range: SourceRange }
+  | { kind: 'decode'; value: AstExpr; range: SourceRange }
+  | { kind: 'chain'; layers: AstExpr[]; range: SourceRange };
+
+export interface ModelStatement {
+  kind: 'model';
+  name: Ident;
+  params: Param[];
+  /** Whether the header had parentheses (kept by the formatter). */
+  hasParamList: boolean;
+  items: ModelItem[];
+  range: SourceRange;
+  broken?: boolean;
+}
+
+/** `optimizer.lr: 0.01`: a dotted path and its value. */
+export interface Field {
+  path: Ident[];
+  value: AstExpr;
+  range: SourceRange;
+}
+
+export interface ExperimentStatement {
+  kind: 'experiment';
+  name: Ident;
+  base?: Ident;
+  fields: Field[];
+  range: SourceRange;
+  broken?: boolean;
+}
+
+export interface SweepStatement {
+  kind: 'sweep';
+  name: Ident;
+  base: Ident;
+  axes: Field[];
+  range: SourceRange;
+  broken?: boolean;
+}
+
+export type SliceSpec =
+  | { kind: 'index'; index: AstExpr; range: SourceRange }
+  | { kind: 'range'; start?: AstExpr; end?: AstExpr; range: SourceRange }
+  | { kind: 'list'; items: AstExpr[]; range: SourceRange };
+
+export type EndpointPart = { kind: 'attr'; name: Ident; range: SourceRange } | { kind: 'slice'; spec: SliceSpec; range: SourceRange };
+
+export interface Endpoint {
+  name: Ident;
+  parts: EndpointPart[];
+  range: SourceRange;
+}
+
+export type NetworkItem =
+  | { kind: 'setting'; setting: 'dt' | 'seed' | 'run'; value: AstExpr; range: SourceRange }
+  | { kind: 'input'; name: Ident; value: AstExpr; range: SourceRange }
+  | { kind: 'ensemble'; name: Ident; value: AstExpr; range: SourceRange }
+  | { kind: 'connect'; pre: Endpoint; post: Endpoint; args: Arg[] | null; range: SourceRange }
+  | { kind: 'probe'; name?: Ident; target: Endpoint; args: Arg[] | null; range: SourceRange };
+
+export type NetworkItemKind = NetworkItem['kind'];
+
+export interface NetworkStatement {
+  kind: 'network';
+  name: Ident;
+  params: Param[];
+  hasParamList: boolean;
+  items: NetworkItem[];
+  range: SourceRange;
+  broken?: boolean;
+}
+
+export type Statement = UseStatement | NeuronStatement | ModelStatement | ExperimentStatement | SweepStatement | NetworkStatement;
+export type StatementKind = Statement['kind'];
+
+export interface Comment {
+  text: string;
+  block: boolean;
+  range: SourceRange;
+}
+
+export interface SnnFile {
+  kind: 'file';
+  file: string;
+  statements: Statement[];
+  comments: Comment[];
+  range: SourceRange;
+}

@@ -1,0 +1,188 @@
+import { compileExpr, didYouMean, freeVariables, type Ensemble, type EncoderDist, type NefInput, type NefNeuron, type Signal, type SourceRange } from '@snnc/ir';
+import type { Arg, AstExpr } from '../ast.js';
+import { asCall, bindArgs, type BoundArgs } from './args.js';
+import { describeValue, fmtNumber, unwrapParens } from './describe.js';
+import { lowerExprList } from './functions.js';
+import { NEF_DEFAULTS, type NetCtx } from './nef-context.js';
+import { readNumber, readRange, type NumSpec } from './read.js';
+
+export const ENSEMBLE_KINDS = { LIF: 'lif', LIFRate: 'lif_rate', ReLU: 'relu', SpikingReLU: 'spiking_relu' } as const;
+type EnsembleKeyword = keyof typeof ENSEMBLE_KINDS;
+const COMMON = ['dims', 'radius', 'max_rates', 'intercepts', 'encoders', 'seed'];
+const ENSEMBLE_PARAMS: Record<EnsembleKeyword, string[]> = {
+  LIF: [...COMMON, 'tau_rc', 'tau_ref', 'min_voltage'],
+  LIFRate: [...COMMON, 'tau_rc', 'tau_ref'],
+  ReLU: [...COMMON, 'amplitude'],
+  SpikingReLU: [...COMMON, 'amplitude'],
+};
+
+// --- inputs ------------------------------------------------------------------------------
+
+export function readInput(name: string, value: AstExpr, range: SourceRange, ctx: NetCtx): NefInput | undefined {
+  const x = unwrapParens(value);
+  if (x.kind === 'call' && x.callee.name === 'piecewise') {
+    const signal = readPiecewise(x.args, x.range, ctx);
+    return signal && { name, dims: signal.points[0]!.value.length, signal, range };
+  }
+  if (x.kind === 'call' && x.callee.name === 'white_noise') {
+    const args = bindArgs(x.args, { owner: 'white_noise', positional: [], named: ['mean', 'std', 'seed', 'dims'] }, x.range, ctx.sink);
+    const num = (n: string, dflt: number, spec: NumSpec) => {
+      const a = args.get(n);
+      return a ? readNumber(a.value, n, spec, ctx) : dflt;
+    };
+    const mean = num('mean', 0, {});
+    const std = num('std', 1, { min: 0 });
+    const dims = num('dims', 1, { integer: true, min: 1 });
+    const s = args.get('seed');
+    const seed = s ? readNumber(s.value, 'seed', { integer: true, min: 0 }, ctx) : null;
+    if (mean === undefined || std === undefined || dims === undefined || seed === undefined) return undefined;
+    return { name, dims, signal: { kind: 'white_noise', mean, std, seed }, range };
+  }
+  const exprs = lowerExprList(value, { vars: new Map([['t', 1]]), consts: ctx.env }, ctx.sink);
+  if (!exprs) return undefined;
+  // Without `t` the signal is a constant: evaluate it now so runtimes see plain numbers.
+  const constant = exprs.every((e) => !freeVariables(e).has('t'));
+  const signal: Signal = constant ? { kind: 'constant', value: exprs.map((e) => compileExpr(e)({ t: 0, x: [], vars: {} })) } : { kind: 'expr', exprs };
+  return { name, dims: exprs.length, signal, range };
+}
+
+function readPiecewise(args: Arg[], range: SourceRange, ctx: NetCtx): Extract<Signal, { kind: 'piecewise' }> | undefined {
+  const bound = bindArgs(args, { owner: 'piecewise', positional: ['points'], named: [], required: ['points'] }, range, ctx.sink);
+  const p = bound.get('points');
+  if (!p) return undefined;
+  const map = unwrapParens(p.value);
+  if (map.kind !== 'map' || map.entries.length === 0) {
+    ctx.sink.report('SNN5010', p.value.range, { message: `piecewise takes a map of times to values, such as \`{0: 0, 0.5: 1}\`; got ${describeValue(p.value)}` });
+    return undefined;
+  }
+  const points: { t: number; value: number[] }[] = [];
+  let ok = true;
+  for (const entry of map.entries) {
+    const t = readNumber(entry.key, 'time', { min: 0, unit: 'time' }, ctx);
+    const v = unwrapParens(entry.value);
+    const items = v.kind === 'list' ? v.items : [entry.value];
+    const value: number[] = [];
+    for (const item of items) {
+      const n = readNumber(item, 'value', {}, ctx);
+      if (n === undefined) ok = false;
+      else value.push(n);
+    }
+    if (t === undefined || !ok) {
+      ok = false;
+      continue;
+    }
+    const prev = points[points.length - 1];
+    if (prev && t <= prev.t) {
+      ctx.sink.report('SNN5010', entry.key.range, { message: `piecewise times must increase: ${fmtNumber(t)} s comes after ${fmtNumber(prev.t)} s` });
+      ok = false;
+      continue;
+    }
+    if (prev && value.length !== prev.value.length) {
+      ctx.sink.report('SNN5010', entry.value.range, { message: `every piecewise value needs ${prev.value.length} dimension(s); this one has ${value.length}` });
+      ok = false;
+      continue;
+    }
+    if (value.length === 0) {
+      ctx.sink.report('SNN5010', entry.value.range, { message: 'a piecewise value needs at least one dimension' });
+      ok = false;
+      continue;
+    }
+    points.push({ t, value });
+  }
+  return ok ? { kind: 'piecewise', points } : undefined;
+}
+
+// --- ensembles ---------------------------------------------------------------------------
+
+export function readEnsemble(name: string, value: AstExpr, range: SourceRange, ctx: NetCtx): Ensemble | undefined {
+  const call = asCall(value);
+  const kinds = Object.keys(ENSEMBLE_KINDS) as EnsembleKeyword[];
+  if (!call || !(kinds as string[]).includes(call.callee.name)) {
+    const at = call ? call.callee.range : value.range;
+    ctx.sink.report('SNN3003', at, { name: 'ensemble', choices: kinds.map((k) => `\`${k}\``).join(', '), value: call ? call.callee.name : describeValue(value) }, call ? didYouMean(call.callee.name, kinds) : undefined);
+    return undefined;
+  }
+  const kw = call.callee.name as EnsembleKeyword;
+  const before = ctx.sink.errorCount;
+  const args = bindArgs(call.args, { owner: kw, positional: ['n'], named: ENSEMBLE_PARAMS[kw], required: ['n'] }, call.range, ctx.sink);
+  const num = (n: string, dflt: number, spec: NumSpec) => {
+    const a = args.get(n);
+    return a ? readNumber(a.value, n, spec, ctx) : dflt;
+  };
+  const n = args.get('n') && readNumber(args.get('n')!.value, 'n', { integer: true, min: 1 }, ctx);
+  const dims = num('dims', NEF_DEFAULTS.dims, { integer: true, min: 1 });
+  const radius = num('radius', NEF_DEFAULTS.radius, { min: 0, minOpen: true });
+  const mr = args.get('max_rates');
+  const maxRates = mr ? readRange(mr.value, 'max_rates', { min: 0, minOpen: true, unit: 'rate' }, ctx) : NEF_DEFAULTS.maxRates;
+  const ic = args.get('intercepts');
+  const intercepts = ic ? readRange(ic.value, 'intercepts', { min: -1, max: 1, maxOpen: true }, ctx) : NEF_DEFAULTS.intercepts;
+  const sd = args.get('seed');
+  const seed = sd ? readNumber(sd.value, 'seed', { integer: true, min: 0 }, ctx) : null;
+  const neuron = readNefNeuron(kw, args, ctx);
+  if (n === undefined || dims === undefined || radius === undefined || !maxRates || !intercepts || seed === undefined || !neuron) return undefined;
+  if ((neuron.kind === 'lif' || neuron.kind === 'lif_rate') && neuron.tauRef > 0 && maxRates[1] >= 1 / neuron.tauRef) {
+    ctx.sink.report('SNN3002', mr?.value.range ?? call.range, { name: 'max_rates', constraint: `below 1 / tau_ref = ${fmtNumber(1 / neuron.tauRef)} Hz`, value: `${fmtNumber(maxRates[1])} Hz` });
+    return undefined;
+  }
+  const en = args.get('encoders');
+  const encoders = en ? readEncoders(en.value, name, dims, ctx) : ({ kind: 'hypersphere' } as EncoderDist);
+  if (!encoders || ctx.sink.errorCount !== before) return undefined;
+  return { name, neuron, n, dims, radius, maxRates, intercepts, encoders, seed, range };
+}
+
+function readNefNeuron(kw: EnsembleKeyword, args: BoundArgs, ctx: NetCtx): NefNeuron | undefined {
+  const num = (n: string, dflt: number, spec: NumSpec) => {
+    const a = args.get(n);
+    return a ? readNumber(a.value, n, spec, ctx) : dflt;
+  };
+  switch (kw) {
+    case 'LIF':
+    case 'LIFRate': {
+      const tauRc = num('tau_rc', NEF_DEFAULTS.tauRc, { min: 0, minOpen: true, unit: 'time' });
+      const tauRef = num('tau_ref', NEF_DEFAULTS.tauRef, { min: 0, unit: 'time' });
+      if (tauRc === undefined || tauRef === undefined) return undefined;
+      if (kw === 'LIFRate') return { kind: 'lif_rate', tauRc, tauRef };
+      const minVoltage = num('min_voltage', NEF_DEFAULTS.minVoltage, { max: 0 });
+      return minVoltage === undefined ? undefined : { kind: 'lif', tauRc, tauRef, minVoltage };
+    }
+    case 'ReLU':
+    case 'SpikingReLU': {
+      const amplitude = num('amplitude', NEF_DEFAULTS.amplitude, { min: 0, minOpen: true });
+      if (amplitude === undefined) return undefined;
+      return { kind: kw === 'ReLU' ? 'relu' : 'spiking_relu', amplitude };
+    }
+    default:
+      return kw satisfies never;
+  }
+}
+
+function readEncoders(e: AstExpr, name: string, dims: number, ctx: NetCtx): EncoderDist | undefined {
+  const x = unwrapParens(e);
+  if (x.kind === 'ident' && x.name === 'hypersphere') return { kind: 'hypersphere' };
+  if (x.kind !== 'list' || x.items.length === 0) {
+    ctx.sink.report('SNN3001', e.range, { name: 'encoders', expected: '`hypersphere` or a list of vectors `[[1, 1], [-1, 1]]`', actual: describeValue(e) });
+    return undefined;
+  }
+  const vectors: number[][] = [];
+  let ok = true;
+  x.items.forEach((item, i) => {
+    const v = unwrapParens(item);
+    const elems = v.kind === 'list' ? v.items : [item];
+    const vec: number[] = [];
+    for (const el of elems) {
+      const n = readNumber(el, 'encoders', {}, ctx);
+      if (n === undefined) ok = false;
+      else vec.push(n);
+    }
+    if (!ok) return;
+    if (vec.length !== dims) {
+      ctx.sink.report('SNN5011', item.range, { index: i, actual: vec.length, name, dims });
+      ok = false;
+    } else if (vec.every((c) => c === 0)) {
+      ctx.sink.report('SNN3002', item.range, { name: 'encoders', constraint: 'non-zero vectors', value: `[${vec.join(', ')}]` });
+      ok = false;
+    } else vectors.push(vec);
+  });
+  return ok ? { kind: 'choice', vectors } : undefined;
+}
+

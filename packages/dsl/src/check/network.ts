@@ -1,0 +1,130 @@
+import type { Connection, Ensemble, NefInput, Network, Probe, SourceRange } from '@snnc/ir';
+import type { NetworkItem, NetworkStatement } from '../ast.js';
+import type { ConstEnv } from './evaluate.js';
+import { readConnection, readProbe, reportInstantLoops } from './nef-connections.js';
+import { NEF_DEFAULTS, RESERVED, RESERVED_MEANING, type NetCtx } from './nef-context.js';
+import { readEnsemble, readInput } from './nef-objects.js';
+import { fmtNumber } from './describe.js';
+import { readNumber } from './read.js';
+import type { Sink } from './sink.js';
+
+export { NEF_DEFAULTS };
+
+/** Resolves a NEF network; undefined after reporting. Objects may be used before they are declared. */
+export function resolveNetwork(decl: NetworkStatement, sink: Sink): Network | undefined {
+  const before = sink.errorCount;
+  const ctx: NetCtx = { sink, env: readParams(decl, sink), objects: new Map(), declared: new Set() };
+  const settings = readSettings(decl, ctx);
+  const { inputs, ensembles } = readObjects(decl, ctx);
+  const { connections, probes } = readLinks(decl, ctx);
+  if (sink.errorCount === before) reportInstantLoops(connections, sink);
+  if (!settings || sink.errorCount !== before) return undefined;
+  return { name: decl.name.name, dt: settings.dt, runTime: settings.run, seed: settings.seed, inputs, ensembles, connections, probes, range: decl.range };
+}
+
+/** Inputs and ensembles, in one namespace; fills `ctx.objects` for the connections and probes. */
+function readObjects(decl: NetworkStatement, ctx: NetCtx): { inputs: NefInput[]; ensembles: Ensemble[] } {
+  const sink = ctx.sink;
+  const inputs: NefInput[] = [];
+  const ensembles: Ensemble[] = [];
+  const firstAt = new Map<string, SourceRange>();
+  for (const item of decl.items) {
+    if (item.kind !== 'input' && item.kind !== 'ensemble') continue;
+    const name = item.name.name;
+    if (name === '') continue;
+    const prev = firstAt.get(name);
+    if (prev) {
+      sink.report('SNN2002', item.name.range, { what: item.kind, name }, undefined, [{ message: `\`${name}\` was first defined here`, range: prev }]);
+      continue;
+    }
+    firstAt.set(name, item.name.range);
+    ctx.declared.add(name);
+    if (RESERVED.has(name)) {
+      sink.report('SNN2002', item.name.range, { what: item.kind, name }, `\`${name}\` is built into expressions (${RESERVED_MEANING[name]}); choose another name`);
+      continue;
+    }
+    if (item.kind === 'input') {
+      const v = readInput(name, item.value, item.range, ctx);
+      if (v) {
+        inputs.push(v);
+        ctx.objects.set(name, { kind: 'input', value: v });
+      }
+    } else {
+      const v = readEnsemble(name, item.value, item.range, ctx);
+      if (v) {
+        ensembles.push(v);
+        ctx.objects.set(name, { kind: 'ensemble', value: v });
+      }
+    }
+  }
+  return { inputs, ensembles };
+}
+
+/** Connections and probes (probe names must be unique). */
+function readLinks(decl: NetworkStatement, ctx: NetCtx): { connections: Connection[]; probes: Probe[] } {
+  const connections: Connection[] = [];
+  const probes: Probe[] = [];
+  const probeNames = new Map<string, SourceRange>();
+  for (const item of decl.items) {
+    if (item.kind === 'connect') {
+      const c = readConnection(item, connections.length, ctx);
+      if (c) connections.push(c);
+    } else if (item.kind === 'probe') {
+      const p = readProbe(item, ctx);
+      if (!p) continue;
+      const at = item.name?.range ?? item.target.range;
+      const prev = probeNames.get(p.name);
+      if (prev) {
+        ctx.sink.report('SNN2002', at, { what: 'probe', name: p.name }, 'name it: `probe NAME = ...`', [{ message: 'first probe with this name', range: prev }]);
+        continue;
+      }
+      probeNames.set(p.name, at);
+      probes.push(p);
+    }
+  }
+  return { connections, probes };
+}
+
+function readParams(decl: NetworkStatement, sink: Sink): ConstEnv {
+  const names = new Map<string, number>();
+  const env: ConstEnv = { names, what: `parameter of network \`${decl.name.name}\`` };
+  for (const p of decl.params) {
+    if (p.name.name === '') continue;
+    if (names.has(p.name.name)) {
+      sink.report('SNN2005', p.name.range, { name: p.name.name });
+      continue;
+    }
+    if (RESERVED.has(p.name.name)) {
+      sink.report('SNN2002', p.name.range, { what: 'parameter', name: p.name.name }, `\`${p.name.name}\` is built into expressions (${RESERVED_MEANING[p.name.name]}); choose another name`);
+      continue;
+    }
+    // Units are allowed and converted (`tau: 100ms` is 0.1): parameters are plain seconds or hertz.
+    const v = readNumber(p.value, p.name.name, { unit: 'any' }, { sink, env });
+    if (v !== undefined) names.set(p.name.name, v);
+  }
+  return env;
+}
+
+function readSettings(decl: NetworkStatement, ctx: NetCtx): { dt: number; run: number; seed: number | null } | undefined {
+  const seen = new Map<string, Extract<NetworkItem, { kind: 'setting' }>>();
+  for (const item of decl.items) {
+    if (item.kind !== 'setting') continue;
+    if (seen.has(item.setting)) ctx.sink.report('SNN2005', item.range, { name: item.setting });
+    else seen.set(item.setting, item);
+  }
+  const dtItem = seen.get('dt');
+  const dt = dtItem ? readNumber(dtItem.value, 'dt', { min: 0, minOpen: true, unit: 'time' }, ctx) : NEF_DEFAULTS.dt;
+  const runItem = seen.get('run');
+  let run: number | undefined;
+  if (!runItem) ctx.sink.report('SNN2004', decl.name.range, { owner: `network \`${decl.name.name}\``, name: 'run' });
+  else run = readNumber(runItem.value, 'run', { min: 0, minOpen: true, unit: 'time' }, ctx);
+  const seedItem = seen.get('seed');
+  const seed = seedItem ? readNumber(seedItem.value, 'seed', { integer: true, min: 0 }, ctx) : null;
+  if (dt === undefined || run === undefined || seed === undefined) return undefined;
+  if (run < dt) {
+    ctx.sink.report('SNN3002', runItem!.value.range, { name: 'run', constraint: `at least one step (dt = ${fmtNumber(dt)} s)`, value: `${fmtNumber(run)} s` });
+    return undefined;
+  }
+  return { dt, run, seed };
+}
+

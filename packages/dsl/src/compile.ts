@@ -1,0 +1,103 @@
+import { hasErrors, makeDiagnostic, sortDiagnostics, syntheticRange, type Diagnostic, type Program } from '@snnc/ir';
+import type { SnnFile } from './ast.js';
+import type { LayerShapeInfo } from './check/models.js';
+import { Sink } from './check/sink.js';
+import { lowerProgram } from './lower.js';
+import { parse } from './parse.js';
+import { resolveRelative } from './paths.js';
+
+export interface CompileOptions {
+  /** The file's path, as diagnostics should print it; imports resolve against its directory. */
+  file: string;
+  /** Reads an imported file; undefined when it does not exist. */
+  readFile?: (path: string) => string | undefined;
+}
+
+export interface CompileResult {
+  /** Present iff there are no errors. */
+  ir?: Program;
+  diagnostics: Diagnostic[];
+  /** The text of every file read (the compiled file and its imports), for formatting diagnostics. */
+  sources: Map<string, string>;
+  /** Per-layer inferred shapes of the compiled file's models, for editor hovers. */
+  layerShapes: LayerShapeInfo[];
+  /** The compiled file's syntax tree (also when it has errors). */
+  ast?: SnnFile;
+}
+
+/**
+ * Compiles `.snn` text to IR. Never throws: user mistakes become diagnostics, and an internal
+ * failure becomes an SNN1009 diagnostic rather than an exception.
+ */
+export function compile(text: string, opts: CompileOptions): CompileResult {
+  const sources = new Map<string, string>([[opts.file, text]]);
+  try {
+    return compileUnsafe(text, opts, sources);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return { diagnostics: [makeDiagnostic('SNN1009', syntheticRange(opts.file), { message })], sources, layerShapes: [] };
+  }
+}
+
+function compileUnsafe(text: string, opts: CompileOptions, sources: Map<string, string>): CompileResult {
+  const sink = new Sink();
+  const files: SnnFile[] = [];
+  const imports: string[] = [];
+  const loaded = new Set<string>([opts.file]);
+
+  const load = (file: string, source: string, stack: string[]): SnnFile | undefined => {
+    const parsed = parse(source, { file });
+    for (const d of parsed.diagnostics) sink.add(d);
+    const ast = parsed.ast;
+    if (!ast) return undefined;
+    for (const st of ast.statements) {
+      if (st.kind !== 'use' || st.broken) continue;
+      const target = resolveRelative(file, st.path);
+      if (stack.includes(target)) {
+        const cycle = [...stack.slice(stack.indexOf(target)), target].join(' -> ');
+        sink.report('SNN2007', st.pathRange, { cycle });
+        continue;
+      }
+      if (loaded.has(target)) continue;
+      loaded.add(target);
+      let content: string | undefined;
+      let reason = 'no such file';
+      if (!opts.readFile) reason = 'imports need a `readFile` function';
+      else {
+        try {
+          content = opts.readFile(target);
+        } catch (e) {
+          reason = e instanceof Error ? e.message : String(e);
+        }
+      }
+      if (content === undefined) {
+        sink.report('SNN2006', st.pathRange, { path: st.path, reason });
+        continue;
+      }
+      sources.set(target, content);
+      imports.push(target);
+      load(target, content, [...stack, target]);
+    }
+    files.push(ast);
+    return ast;
+  };
+
+  const main = load(opts.file, text, [opts.file]);
+  if (!main) return { diagnostics: finish(sink.diagnostics), sources, layerShapes: [] };
+  const { program, layerShapes } = lowerProgram(files, main, imports, sink);
+  const diagnostics = finish(sink.diagnostics);
+  const result: CompileResult = { diagnostics, sources, layerShapes, ast: main };
+  if (!hasErrors(diagnostics)) result.ir = program;
+  return result;
+}
+
+/** Sorted, with exact repeats (the same model checked from two experiments) removed. */
+function finish(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return sortDiagnostics(ds).filter((d) => {
+    const key = `${d.range.file}:${d.range.start}:${d.range.end}:${d.code}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
