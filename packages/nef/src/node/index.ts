@@ -1,1 +1,2 @@
-export {};
+export { runNetwork, type RunNetworkOptions, type RunResult } from './run.js';
+export { writeProbesCsv } from './csv.js';
