@@ -1,1 +1,13 @@
-export {};
+export { buildNetwork, type BuildOptions, type SnnNetwork } from './network.js';
+export { buildNeuron, fusedConfigFor, type NeuronImpl, type NeuronRuntime } from './layers/neuron.js';
+export { toRuntimeShape } from './layout.js';
+export { encode, latencyEncode, poissonEncode } from './encoder.js';
+export { decode } from './decoder.js';
+export { spikeFunction, surrogateDerivative, surrogateDerivativeTensor } from './surrogate.js';
+export {
+  conv2d,
+  convGradientFor,
+  fusedNeuronAvailable,
+  registerFusedNeuronKernels,
+  type ConvGradient,
+} from '../kernels/index.js';

@@ -1,1 +1,3 @@
-export {};
+export { BACKEND_REQUESTS, loadBackend, type BackendName, type BackendRequest, type LoadedBackend } from './load.js';
+export { registerNodeGradients } from './gradients.js';
+export { activeWebgpuAdapter, type WebgpuAdapterSummary } from './webgpu.js';

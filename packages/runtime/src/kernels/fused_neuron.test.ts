@@ -1,0 +1,153 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Random, type NeuronDef, type Surrogate } from '@snnc/ir';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadBackend, type BackendName } from '../node/backend/index.js';
+import { buildNeuron } from '../model/layers/neuron.js';
+import { neuronDef } from '../model/__tests__/models.js';
+import { fusedNeuronAvailable } from './fused_neuron.js';
+
+const surrogates: Surrogate[] = [
+  { kind: 'atan', alpha: 2 },
+  { kind: 'sigmoid', alpha: 4 },
+  { kind: 'fast_sigmoid', alpha: 25 },
+  { kind: 'triangle', alpha: 0.3 },
+  { kind: 'piecewise_quadratic', alpha: 1 },
+];
+
+/** A spread of neuron configurations: every surrogate x reset x detach, charge variants crossed in. */
+function configs(): NeuronDef[] {
+  const out: NeuronDef[] = [];
+  let i = 0;
+  for (const surrogate of surrogates) {
+    for (const reset of ['hard', 'soft'] as const) {
+      for (const detachReset of [false, true]) {
+        const kind = i % 3 === 0 ? 'if' : 'lif';
+        out.push(
+          neuronDef(kind, {
+            surrogate,
+            reset,
+            detachReset,
+            resetValue: i % 2 === 0 ? 0 : -0.25,
+            threshold: i % 4 === 1 ? 0.8 : 1,
+            ...(kind === 'lif' ? { tau: [2, 3.5, 1.5][i % 3], decayInput: i % 5 !== 2 } : {}),
+          }),
+        );
+        i++;
+      }
+    }
+  }
+  return out;
+}
+
+function runBoth(def: NeuronDef, T: number, n: number, seed: number, other: 'fused' | 'bptt' = 'fused') {
+  const rng = new Random(seed);
+  const xv = Float32Array.from({ length: T * n }, () => rng.uniform(-0.5, 2.5));
+  const rv = Float32Array.from({ length: T * n }, () => rng.uniform(-1, 1));
+  const ctx = { training: true, rng, steps: T, batch: n / 4, folded: true };
+  const layer = (impl: 'fused' | 'bptt' | 'composed') => buildNeuron({ kind: 'neuron', id: 'neuron_0', inShape: [4], outShape: [4], neuron: def }, impl);
+  const one = (impl: 'fused' | 'bptt' | 'composed') =>
+    tf.tidy(() => {
+      const l = layer(impl);
+      const x = tf.tensor2d(xv, [T * (n / 4), 4]);
+      const r = tf.tensor2d(rv, [T * (n / 4), 4]);
+      const s = l.apply(x, ctx);
+      const g = tf.grad((xi: tf.Tensor) => tf.sum(tf.mul(l.apply(xi, ctx), r)))(x);
+      return { s: s.dataSync(), g: g.dataSync() };
+    });
+  return { fused: one(other), composed: one('composed') };
+}
+
+const backends: BackendName[] = ['cpu', 'wasm'];
+
+function expectSame(a: { s: ArrayLike<number>; g: ArrayLike<number> }, b: { s: ArrayLike<number>; g: ArrayLike<number> }) {
+  expect(Array.from(a.s)).toEqual(Array.from(b.s));
+  let scale = 0;
+  let worst = 0;
+  for (let k = 0; k < a.g.length; k++) {
+    scale = Math.max(scale, Math.abs(b.g[k]!));
+    worst = Math.max(worst, Math.abs(a.g[k]! - b.g[k]!));
+  }
+  expect(scale).toBeGreaterThan(0);
+  expect(worst).toBeLessThanOrEqual(2e-6 * Math.max(1, scale));
+}
+
+describe('bptt neuron (tfjs ops, hand-written backward)', () => {
+  it.each(configs().map((d, i) => [i, d] as const))('config %i: equals autodiff on cpu, wasm and (if built) tensorflow', async (i, def) => {
+    for (const backend of ['cpu', 'wasm', 'tensorflow'] as const) {
+      try {
+        await loadBackend(backend);
+      } catch {
+        continue; // tensorflow is optional (tools/build-tfjs-node.sh)
+      }
+      const T = 1 + (i % 6);
+      const { fused: bptt, composed } = runBoth(def, T, 32, 300 + i, 'bptt');
+      expectSame(bptt, composed);
+    }
+  });
+});
+
+describe.each(backends)('fused neuron kernel on %s', (backend) => {
+  it('is registered and used for IF/LIF, not for PLIF/ALIF', async () => {
+    await loadBackend(backend);
+    expect(fusedNeuronAvailable()).toBe(true);
+    const mk = (d: NeuronDef) => buildNeuron({ kind: 'neuron', id: 'n', inShape: [1], outShape: [1], neuron: d }, 'auto');
+    expect(mk(neuronDef('lif')).usesFused(false)).toBe(true);
+    expect(mk(neuronDef('if')).usesFused(false)).toBe(true);
+    expect(mk(neuronDef('lif')).usesFused(true)).toBe(false); // membrane wanted
+    expect(mk(neuronDef('plif')).usesFused(false)).toBe(false);
+    expect(mk(neuronDef('alif')).usesFused(false)).toBe(false);
+    expect(mk(neuronDef('alif')).path(false)).toBe('composed');
+  });
+
+  it.each(configs().map((d, i) => [i, d] as const))('config %i: spikes identical, gradients within float32 rounding', async (i, def) => {
+    await loadBackend(backend);
+    const T = 1 + (i % 6);
+    const { fused, composed } = runBoth(def, T, 64, 100 + i);
+    expectSame(fused, composed);
+  });
+
+  it.each(configs().filter((_, i) => i % 4 === 0).map((d, i) => [i, d] as const))(
+    'config %i with a static input (direct encoding): same spikes, gradient summed over T',
+    async (i, def) => {
+      await loadBackend(backend);
+      const T = 2 + i;
+      const rows = 6;
+      const rng = new Random(7 + i);
+      const xv = Float32Array.from({ length: rows * 4 }, () => rng.uniform(-0.5, 2.5));
+      const rv = Float32Array.from({ length: T * rows * 4 }, () => rng.uniform(-1, 1));
+      const ctx = { training: true, rng, steps: T, batch: rows, folded: false };
+      const one = (impl: 'fused' | 'bptt' | 'composed') =>
+        tf.tidy(() => {
+          const l = buildNeuron({ kind: 'neuron', id: 'neuron_0', inShape: [4], outShape: [4], neuron: def }, impl);
+          const x = tf.tensor2d(xv, [rows, 4]);
+          const r = tf.tensor2d(rv, [T * rows, 4]);
+          const s = l.apply(x, ctx);
+          const g = tf.grad((xi: tf.Tensor) => tf.sum(tf.mul(l.apply(xi, ctx), r)))(x);
+          return { s: s.dataSync(), shape: s.shape, g: g.dataSync(), gShape: g.shape };
+        });
+      const f = one('fused');
+      const c = one('composed');
+      const b = one('bptt');
+      expect(b.shape).toEqual([T * rows, 4]);
+      expect(Array.from(b.s)).toEqual(Array.from(c.s));
+      for (let k = 0; k < b.g.length; k++) expect(Math.abs(b.g[k]! - c.g[k]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(c.g[k]!)));
+      expect(f.shape).toEqual([T * rows, 4]);
+      expect(f.gShape).toEqual([rows, 4]);
+      expect(Array.from(f.s)).toEqual(Array.from(c.s));
+      for (let k = 0; k < f.g.length; k++) expect(Math.abs(f.g[k]! - c.g[k]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(c.g[k]!)));
+    },
+  );
+
+  it('does not leak tensors across training-style calls', async () => {
+    await loadBackend(backend);
+    const def = neuronDef('lif');
+    runBoth(def, 4, 16, 1);
+    const before = tf.memory().numTensors;
+    for (let k = 0; k < 3; k++) runBoth(def, 4, 16, k);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+afterAll(async () => {
+  await loadBackend('cpu');
+});

@@ -1,0 +1,13 @@
+import type { Shape } from '@snnc/ir';
+
+/**
+ * The IR's per-sample shapes are channels-first ([C, H, W]); the runtime works in NHWC, the
+ * layout tfjs's cpu and wasm convolutions support. Vectors ([N]) are unchanged.
+ */
+export function toRuntimeShape(shape: Shape): number[] {
+  if (shape.length === 3) {
+    const [c, h, w] = shape as [number, number, number];
+    return [h, w, c];
+  }
+  return [...shape];
+}

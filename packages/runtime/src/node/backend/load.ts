@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { SnncError, assertNever } from '@snnc/ir';
+import { registerFusedNeuronKernels } from '../../kernels/fused_neuron.js';
+import { registerNodeGradients } from './gradients.js';
+import { loadTfjsNode } from './tfjs_node.js';
+import { loadWasm } from './wasm.js';
+import { loadWebgpu } from './webgpu.js';
+
+export type BackendRequest = 'auto' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
+
+export interface LoadedBackend {
+  name: BackendName;
+  /** For printing and run records: `wasm (SIMD, 1 thread)`, `tensorflow (... TensorFlow 2.21.0)`. */
+  detail: string;
+}
+
+export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+
+/**
+ * Makes a tfjs backend active for training. `auto` takes `webgpu` (Dawn, only on a hardware
+ * GPU adapter), else `tensorflow` (tfjs-node, when present and working), else `wasm`, else `cpu`. An explicitly requested backend that cannot
+ * load throws SnncError SNN7006; it never falls back silently. Also registers what training
+ * needs: tfjs's gradients and the fused neuron kernels (cpu, wasm); the conv/BN gradient
+ * choices follow the active backend at run time (kernels/conv2d.ts).
+ */
+export async function loadBackend(req: BackendRequest): Promise<LoadedBackend> {
+  tf.env().set('PROD', true); // silences the cpu backend's "looks like you are running in Node" banner
+  registerNodeGradients();
+  registerFusedNeuronKernels();
+  // webgpu first only on a real GPU adapter: auto never takes a software one (node/backend/webgpu.ts)
+  const order: BackendName[] = req === 'auto' ? ['webgpu', 'tensorflow', 'wasm', 'cpu'] : [req];
+  const reasons: string[] = [];
+  for (const name of order) {
+    try {
+      const detail = await loadOne(name, req);
+      return { name, detail };
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      if (req !== 'auto') throw new SnncError('SNN7006', { backend: name, reason }, { cause: e });
+      reasons.push(`${name}: ${reason}`);
+    }
+  }
+  throw new SnncError('SNN7006', { backend: req, reason: reasons.join('; ') });
+}
+
+async function loadOne(name: BackendName, req: BackendRequest): Promise<string> {
+  switch (name) {
+    case 'webgpu':
+      return loadWebgpu({ allowSoftware: req === 'webgpu' && process.env['SNNC_WEBGPU_ALLOW_FALLBACK'] === '1', probeFirst: req === 'auto' });
+    case 'tensorflow':
+      return loadTfjsNode();
+    case 'wasm':
+      return loadWasm();
+    case 'cpu':
+      if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend failed to initialise');
+      return 'cpu (JavaScript)';
+    default:
+      return assertNever(name);
+  }
+}
