@@ -1,1 +1,11 @@
-export {};
+export { disposeCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointInfo, type CheckpointKind, type LoadedCheckpoint } from './checkpoint.js';
+export { curvesSpec, renderCurvesSvg } from './curves.js';
+export { loadData, mnistDataDir, type TrainTest } from './data.js';
+export { evaluateCheckpoint, type EvalOptions } from './evaluate-checkpoint.js';
+export { loadIdxDataset, readIdx, type IdxArray, type IdxPair } from './idx.js';
+export { applyOverrides, experimentDiff, type RunOverrides } from './overrides.js';
+export { formatDuration, plainProgress, ttyProgress, type ProgressReporter } from './progress.js';
+export { createRunDir, readRunSpec, runFiles, safeName, type RunRecord } from './run-dir.js';
+export { runExperiment, type RunOptions, type RunSummary } from './run-experiment.js';
+export { machineInfo, MemoryPeaks, snncVersion, type MachineInfo } from './system.js';
+export { readWeights, writeWeights, type WeightsManifestGroup } from './weights-file.js';

@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { SnncError, type Experiment } from '@snnc/ir';
+import pc from 'picocolors';
+import { takeFirst } from '../../data/index.js';
+import { buildNetwork } from '../../model/index.js';
+import { evaluateNetwork } from '../../train/index.js';
+import { loadBackend, type BackendRequest } from '../backend/index.js';
+import { disposeCheckpoint, loadCheckpoint } from './checkpoint.js';
+import { loadData } from './data.js';
+import { exists } from './fs-atomic.js';
+import { plainProgress, ttyProgress } from './progress.js';
+
+/** What `snnc eval` passes in. */
+export interface EvalOptions {
+  experiment: Experiment;
+  /** A checkpoint directory (`runs/x/<id>/best`), or a run directory (its `best/` is used). */
+  checkpoint: string;
+  backend: BackendRequest;
+  /** Evaluate on the first N test samples only. */
+  testLimit?: number;
+  /** The `.snn` file (IDX data paths are resolved against its directory; default: cwd). */
+  specFile?: string;
+  out: NodeJS.WritableStream;
+  tty?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Test loss and accuracy of a saved checkpoint, printed as `test_loss=..., test_acc=...`. */
+export async function evaluateCheckpoint(opts: EvalOptions): Promise<{ loss: number; accuracy: number }> {
+  const c = opts.tty ? pc : pc.createColors(false);
+  let dir = path.resolve(opts.checkpoint);
+  if (!(await exists(path.join(dir, 'checkpoint.json'))) && (await exists(path.join(dir, 'best')))) dir = path.join(dir, 'best');
+  const backend = await loadBackend(opts.backend);
+  opts.out.write(`${c.bold('backend')}: ${backend.detail}\n`);
+  const ckpt = await loadCheckpoint(dir);
+  const network = buildNetwork(opts.experiment.model, { seed: opts.experiment.seed });
+  try {
+    network.loadWeights(ckpt.weights);
+    disposeCheckpoint(ckpt);
+    const base = opts.specFile ? path.dirname(path.resolve(opts.specFile)) : process.cwd();
+    const data = await loadData(opts.experiment.data, base);
+    const test = takeFirst(data.test, opts.testLimit);
+    const saved = ckpt.info.metrics;
+    opts.out.write(
+      `${c.bold('checkpoint')}: ${path.relative(process.cwd(), dir) || '.'} (${ckpt.info.kind}, ${ckpt.info.state.history.length} epoch(s)` +
+        `${saved ? `, test_acc=${saved.test_acc.toFixed(4)} when saved` : ''})\n`,
+    );
+    const progress = opts.tty ? ttyProgress(opts.out, true) : plainProgress(opts.out);
+    const r = await evaluateNetwork({
+      experiment: opts.experiment,
+      network,
+      data: test,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onPhase: (p, e, n, s) => progress.phase(p, e, n, s),
+      onBatch: (p) => progress.batch(p),
+    });
+    progress.stop();
+    if (r === 'aborted') throw new SnncError('SNN9002', { message: 'evaluation interrupted' });
+    opts.out.write(`test_loss=${r.loss.toFixed(4)}, test_acc=${r.accuracy.toFixed(4)} (${r.samples} samples)\n`);
+    return { loss: r.loss, accuracy: r.accuracy };
+  } finally {
+    network.dispose();
+  }
+}

@@ -1,0 +1,49 @@
+/** One epoch's results; the snake_case keys are the report's line and `metrics.jsonl` fields. */
+export interface EpochMetrics {
+  epoch: number;
+  train_loss: number;
+  train_acc: number;
+  test_loss: number;
+  test_acc: number;
+  max_test_acc: number;
+  /** Wall-clock seconds of this epoch: training plus evaluation (the report's total_time). */
+  total_time: number;
+  train_time: number;
+  test_time: number;
+  /** Learning rate of the epoch's last update. */
+  lr: number;
+  /** Optimizer updates so far in the run. */
+  steps: number;
+  /** Training images per second in this epoch. */
+  images_per_s: number;
+  /** Whether test accuracy beat every earlier epoch (the best checkpoint is saved). */
+  improved: boolean;
+}
+
+/** Progress inside an epoch, reported after every batch. */
+export interface BatchProgress {
+  phase: 'train' | 'test';
+  epoch: number;
+  /** Batches done in this phase, 1-based after the first. */
+  batch: number;
+  batches: number;
+  /** Running mean loss and accuracy over this phase so far. */
+  loss: number;
+  accuracy: number;
+  /** Seconds spent in this phase so far (including time before a resume). */
+  seconds: number;
+  lr: number;
+  /** tf.memory() after the batch: live tensors and their bytes. */
+  numTensors: number;
+  numBytes: number;
+}
+
+/** The report's per-epoch line, exactly: `epoch=0, train_loss=0.0123, ..., total_time=12.3`. */
+export function formatEpochLine(m: EpochMetrics): string {
+  const f4 = (x: number) => x.toFixed(4);
+  return (
+    `epoch=${m.epoch}, train_loss=${f4(m.train_loss)}, train_acc=${f4(m.train_acc)}, ` +
+    `test_loss=${f4(m.test_loss)}, test_acc=${f4(m.test_acc)}, max_test_acc=${f4(m.max_test_acc)}, ` +
+    `total_time=${m.total_time.toFixed(1)}`
+  );
+}

@@ -1,0 +1,312 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Random, SnncError, type Experiment } from '@snnc/ir';
+import { normalizeTable, trainBatch, trainBatchCount, trainOrder, type Dataset, type HostBatch } from '../data/index.js';
+import { assertGradientsRegistered } from '../kernels/gradients.js';
+import type { SnnNetwork } from '../model/index.js';
+import { countCorrect, encodeBatch, targetCodec, type TargetCodec } from './codes/index.js';
+import { checkFit } from './compat.js';
+import { evaluateNetwork, evaluationRng, type Evaluation } from './evaluate.js';
+import { makeLoss, type LossFn } from './losses.js';
+import type { BatchProgress, EpochMetrics } from './metrics.js';
+import { learningRate, makeOptimizer, type Optimizer, type OptimizerSnapshot, type Param } from './optim/index.js';
+import { loadRng, saveRng, type RngState } from './rng-state.js';
+
+export interface TrainerOptions {
+  /** The experiment with every override already applied. */
+  experiment: Experiment;
+  network: SnnNetwork;
+  train: Dataset;
+  test: Dataset;
+}
+
+/** JSON part of a checkpoint: where the run is and everything random about it. */
+export interface TrainerState {
+  version: 1;
+  /** The epoch in progress, or the next one to start when `batch` is 0. */
+  epoch: number;
+  /** Next training batch of `epoch`; 0 when the epoch has not started. */
+  batch: number;
+  /** Optimizer updates applied in the whole run. */
+  step: number;
+  /** Shuffle generator as it was when `epoch` started (to redraw its order on resume). */
+  epochShuffle: RngState | null;
+  shuffleRng: RngState;
+  forwardRng: RngState;
+  /** Running sums of the epoch in progress. */
+  running: { lossSum: number; correct: number; seen: number; seconds: number };
+  /** Best test accuracy so far, or null before the first evaluation. */
+  maxTestAcc: number | null;
+  history: EpochMetrics[];
+}
+
+export interface TrainerSnapshot {
+  state: TrainerState;
+  /** The network's persistent tensors by name (owned by the network: do not dispose). */
+  weights: Record<string, tf.Tensor>;
+  /** Optimizer slots (owned by the optimizer: do not dispose). */
+  optimizer: OptimizerSnapshot;
+}
+
+export interface RunCallbacks {
+  onBatch?: (p: BatchProgress) => void;
+  /** Called after each epoch's evaluation; awaited (a checkpoint may be written here). */
+  onEpoch?: (m: EpochMetrics) => void | Promise<void>;
+  /** Called when a phase (training or evaluation of an epoch) starts. */
+  onPhase?: (phase: 'train' | 'test', epoch: number, batches: number, startBatch: number) => void;
+}
+
+export interface RunOutcome {
+  /** `completed`: every epoch ran; `aborted`: the signal fired between two batches. */
+  status: 'completed' | 'aborted';
+  history: EpochMetrics[];
+}
+
+const now = () => globalThis.performance.now() / 1000;
+
+/**
+ * The training loop of one experiment, browser-safe: per epoch, a freshly shuffled pass over
+ * the training set in batches (drop_last) with one optimizer update each, then an evaluation
+ * of the whole test set in eval mode. All randomness (shuffling, dropout, Poisson spikes) comes
+ * from generators seeded by `experiment.seed` and saved in snapshots, so a run restored from a
+ * snapshot continues exactly as an uninterrupted one on the same backend.
+ */
+export class Trainer {
+  readonly experiment: Experiment;
+  readonly network: SnnNetwork;
+  readonly codec: TargetCodec;
+  readonly loss: LossFn;
+  readonly optimizer: Optimizer;
+  readonly params: readonly Param[];
+  readonly train: Dataset;
+  readonly test: Dataset;
+  readonly batchesPerEpoch: number;
+  readonly totalSteps: number;
+  private readonly sampleShape: number[];
+  private readonly table: Float32Array;
+  private state: TrainerState;
+  private shuffleRng: Random;
+  private forwardRng: Random;
+
+  constructor(opts: TrainerOptions) {
+    const { experiment, network, train, test } = opts;
+    // tfjs-core's gradients are a separate registration (loadBackend does it in Node)
+    assertGradientsRegistered();
+    this.experiment = experiment;
+    this.network = network;
+    this.train = train;
+    this.test = test;
+    this.codec = targetCodec(experiment.target, train.classes);
+    this.sampleShape = checkFit(experiment, train, this.codec);
+    checkFit(experiment, test, this.codec);
+    this.loss = makeLoss(experiment.loss, this.codec, experiment.model.decoder.kind);
+    this.table = normalizeTable(experiment.normalize);
+    this.batchesPerEpoch = trainBatchCount(train.count, experiment.batch);
+    if (this.batchesPerEpoch === 0) {
+      throw new SnncError('SNN3002', { name: 'batch', constraint: `at most the ${train.count} training samples`, value: experiment.batch });
+    }
+    this.totalSteps = this.batchesPerEpoch * experiment.epochs;
+    this.params = nameParams(network);
+    this.optimizer = makeOptimizer(experiment.optimizer, this.params);
+    const streams = rngStreams(experiment.seed);
+    this.shuffleRng = streams.shuffle;
+    this.forwardRng = streams.forward;
+    this.state = {
+      version: 1,
+      epoch: 0,
+      batch: 0,
+      step: 0,
+      epochShuffle: null,
+      shuffleRng: saveRng(this.shuffleRng),
+      forwardRng: saveRng(this.forwardRng),
+      running: { lossSum: 0, correct: 0, seen: 0, seconds: 0 },
+      maxTestAcc: null,
+      history: [],
+    };
+  }
+
+  get epoch(): number {
+    return this.state.epoch;
+  }
+
+  get history(): readonly EpochMetrics[] {
+    return this.state.history;
+  }
+
+  /** Whether every epoch of the experiment has run. */
+  get done(): boolean {
+    return this.state.epoch >= this.experiment.epochs;
+  }
+
+  /** The current state (JSON), weights and optimizer slots, for a checkpoint. */
+  snapshot(): TrainerSnapshot {
+    const state: TrainerState = structuredClone({ ...this.state, shuffleRng: saveRng(this.shuffleRng), forwardRng: saveRng(this.forwardRng) });
+    return { state, weights: this.network.namedWeights(), optimizer: this.optimizer.snapshot() };
+  }
+
+  /** Continues from a snapshot (weights via network.loadWeights: SnncError SNN7007 on a mismatch). */
+  restore(s: TrainerSnapshot): void {
+    if (s.state.version !== 1) throw new Error(`Trainer.restore: expected state version 1, got ${String(s.state.version)}`);
+    this.network.loadWeights(s.weights);
+    this.optimizer.restore(s.optimizer);
+    this.state = structuredClone(s.state);
+    this.shuffleRng = loadRng(s.state.shuffleRng);
+    this.forwardRng = loadRng(s.state.forwardRng);
+  }
+
+  /**
+   * Runs the remaining epochs. Between two batches it yields to the event loop and checks
+   * `signal`; on abort it returns with the state at that batch boundary (snapshot() then
+   * resumes exactly there). A loss that is NaN or infinite throws SnncError SNN7005 before the
+   * update is applied, so the weights stay those of the last good step.
+   */
+  async run(opts: { signal?: AbortSignal; callbacks?: RunCallbacks } = {}): Promise<RunOutcome> {
+    const cb = opts.callbacks ?? {};
+    const B = this.experiment.batch;
+    while (!this.done) {
+      const s = this.state;
+      if (s.batch === 0) {
+        s.epochShuffle = saveRng(this.shuffleRng);
+        s.running = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
+      } else if (s.epochShuffle === null) {
+        throw new Error('Trainer.run: a state inside an epoch needs the epoch start shuffle state');
+      } else {
+        this.shuffleRng = loadRng(s.epochShuffle);
+      }
+      const order = trainOrder(this.train.count, this.shuffleRng);
+      cb.onPhase?.('train', s.epoch, this.batchesPerEpoch, s.batch);
+      let lr = learningRate(this.experiment.schedule, this.experiment.optimizer.lr, s.step, this.totalSteps);
+      while (s.batch < this.batchesPerEpoch) {
+        if (opts.signal?.aborted) return { status: 'aborted', history: s.history };
+        const t0 = now();
+        lr = learningRate(this.experiment.schedule, this.experiment.optimizer.lr, s.step, this.totalSteps);
+        const host = trainBatch(this.train, order, s.batch, B, this.table);
+        const { loss, correct } = await this.trainStep(host, lr);
+        s.step++;
+        s.batch++;
+        s.running.lossSum += loss * host.size;
+        s.running.correct += correct;
+        s.running.seen += host.size;
+        s.running.seconds += now() - t0;
+        cb.onBatch?.(this.progress('train', s.batch, this.batchesPerEpoch, s.running.lossSum / s.running.seen, s.running.correct / s.running.seen, s.running.seconds, lr));
+        await tf.nextFrame();
+      }
+      if (opts.signal?.aborted) return { status: 'aborted', history: s.history };
+      const trainTime = s.running.seconds;
+      const t1 = now();
+      const evalResult = await this.evaluate(this.test, { epoch: s.epoch, onBatch: cb.onBatch, onPhase: cb.onPhase, signal: opts.signal });
+      if (evalResult === 'aborted') return { status: 'aborted', history: s.history };
+      const testTime = now() - t1;
+      const improved = s.maxTestAcc === null || evalResult.accuracy > s.maxTestAcc;
+      s.maxTestAcc = Math.max(s.maxTestAcc ?? 0, evalResult.accuracy);
+      const m: EpochMetrics = {
+        epoch: s.epoch,
+        train_loss: s.running.lossSum / s.running.seen,
+        train_acc: s.running.correct / s.running.seen,
+        test_loss: evalResult.loss,
+        test_acc: evalResult.accuracy,
+        max_test_acc: s.maxTestAcc,
+        total_time: trainTime + testTime,
+        train_time: trainTime,
+        test_time: testTime,
+        lr,
+        steps: s.step,
+        images_per_s: s.running.seen / trainTime,
+        improved,
+      };
+      s.history.push(m);
+      s.epoch++;
+      s.batch = 0;
+      s.epochShuffle = null;
+      s.running = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
+      await cb.onEpoch?.(m);
+    }
+    return { status: 'completed', history: this.state.history };
+  }
+
+  /**
+   * Mean loss and accuracy over a data set in eval mode. Stochastic encoders draw from a
+   * generator seeded afresh for every evaluation, so every epoch is scored on the same spikes.
+   */
+  evaluate(
+    data: Dataset,
+    opts: { epoch?: number; signal?: AbortSignal; onBatch?: (p: BatchProgress) => void; onPhase?: RunCallbacks['onPhase'] } = {},
+  ): Promise<Evaluation | 'aborted'> {
+    return evaluateNetwork({
+      experiment: this.experiment,
+      network: this.network,
+      data,
+      rng: evaluationRng(this.experiment.seed),
+      epoch: opts.epoch ?? this.state.epoch,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.onBatch ? { onBatch: opts.onBatch } : {}),
+      ...(opts.onPhase ? { onPhase: opts.onPhase } : {}),
+    });
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+
+  private tensors(host: HostBatch): { x: tf.Tensor; y: tf.Tensor2D } {
+    const x = tf.tensor(host.x, [host.size, ...this.sampleShape], 'float32');
+    const y = tf.tensor2d(encodeBatch(this.codec, host.labels), [host.size, this.codec.outputs]);
+    return { x, y };
+  }
+
+  /**
+   * One optimisation step. Values are read back with `await data()`, never `dataSync()`:
+   * the webgpu backend cannot read synchronously in Node.
+   */
+  private async trainStep(host: HostBatch, lr: number): Promise<{ loss: number; correct: number }> {
+    let outputs: tf.Tensor | undefined;
+    const { value, grads } = tf.tidy(() => {
+      const { x, y } = this.tensors(host);
+      return tf.variableGrads(() => {
+        const out = this.network.forward(x, { training: true, rng: this.forwardRng }) as tf.Tensor2D;
+        outputs = tf.keep(out);
+        return this.loss(out, y);
+      }, this.network.trainable);
+    });
+    try {
+      const loss = (await value.data())[0]!;
+      if (!Number.isFinite(loss)) {
+        throw new SnncError('SNN7005', { value: String(loss), epoch: this.state.epoch, step: this.state.step }, {
+          hint: 'lower the learning rate (optimizer lr) or use a schedule; the best checkpoint is kept',
+        });
+      }
+      this.optimizer.apply(this.params.map((p) => grads[p.variable.name]), lr);
+      const correct = countCorrect(this.codec, await outputs!.data(), host.labels);
+      return { loss, correct };
+    } finally {
+      value.dispose();
+      tf.dispose(grads);
+      outputs?.dispose();
+    }
+  }
+
+  private progress(phase: 'train' | 'test', batch: number, batches: number, loss: number, accuracy: number, seconds: number, lr: number): BatchProgress {
+    const mem = tf.memory();
+    return { phase, epoch: this.state.epoch, batch, batches, loss, accuracy, seconds, lr, numTensors: mem.numTensors, numBytes: mem.numBytes };
+  }
+}
+
+/**
+ * The run's independent generators, all derived from the seed, so that e.g. adding dropout
+ * does not change the shuffling order: training order and training forward passes (dropout,
+ * Poisson spikes); evaluations use a third stream, {@link evaluationRng}.
+ */
+function rngStreams(seed: number): { shuffle: Random; forward: Random } {
+  const root = new Random(seed);
+  return { shuffle: root.fork(), forward: root.fork() };
+}
+
+/** Each trainable variable under its name in namedWeights(), which checkpoints use. */
+function nameParams(network: SnnNetwork): Param[] {
+  const byVariable = new Map<tf.Tensor, string>();
+  for (const [name, t] of Object.entries(network.namedWeights())) byVariable.set(t, name);
+  return network.trainable.map((variable, i) => {
+    const name = byVariable.get(variable);
+    if (name === undefined) throw new Error(`Trainer: trainable variable ${i} (${variable.name}) is missing from namedWeights()`);
+    return { name, variable };
+  });
+}
