@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { compile, type CompileResult } from '@snnc/dsl';
-import { makeDiagnostic, syntheticRange, type Diagnostic } from '@snnc/ir';
+import { makeDiagnostic, syntheticRange, type Diagnostic, type Experiment, type Program } from '@snnc/ir';
 import { readText } from './io.js';
 
 export interface LoadedSource {
@@ -32,5 +32,27 @@ export function loadAndCompile(file: string, cwd: string): LoadedSource {
   });
   const sources = new Map(result.sources);
   sources.set(file, read.text);
+  if (result.ir !== undefined) absolutizeDataPaths(result.ir, cwd);
   return { file, text: read.text, result, diagnostics: result.diagnostics, sources };
+}
+
+/**
+ * The compiler joins IDX paths with the directory of the file that names them, relative to
+ * the path the compiler was given (cwd-relative here). Made absolute once, here, the IR stays
+ * correct wherever it travels: child processes of a sweep, run records, replays.
+ */
+function absolutizeDataPaths(program: Program, cwd: string): void {
+  const fix = (e: Experiment): void => {
+    const d = e.data;
+    if (d.kind !== 'idx') return;
+    e.data = {
+      ...d,
+      trainImages: path.resolve(cwd, d.trainImages),
+      trainLabels: path.resolve(cwd, d.trainLabels),
+      testImages: path.resolve(cwd, d.testImages),
+      testLabels: path.resolve(cwd, d.testLabels),
+    };
+  };
+  for (const e of program.experiments) fix(e);
+  for (const s of program.sweeps) for (const p of s.points) fix(p.experiment);
 }

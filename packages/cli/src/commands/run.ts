@@ -2,16 +2,17 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { hasErrors, isSnncError, makeDiagnostic, syntheticRange, type Experiment, type Network } from '@snnc/ir';
 import path from 'node:path';
+import { BACKEND_REQUESTS, type BackendRequest } from '@snnc/experiments';
 import { replayRun } from '@snnc/experiments/node';
 import { printDiagnostics, type Io } from '../io.js';
 import { snncVersion } from '../version.js';
-import { nonNegativeInt, positiveInt, positiveNumber } from '../options.js';
+import { positiveInt, positiveNumber } from '../options.js';
+import { addQuickRunOptions } from '../quick-run.js';
 import { selectRunnable } from '../select.js';
 import { loadAndCompile, type LoadedSource } from '../source.js';
 import { runNetworkCommand, type NetworkRunFlags } from './run-network.js';
 import { runExperimentCommand, evalCommand, type ExperimentRunFlags } from './run-experiment.js';
 
-const BACKENDS = ['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 
 interface RunFlags extends ExperimentRunFlags, NetworkRunFlags {
   experiment?: string;
@@ -21,19 +22,13 @@ interface RunFlags extends ExperimentRunFlags, NetworkRunFlags {
 
 /** Registers `snnc run` (experiments and NEF networks) and `snnc eval`. */
 export function registerRunCommands(program: Command, io: Io, setExit: (code: number) => void): void {
-  program
+  const run = program
     .command('run')
     .description('train an experiment, or build and simulate a NEF network, from a .snn file')
     .argument('[file]', '.snn file (not with --replay)')
     .option('-e, --experiment <name>', 'the experiment to run (when the file has several)')
-    .option('-n, --network <name>', 'the network to run (when the file has several)')
-    .addOption(new Option('--backend <name>', 'tfjs backend for training').choices(BACKENDS).default('auto'))
-    .option('--epochs <n>', 'override the number of epochs', positiveInt)
-    .option('--train-limit <n>', 'train on the first N training images only', positiveInt)
-    .option('--test-limit <n>', 'evaluate on the first N test images only', positiveInt)
-    .option('--batch <n>', 'override the batch size', positiveInt)
-    .option('--lr <x>', 'override the learning rate', positiveNumber)
-    .option('--seed <n>', 'override the seed', nonNegativeInt)
+    .option('-n, --network <name>', 'the network to run (when the file has several)');
+  addQuickRunOptions(run)
     .option('--runs-dir <dir>', 'where run directories go', 'runs')
     .option('--resume <run-dir>', 'continue an interrupted run from its last checkpoint')
     .option('--replay <run-dir>', 're-run a recorded run (same resolved spec, seed, limits, backend) and compare the numbers')
@@ -55,9 +50,9 @@ export function registerRunCommands(program: Command, io: Io, setExit: (code: nu
     .argument('<file>', '.snn file')
     .requiredOption('--checkpoint <dir>', 'checkpoint directory (a run directory, or its best/ or last/)')
     .option('-e, --experiment <name>', 'the experiment whose model and data to use')
-    .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKENDS).default('auto'))
+    .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKEND_REQUESTS).default('auto'))
     .option('--test-limit <n>', 'evaluate on the first N test images only', positiveInt)
-    .action(async (file: string, flags: { checkpoint: string; experiment?: string; backend: (typeof BACKENDS)[number]; testLimit?: number }) => {
+    .action(async (file: string, flags: { checkpoint: string; experiment?: string; backend: BackendRequest; testLimit?: number }) => {
       setExit(await withSource(file, io, async (loaded) => {
         const program = loaded.result!.ir!;
         const picked = selectRunnable(program, { experiment: flags.experiment ?? (program.experiments.length === 1 ? program.experiments[0]!.name : undefined) });
@@ -96,7 +91,8 @@ async function withSource(file: string, io: Io, body: (loaded: LoadedSource) => 
     return await body(loaded);
   } catch (e) {
     if (isSnncError(e)) {
-      printDiagnostics(io, [e.toDiagnostic(file)], (f) => loaded.sources.get(f));
+      // A runtime failure without a source range (a missing checkpoint) gets no code frame.
+      printDiagnostics(io, [e.toDiagnostic(file)], (f) => (e.range === undefined ? undefined : loaded.sources.get(f)));
       return 1;
     }
     throw e;
@@ -109,7 +105,7 @@ function usage(io: Io, message: string): number {
 }
 
 /** `snnc run --replay RUN_DIR`: trains the recorded run again and says whether every number matched. */
-async function replayCommand(runDir: string, backend: (typeof BACKENDS)[number] | undefined, io: Io): Promise<number> {
+async function replayCommand(runDir: string, backend: BackendRequest | undefined, io: Io): Promise<number> {
   try {
     const r = await replayRun(path.resolve(io.cwd, runDir), { snncVersion: snncVersion(), ...(backend !== undefined ? { backend } : {}) });
     if (r.comparison.equal) {

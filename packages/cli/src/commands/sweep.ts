@@ -4,21 +4,15 @@ import { hasErrors, isSnncError, makeDiagnostic, syntheticRange, type Sweep } fr
 import { BACKEND_REQUESTS, selectSweep, type BackendRequest, type QuickOverrides, type SpecSource } from '@snnc/experiments';
 import { findRunDirs, liveTable, loadRuns, queueSweepStatus, runSweepLocal, submitSweep, writeReport } from '@snnc/experiments/node';
 import { printDiagnostics, type Io } from '../io.js';
-import { nonNegativeInt, positiveInt, positiveNumber } from '../options.js';
+import { positiveInt } from '../options.js';
+import { addQuickRunOptions, interruptible, overridesOf, type QuickRunFlags } from '../quick-run.js';
 import { loadAndCompile } from '../source.js';
 import { snncVersion } from '../version.js';
 
-interface SweepFlags {
+interface SweepFlags extends QuickRunFlags {
   sweep?: string;
   parallel?: number;
   threads?: number;
-  backend: BackendRequest;
-  epochs?: number;
-  trainLimit?: number;
-  testLimit?: number;
-  batch?: number;
-  lr?: number;
-  seed?: number;
   runsDir: string;
   report: boolean;
   reuse: boolean;
@@ -31,20 +25,14 @@ const QUEUE_POLL_MS = 1000;
 
 /** Registers `snnc sweep`. */
 export function registerSweepCommand(program: Command, io: Io, setExit: (code: number) => void): void {
-  program
+  const sweep = program
     .command('sweep')
     .description('run every point of a sweep, each in its own process (or on a BullMQ queue with --queue)')
     .argument('<file>', '.snn file')
     .option('-s, --sweep <name>', 'the sweep to run (when the file has several)')
     .option('-j, --parallel <n>', 'points trained at once (default: one per core)', positiveInt)
-    .option('--threads <n>', 'threads per point (default: the cores divided among the parallel points)', positiveInt)
-    .addOption(new Option('--backend <name>', 'tfjs backend for training').choices(BACKEND_REQUESTS).default('auto'))
-    .option('--epochs <n>', 'override the number of epochs', positiveInt)
-    .option('--train-limit <n>', 'train on the first N training images only', positiveInt)
-    .option('--test-limit <n>', 'evaluate on the first N test images only', positiveInt)
-    .option('--batch <n>', 'override the batch size', positiveInt)
-    .option('--lr <x>', 'override the learning rate', positiveNumber)
-    .option('--seed <n>', 'override the seed', nonNegativeInt)
+    .option('--threads <n>', 'threads per point (default: the cores divided among the parallel points)', positiveInt);
+  addQuickRunOptions(sweep)
     .option('--runs-dir <dir>', 'where run directories go (<dir>/<sweep>/<point>/)', 'runs')
     .option('--no-report', 'do not write the comparison report into <runs-dir>/<sweep>/report when done')
     .option('--no-reuse', 'train every point, even one whose spec already ran in another sweep under --runs-dir')
@@ -53,15 +41,6 @@ export function registerSweepCommand(program: Command, io: Io, setExit: (code: n
     .action(async (file: string, flags: SweepFlags) => {
       setExit(await sweepCommand(file, flags, io));
     });
-}
-
-function overridesOf(flags: SweepFlags): QuickOverrides {
-  const o: QuickOverrides = {};
-  for (const k of ['epochs', 'trainLimit', 'testLimit', 'batch', 'lr', 'seed'] as const) {
-    const v = flags[k];
-    if (v !== undefined) o[k] = v;
-  }
-  return o;
 }
 
 async function sweepCommand(file: string, flags: SweepFlags, io: Io): Promise<number> {
@@ -89,7 +68,7 @@ async function sweepCommand(file: string, flags: SweepFlags, io: Io): Promise<nu
     return await localSweep(common, flags, io);
   } catch (e) {
     if (isSnncError(e)) {
-      printDiagnostics(io, [e.toDiagnostic(file)], (f) => loaded.sources.get(f));
+      printDiagnostics(io, [e.toDiagnostic(file)], (f) => (e.range === undefined ? undefined : loaded.sources.get(f)));
       return 1;
     }
     throw e;
@@ -106,15 +85,7 @@ interface Common {
 }
 
 async function localSweep(common: Common, flags: SweepFlags, io: Io): Promise<number> {
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
-    io.stderr.write('\ninterrupted: stopping the running points (Ctrl-C again to quit at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const interrupt = interruptible(io, 'stopping the running points');
   const runsDir = path.resolve(io.cwd, flags.runsDir);
   const table = liveTable(io.stdout);
   try {
@@ -125,7 +96,7 @@ async function localSweep(common: Common, flags: SweepFlags, io: Io): Promise<nu
       ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
       reuse: flags.reuse,
       onUpdate: (all, changed) => table.update(all, changed),
-      signal: controller.signal,
+      signal: interrupt.signal,
     });
     table.close(res.points);
     const rel = path.relative(io.cwd, res.plan.dir) || '.';
@@ -137,14 +108,14 @@ async function localSweep(common: Common, flags: SweepFlags, io: Io): Promise<nu
       }
     }
     io.stdout.write(`runs in ${rel}; compare them with \`snnc report ${rel}\`\n`);
-    if (controller.signal.aborted) return 130;
+    if (interrupt.signal.aborted) return 130;
     if (res.failed > 0) {
       io.stderr.write(`${res.failed} of ${res.points.length} point(s) failed; their logs are in <point>/train.log\n`);
       return 1;
     }
     return 0;
   } finally {
-    process.off('SIGINT', onSigint);
+    interrupt.dispose();
   }
 }
 
