@@ -49,7 +49,7 @@ export function startApp(client: LanguageClient, first: Doc, notice: string | un
       speed: byId('train-speed'),
       log: byId('epoch-log'),
       weights: byId<HTMLButtonElement>('btn-weights'),
-      rasterNote: byId('raster-note'),
+      raster: byId('train-raster'),
       empty: byId('training-empty'),
     },
     new URL('mnist-subset.bin', document.baseURI).href,

@@ -194,6 +194,30 @@ describe('editor in Chromium', () => {
     await screenshot(page, '08-training');
     await page.click('#btn-stop');
     await expect.poll(() => page.getAttribute('#train-status', 'data-done'), { timeout: 30_000 }).toBe('aborted');
+    // The worker traced test sample 0 when it stopped: one raster band per neuron layer (the two
+    // LIF layers of TINY), 4 steps each, the hidden layer capped at 64 of its 64 neurons.
+    expect(await page.getAttribute('#train-raster', 'data-epoch')).toBe('stopped');
+    expect(await page.getAttribute('#train-raster', 'data-layers')).toBe('2');
+    const bands = await page.$$eval('#train-raster [data-band]', (els) =>
+      els.map((e) => {
+        const d = (e as HTMLElement).dataset;
+        const c = e.querySelector('canvas')!;
+        // drawn pixels: any non-transparent alpha in the band's canvas
+        const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let inked = 0;
+        for (let i = 3; i < px.length; i += 4) if (px[i]! > 0) inked++;
+        return { band: d['band'], rows: Number(d['rows']), steps: Number(d['steps']), spikes: Number(d['spikes']), inked };
+      }),
+    );
+    expect(bands.map((b) => [b.band, b.rows, b.steps])).toEqual([
+      ['neuron_0', 64, 4],
+      ['neuron_1', 10, 4],
+    ]);
+    // a trained network spikes for a digit; what was counted was drawn
+    expect(bands.reduce((n, b) => n + b.spikes, 0)).toBeGreaterThan(0);
+    for (const b of bands) expect(b.inked > 0).toBe(b.spikes > 0);
+    await page.locator('#train-raster').scrollIntoViewIfNeeded();
+    await screenshot(page, '12-training-raster');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#btn-weights')]);
     expect(download.suggestedFilename()).toBe('tiny.safetensors');
     const bytes = readFileSync((await download.path())!);

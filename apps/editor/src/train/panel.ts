@@ -1,7 +1,9 @@
 import { assertNever, type Experiment } from '@snnc/ir';
 import { download } from '../files/local.js';
 import { LivePlot } from '../ui/plot.js';
+import { SpikeRaster } from '../ui/raster.js';
 import type { BrowserBackend, TrainRequest, TrainResponse } from './protocol.js';
+import { rasterTicks, TRACE_NEURONS } from './trace.js';
 import TrainWorker from './worker.ts?worker';
 
 export interface TrainPanelElements {
@@ -14,20 +16,23 @@ export interface TrainPanelElements {
   speed: HTMLElement;
   log: HTMLElement;
   weights: HTMLButtonElement;
-  rasterNote: HTMLElement;
+  /** Holds the spike raster of one test sample: a caption, then one band per neuron layer. */
+  raster: HTMLElement;
   empty: HTMLElement;
 }
 
 /**
  * The Training tab: trains an experiment in a worker on the bundled MNIST subset with
  * live loss and accuracy curves (running means over each epoch, per step; test accuracy
- * per epoch), a stop button and the trained weights as a download.
+ * per epoch), a spike raster of one test sample through the layers (after each epoch and
+ * when stopped), a stop button and the trained weights as a download.
  */
 export class TrainPanel {
   private worker: Worker | undefined;
   private lossPlot: LivePlot | undefined;
   private accPlot: LivePlot | undefined;
   private testPlot: LivePlot | undefined;
+  private rasters: SpikeRaster[] = [];
   running = false;
   onStateChange: (running: boolean) => void = () => {};
 
@@ -36,9 +41,6 @@ export class TrainPanel {
     private readonly assetUrl: string,
   ) {
     el.weights.addEventListener('click', () => this.post({ kind: 'weights' }));
-    // The runtime's forward pass returns only the decoded output, so there is nothing per layer to draw.
-    el.rasterNote.textContent =
-      'Spike raster of a sample through the layers: not available, the runtime does not expose per-layer spikes yet.';
   }
 
   start(experiment: Experiment, backend: BrowserBackend): void {
@@ -78,10 +80,41 @@ export class TrainPanel {
     this.accPlot = new LivePlot('training accuracy (running mean over the epoch)', [{ label: 'accuracy', color: 2 }], { xLabel: 'step', key: 'train-acc' });
     this.testPlot = new LivePlot('test accuracy per epoch', [{ label: 'test accuracy', color: 1 }], { xLabel: 'epoch', key: 'test-acc', points: true, readoutWindow: 1 });
     this.el.plots.replaceChildren(this.lossPlot.element, this.accPlot.element, this.testPlot.element);
+    this.clearRaster('The spike raster of a test sample through the layers appears after the first epoch.');
     this.el.log.textContent = '';
     for (const e of [this.el.step, this.el.loss, this.el.trainAcc, this.el.testAcc, this.el.speed]) e.textContent = '-';
     this.el.weights.disabled = true;
     delete this.el.status.dataset['done'];
+  }
+
+  private clearRaster(note: string): void {
+    for (const r of this.rasters) r.destroy();
+    this.rasters = [];
+    const p = document.createElement('p');
+    p.className = 'muted';
+    p.textContent = note;
+    this.el.raster.replaceChildren(p);
+    delete this.el.raster.dataset['layers'];
+    delete this.el.raster.dataset['epoch'];
+  }
+
+  /** Replaces the raster with this trace: one band per neuron layer, at most TRACE_NEURONS rows each. */
+  private drawTrace(m: Extract<TrainResponse, { kind: 'trace' }>): void {
+    const when = m.epoch === null ? 'when training stopped' : `after epoch ${m.epoch + 1}`;
+    this.clearRaster(`Spikes of test sample ${m.sample} (label ${m.label}) through the neuron layers ${when}, in eval mode; time steps left to right.`);
+    for (const layer of m.layers) {
+      const ticks = rasterTicks(layer, TRACE_NEURONS);
+      const subset = ticks.shown < ticks.units ? `${ticks.shown} of ${ticks.units} neurons, evenly spread` : `all ${ticks.units} neurons`;
+      const r = new SpikeRaster(`${layer.layerId} [${layer.shape.join(', ')}] · ${layer.steps} steps`, ticks.shown, layer.steps, `train:${layer.layerId}`, 1, subset);
+      r.element.dataset['band'] = layer.layerId;
+      r.element.dataset['rows'] = String(ticks.shown);
+      r.element.dataset['steps'] = String(layer.steps);
+      this.el.raster.append(r.element);
+      r.append(ticks.times, ticks.rows);
+      this.rasters.push(r);
+    }
+    this.el.raster.dataset['layers'] = String(m.layers.length);
+    this.el.raster.dataset['epoch'] = m.epoch === null ? 'stopped' : String(m.epoch);
   }
 
   private fail(message: string): void {
@@ -116,6 +149,9 @@ export class TrainPanel {
         this.el.testAcc.dataset['value'] = String(m.metrics.test_acc);
         this.el.speed.textContent = m.metrics.images_per_s.toFixed(0);
         this.el.log.textContent += `${m.line}\n`;
+        return;
+      case 'trace':
+        this.drawTrace(m);
         return;
       case 'done':
         this.el.status.textContent = m.status === 'completed' ? 'training finished' : 'training stopped';

@@ -1,5 +1,5 @@
 import type { Experiment } from '@snnc/ir';
-import type { BatchProgress, EpochMetrics } from '@snnc/runtime';
+import type { BatchProgress, EpochMetrics, LayerSpikes } from '@snnc/runtime';
 
 /** The tfjs backends the editor offers; `wasm` is the default (see toolchain notes: webgl is slow headless). */
 export type BrowserBackend = 'wasm' | 'cpu';
@@ -16,6 +16,11 @@ export type TrainResponse =
   | { kind: 'batch'; progress: BatchProgress; step: number }
   /** `line` is the report's epoch line (formatEpochLine), made in the worker so the page does not load tfjs. */
   | { kind: 'epoch'; metrics: EpochMetrics; line: string }
+  /**
+   * Every neuron layer's spikes for one fixed test sample (eval mode), after epoch `epoch`
+   * (0-based) or, with `epoch` null, when a run stopped mid-epoch. Sent before `done`.
+   */
+  | { kind: 'trace'; epoch: number | null; sample: number; label: number; layers: LayerSpikes[] }
   | { kind: 'done'; status: 'completed' | 'aborted' }
   | { kind: 'weights'; bytes: Uint8Array; name: string }
   | { kind: 'error'; message: string };

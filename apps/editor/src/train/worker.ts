@@ -7,11 +7,12 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { assertNever, isSnncError, SnncError, type Experiment } from '@snnc/ir';
-import { buildNetwork, formatEpochLine, makeDataset, Trainer, type Dataset, type SnnNetwork } from '@snnc/runtime';
+import { assertNever, isSnncError, Random, SnncError, type Experiment } from '@snnc/ir';
+import { buildNetwork, formatEpochLine, makeDataset, toRuntimeShape, Trainer, type Dataset, type SnnNetwork } from '@snnc/runtime';
 import { loadMnistAsset, type MnistSplit } from './mnist-asset.js';
 import type { BrowserBackend, TrainRequest, TrainResponse } from './protocol.js';
 import { encodeSafetensors } from './safetensors.js';
+import { normalizedSample } from './trace.js';
 
 /**
  * Trains one experiment with the runtime's browser-safe Trainer on the bundled MNIST subset,
@@ -78,10 +79,11 @@ async function train(experiment: Experiment, backend: BrowserBackend, assetUrl: 
   mnist ??= loadMnistAsset(assetUrl).then((m) => ({ train: toDataset(m.train, m.rows, m.cols), test: toDataset(m.test, m.rows, m.cols) }));
   const data = await mnist;
   network?.dispose();
-  network = buildNetwork(experiment.model, { seed: experiment.seed });
+  const net = buildNetwork(experiment.model, { seed: experiment.seed });
+  network = net;
   experimentName = experiment.name;
-  const trainer = new Trainer({ experiment, network, train: data.train, test: data.test });
-  const params = network.trainable.reduce((n, v) => n + v.size, 0);
+  const trainer = new Trainer({ experiment, network: net, train: data.train, test: data.test });
+  const params = net.trainable.reduce((n, v) => n + v.size, 0);
   post({ kind: 'ready', backend, trainCount: data.train.count, testCount: data.test.count, batchesPerEpoch: trainer.batchesPerEpoch, epochs: experiment.epochs, params });
   try {
     const outcome = await trainer.run({
@@ -90,12 +92,38 @@ async function train(experiment: Experiment, backend: BrowserBackend, assetUrl: 
         onBatch: (p) => {
           if (p.phase === 'train') post({ kind: 'batch', progress: p, step: p.epoch * trainer.batchesPerEpoch + p.batch });
         },
-        onEpoch: (metrics) => post({ kind: 'epoch', metrics, line: formatEpochLine(metrics) }),
+        onEpoch: async (metrics) => {
+          post({ kind: 'epoch', metrics, line: formatEpochLine(metrics) });
+          await sendTrace(experiment, net, data.test, metrics.epoch);
+        },
       },
     });
+    // A completed run's last epoch already sent its trace.
+    if (outcome.status === 'aborted') await sendTrace(experiment, net, data.test, null);
     post({ kind: 'done', status: outcome.status });
   } finally {
     trainer.dispose();
+  }
+}
+
+/** The test sample whose spikes the Training tab draws: the same one after every epoch. */
+const TRACE_SAMPLE = 0;
+
+/**
+ * Runs the fixed test sample through `net` in eval mode and posts every neuron layer's
+ * spikes. The trace draws its encoder randomness from its own seeded stream, so it neither
+ * consumes the Trainer's stream nor changes any weight or running statistic.
+ */
+async function sendTrace(experiment: Experiment, net: SnnNetwork, test: Dataset, epoch: number | null): Promise<void> {
+  const shape = toRuntimeShape(experiment.model.input);
+  const size = shape.reduce((a, b) => a * b, 1);
+  const values = normalizedSample(test.images, size, TRACE_SAMPLE, experiment.normalize);
+  const x = tf.tensor(values, [1, ...shape], 'float32');
+  try {
+    const layers = await net.spikeTrace(x, new Random(experiment.seed));
+    post({ kind: 'trace', epoch, sample: TRACE_SAMPLE, label: test.labels[TRACE_SAMPLE]!, layers }, layers.map((l) => l.spikes.buffer));
+  } finally {
+    x.dispose();
   }
 }
 

@@ -15,6 +15,10 @@ export class SpikeRaster {
     private readonly rows: number,
     private duration: number,
     key: string,
+    /** Time each tick covers (same unit as `duration`); ticks are at least 1 px wide. */
+    private readonly tickSpan = 0,
+    /** Which neurons the rows are, for the count readout ("N spikes in <rowsLabel>"). */
+    private readonly rowsLabel = `the first ${rows} neurons`,
   ) {
     this.element = document.createElement('div');
     this.element.className = 'plot';
@@ -40,7 +44,7 @@ export class SpikeRaster {
       this.duration = Math.max(last, this.duration * 2);
       this.redraw();
     } else this.draw(start);
-    this.countEl.textContent = `${this.times.length} spikes in the first ${this.rows} neurons`;
+    this.countEl.textContent = `${this.times.length} spikes in ${this.rowsLabel}`;
     this.element.dataset['spikes'] = String(this.times.length);
   }
 
@@ -65,10 +69,11 @@ export class SpikeRaster {
     const ctx = this.fit();
     const w = this.canvas.width;
     const rowH = this.canvas.height / this.rows;
+    const tickW = Math.max(1, (this.tickSpan / this.duration) * w - 1);
     ctx.fillStyle = '#1f2328';
     for (let i = from; i < this.times.length; i++) {
       const x = (this.times[i]! / this.duration) * w;
-      ctx.fillRect(x, this.neurons[i]! * rowH, 1, Math.max(1, rowH - 0.5));
+      ctx.fillRect(x, this.neurons[i]! * rowH, tickW, Math.max(1, rowH - 0.5));
     }
   }
 

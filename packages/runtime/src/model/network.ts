@@ -30,7 +30,26 @@ export interface SnnNetwork {
    * updates. Caller owns the result (call inside tf.tidy or dispose).
    */
   forward(x: tf.Tensor, opts: { training: boolean; rng: Random }): tf.Tensor;
+  /**
+   * The spikes of every neuron layer for ONE sample x: [1, H, W, C] (or [1, N]) in eval mode,
+   * read back to the host; nothing stays allocated on the backend. `rng` drives stochastic
+   * encoders only (pass a fork, so the caller's training stream is not consumed). Variables
+   * and running statistics are left untouched, so a trace never changes training results.
+   */
+  spikeTrace(x: tf.Tensor, rng: Random): Promise<LayerSpikes[]>;
   dispose(): void;
+}
+
+/** One neuron layer's spikes for one sample, in layer order. */
+export interface LayerSpikes {
+  /** The neuron layer's id (`neuron_0`, ...). */
+  layerId: string;
+  /** The per-step shape of the layer's output, NHWC without the batch axis ([H, W, C] or [N]). */
+  shape: number[];
+  /** Time steps T. */
+  steps: number;
+  /** 0/1 per step and unit, time-major: row t holds the prod(shape) units of step t (row-major NHWC). */
+  spikes: Uint8Array;
 }
 
 export interface BuildOptions {
@@ -99,7 +118,8 @@ export function buildNetwork(model: Model, opts: BuildOptions): SnnNetwork {
   const lastIsNeuron = built.length > 0 && built[built.length - 1]!.neuron !== null;
   let disposed = false;
 
-  const forward = (x: tf.Tensor, fopts: { training: boolean; rng: Random }): tf.Tensor => {
+  /** The forward pass; `onSpikes` sees each neuron layer's [T*B, ...] spikes inside the tidy scope. */
+  const run = (x: tf.Tensor, fopts: { training: boolean; rng: Random }, onSpikes?: (layerId: string, spikes: tf.Tensor) => void): tf.Tensor => {
     if (disposed) throw new Error(`network ${model.name}: used after dispose()`);
     const sample = x.shape.slice(1);
     if (x.rank !== inputShape.length + 1 || sample.some((d, i) => d !== inputShape[i])) {
@@ -120,6 +140,7 @@ export function buildNetwork(model: Model, opts: BuildOptions): SnnNetwork {
           const r = b.neuron.run(h, ctx, wantMembrane);
           h = r.spikes;
           membrane = r.membrane;
+          onSpikes?.(b.runtime.id, h);
           ctx = { ...ctx, folded: true };
         } else {
           h = b.runtime.apply(h, ctx);
@@ -128,6 +149,35 @@ export function buildNetwork(model: Model, opts: BuildOptions): SnnNetwork {
       if (!ctx.folded) h = repeatSteps(h, T); // a model without neurons (the compiler rejects it, SNN4005)
       return decode(model.decoder, h, T, lastIsNeuron ? membrane : undefined);
     });
+  };
+
+  const forward = (x: tf.Tensor, fopts: { training: boolean; rng: Random }): tf.Tensor => run(x, fopts);
+
+  const spikeTrace = async (x: tf.Tensor, traceRng: Random): Promise<LayerSpikes[]> => {
+    if (x.shape[0] !== 1) throw new Error(`network ${model.name}: spikeTrace expects one sample [1, ...], got [${x.shape.join(', ')}]`);
+    const ids: string[] = [];
+    // forward's tidy frees every intermediate, so the recorded spikes are kept past it and
+    // disposed here once read back.
+    const recorded: tf.Tensor[] = [];
+    try {
+      run(x, { training: false, rng: traceRng }, (id, spikes) => {
+        ids.push(id);
+        recorded.push(tf.keep(spikes));
+      }).dispose();
+      const layers: LayerSpikes[] = [];
+      for (let i = 0; i < ids.length; i++) {
+        const t = recorded[i]!;
+        // B = 1, so the leading T*B axis is T.
+        if (t.shape[0] !== T) throw new Error(`network ${model.name}: expected ${T} steps from ${ids[i]!}, got [${t.shape.join(', ')}]`);
+        const values = await t.data();
+        const spikes = new Uint8Array(values.length);
+        for (let k = 0; k < values.length; k++) spikes[k] = values[k]! > 0.5 ? 1 : 0;
+        layers.push({ layerId: ids[i]!, shape: t.shape.slice(1), steps: T, spikes });
+      }
+      return layers;
+    } finally {
+      tf.dispose(recorded);
+    }
   };
 
   return {
@@ -153,6 +203,7 @@ export function buildNetwork(model: Model, opts: BuildOptions): SnnNetwork {
       for (const [name, v] of variables) v.assign(weights[name]!);
     },
     forward,
+    spikeTrace,
     dispose(): void {
       if (disposed) return;
       disposed = true;
