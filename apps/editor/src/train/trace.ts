@@ -1,5 +1,5 @@
-import { assertNever, type Normalize } from '@snnc/ir';
-import type { LayerSpikes } from '@snnc/runtime';
+import type { Normalize } from '@snnc/ir';
+import { normalizeTable, type LayerSpikes } from '@snnc/runtime';
 
 /** At most this many neurons of each layer are drawn in the Training tab's raster. */
 export const TRACE_NEURONS = 64;
@@ -13,20 +13,10 @@ export function normalizedSample(images: Uint8Array, sampleSize: number, index: 
   if (!Number.isInteger(index) || index < 0 || start + sampleSize > images.length) {
     throw new Error(`normalizedSample: sample ${index} is outside the ${images.length / sampleSize} images`);
   }
+  // The Trainer's own byte -> float table, so the traced sample is exactly what it trains on.
+  const table = normalizeTable(n);
   const out = new Float32Array(sampleSize);
-  for (let k = 0; k < sampleSize; k++) {
-    const x = images[start + k]! / 255;
-    switch (n.kind) {
-      case 'unit':
-        out[k] = x;
-        break;
-      case 'standard':
-        out[k] = (x - n.mean) / n.std;
-        break;
-      default:
-        return assertNever(n);
-    }
-  }
+  for (let k = 0; k < sampleSize; k++) out[k] = table[images[start + k]!]!;
   return out;
 }
 
