@@ -1,5 +1,5 @@
 export { disposeCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointInfo, type CheckpointKind, type LoadedCheckpoint } from './checkpoint.js';
-export { curvesSpec, renderCurvesSvg } from './curves.js';
+export { renderCurvesSvg } from './curves.js';
 export { loadData, mnistDataDir, type TrainTest } from './data.js';
 export { evaluateCheckpoint, type EvalOptions } from './evaluate-checkpoint.js';
 export { loadIdxDataset, readIdx, type IdxArray, type IdxPair } from './idx.js';
