@@ -1,43 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Random, type NeuronDef, type Surrogate } from '@snnc/ir';
+import { Random, type NeuronDef } from '@snnc/ir';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBackend, type BackendName } from '../node/backend/index.js';
 import { buildNeuron } from '../model/layers/neuron.js';
 import { neuronDef } from '../model/__tests__/models.js';
 import { fusedNeuronAvailable } from './fused_neuron.js';
+import { neuronConfigs } from './__tests__/neuron-configs.js';
 
-const surrogates: Surrogate[] = [
-  { kind: 'atan', alpha: 2 },
-  { kind: 'sigmoid', alpha: 4 },
-  { kind: 'fast_sigmoid', alpha: 25 },
-  { kind: 'triangle', alpha: 0.3 },
-  { kind: 'piecewise_quadratic', alpha: 1 },
-];
-
-/** A spread of neuron configurations: every surrogate x reset x detach, charge variants crossed in. */
-function configs(): NeuronDef[] {
-  const out: NeuronDef[] = [];
-  let i = 0;
-  for (const surrogate of surrogates) {
-    for (const reset of ['hard', 'soft'] as const) {
-      for (const detachReset of [false, true]) {
-        const kind = i % 3 === 0 ? 'if' : 'lif';
-        out.push(
-          neuronDef(kind, {
-            surrogate,
-            reset,
-            detachReset,
-            resetValue: i % 2 === 0 ? 0 : -0.25,
-            threshold: i % 4 === 1 ? 0.8 : 1,
-            ...(kind === 'lif' ? { tau: [2, 3.5, 1.5][i % 3], decayInput: i % 5 !== 2 } : {}),
-          }),
-        );
-        i++;
-      }
-    }
-  }
-  return out;
-}
 
 function runBoth(def: NeuronDef, T: number, n: number, seed: number, other: 'fused' | 'bptt' = 'fused') {
   const rng = new Random(seed);
@@ -72,7 +41,7 @@ function expectSame(a: { s: ArrayLike<number>; g: ArrayLike<number> }, b: { s: A
 }
 
 describe('bptt neuron (tfjs ops, hand-written backward)', () => {
-  it.each(configs().map((d, i) => [i, d] as const))('config %i: equals autodiff on cpu, wasm and (if built) tensorflow', async (i, def) => {
+  it.each(neuronConfigs().map((d, i) => [i, d] as const))('config %i: equals autodiff on cpu, wasm and (if built) tensorflow', async (i, def) => {
     for (const backend of ['cpu', 'wasm', 'tensorflow'] as const) {
       try {
         await loadBackend(backend);
@@ -99,14 +68,14 @@ describe.each(backends)('fused neuron kernel on %s', (backend) => {
     expect(mk(neuronDef('alif')).path(false)).toBe('composed');
   });
 
-  it.each(configs().map((d, i) => [i, d] as const))('config %i: spikes identical, gradients within float32 rounding', async (i, def) => {
+  it.each(neuronConfigs().map((d, i) => [i, d] as const))('config %i: spikes identical, gradients within float32 rounding', async (i, def) => {
     await loadBackend(backend);
     const T = 1 + (i % 6);
     const { fused, composed } = runBoth(def, T, 64, 100 + i);
     expectSame(fused, composed);
   });
 
-  it.each(configs().filter((_, i) => i % 4 === 0).map((d, i) => [i, d] as const))(
+  it.each(neuronConfigs().filter((_, i) => i % 4 === 0).map((d, i) => [i, d] as const))(
     'config %i with a static input (direct encoding): same spikes, gradient summed over T',
     async (i, def) => {
       await loadBackend(backend);

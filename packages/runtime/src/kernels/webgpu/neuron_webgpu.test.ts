@@ -1,46 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Random, type NeuronDef, type Surrogate } from '@snnc/ir';
+import { Random, type NeuronDef } from '@snnc/ir';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAll, useWebgpu } from '../../conformance/__tests__/webgpu.js';
 import { neuronDef } from '../../model/__tests__/models.js';
 import { buildNeuron } from '../../model/layers/neuron.js';
 import { loadBackend } from '../../node/backend/index.js';
 import { fusedNeuronAvailable } from '../fused_neuron.js';
+import { neuronConfigs } from '../__tests__/neuron-configs.js';
 
 const detail = await useWebgpu();
 
-const surrogates: Surrogate[] = [
-  { kind: 'atan', alpha: 2 },
-  { kind: 'sigmoid', alpha: 4 },
-  { kind: 'fast_sigmoid', alpha: 25 },
-  { kind: 'triangle', alpha: 0.3 },
-  { kind: 'piecewise_quadratic', alpha: 1 },
-];
-
-/** Every surrogate x reset x detach, with IF/LIF, tau, reset value, threshold and decay crossed in. */
-function configs(): NeuronDef[] {
-  const out: NeuronDef[] = [];
-  let i = 0;
-  for (const surrogate of surrogates) {
-    for (const reset of ['hard', 'soft'] as const) {
-      for (const detachReset of [false, true]) {
-        const kind = i % 3 === 0 ? 'if' : 'lif';
-        out.push(
-          neuronDef(kind, {
-            surrogate,
-            reset,
-            detachReset,
-            resetValue: i % 2 === 0 ? 0 : -0.25,
-            threshold: i % 4 === 1 ? 0.8 : 1,
-            ...(kind === 'lif' ? { tau: [2, 3.5, 1.5][i % 3], decayInput: i % 5 !== 2 } : {}),
-          }),
-        );
-        i++;
-      }
-    }
-  }
-  return out;
-}
 
 interface Result {
   s: Float32Array;
@@ -105,12 +74,12 @@ describe.skipIf(detail === null)(`fused neuron as WGSL compute shaders (${detail
     expect(mk(neuronDef('plif')).usesFused(false)).toBe(false);
   });
 
-  it.each(configs().map((d, i) => [i, d] as const))('config %i: equals the composed ops (spikes exact, gradient to float32 rounding)', async (i, def) => {
+  it.each(neuronConfigs().map((d, i) => [i, d] as const))('config %i: equals the composed ops (spikes exact, gradient to float32 rounding)', async (i, def) => {
     const T = 1 + (i % 6);
     expectClose(await run(def, 'fused', T, 4, 16, true, 100 + i), await run(def, 'composed', T, 4, 16, true, 100 + i));
   });
 
-  it.each(configs().filter((_, i) => i % 4 === 0).map((d, i) => [i, d] as const))(
+  it.each(neuronConfigs().filter((_, i) => i % 4 === 0).map((d, i) => [i, d] as const))(
     'config %i with a static input: spikes [T*B, ...], gradient [B, ...] summed over T',
     async (i, def) => {
       const T = 2 + i;
