@@ -82,6 +82,7 @@ export const DIAGNOSTIC_CODES = {
   SNN7011: { severity: 'error', title: 'cannot write run directory', template: 'cannot write `{path}`: {reason}' },
   SNN7012: { severity: 'error', title: 'not a run directory', template: '`{path}` is not a run directory: {reason}' },
   SNN7013: { severity: 'error', title: 'queue unavailable', template: 'cannot use the queue at `{url}`: {reason}' },
+  SNN7400: { severity: 'error', title: 'malformed queue record', template: '{what} in the queue at `{url}` is malformed: {reason}' },
 
   // 9xxx command line
   SNN9001: { severity: 'error', title: 'cannot read file', template: 'cannot read `{path}`: {reason}' },

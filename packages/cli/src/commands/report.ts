@@ -46,6 +46,8 @@ async function reportCommand(dirs: string[], flags: ReportFlags, io: Io): Promis
       const col = await collectSweep({ url: flags.queue, sweep: flags.sweep!, outDir: runsDir });
       io.stdout.write(`sweep ${col.meta.name} (${col.meta.hash}): ${col.done.length} done, ${col.failed.length} failed, ${col.missing.length} not finished yet\n`);
       if (col.missing.length > 0) io.stdout.write(`not finished: ${col.missing.join(' ')}\n`);
+      for (const c of col.corrupt) io.stderr.write(`warning: point ${c.pointId}: left out, ${c.reason}\n`);
+      for (const r of col.rejected) io.stderr.write(`warning: job ${r.jobId}${r.pointId !== null ? ` (point ${r.pointId})` : ''} was rejected by worker ${r.worker}: ${r.reason}\n`);
       runDirs = col.runDirs;
       outDefault = path.join(runsDir, col.meta.name, 'report');
     } else {

@@ -43,6 +43,8 @@ function describe(e: WorkerEvent): string {
       return e.status === 'ok' ? `${e.sweep}/${e.pointId}: done in ${e.seconds.toFixed(1)} s` : `${e.sweep}/${e.pointId}: FAILED: ${e.error ?? ''}`;
     case 'skipped':
       return `${e.sweep}/${e.pointId}: already has a result, skipped`;
+    case 'rejected':
+      return `job ${e.jobId}: REJECTED, not run: ${e.reason}`;
     default:
       return assertNever(e);
   }

@@ -43,3 +43,17 @@ export interface JobProgress {
   epoch: number;
   testAcc: number | null;
 }
+
+/** Hash: BullMQ job id -> RejectedJob JSON, for jobs a worker refused as malformed. */
+export const rejectedKey = () => `${KEY_PREFIX}:rejected`;
+
+/** A job a worker refused without running it (malformed data, unknown sweep or point). */
+export interface RejectedJob {
+  jobId: string;
+  /** The sweep and point the job claimed to be, when it said so as strings (for `snnc report --queue`). */
+  sweep: string | null;
+  pointId: string | null;
+  reason: string;
+  worker: string;
+  at: string;
+}

@@ -1,21 +1,24 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job, type JobJson } from 'bullmq';
 import { pointDirName } from '../plan.js';
 import { runPoint } from '../point-process.js';
 import { readMetrics, RUN_FILES } from '../run-dir.js';
 import { defaultTrainerModule } from '../trainer.js';
 import { connectRedis, connectionOptions, parseRedisUrl } from './connection.js';
-import { failuresKey, KEY_PREFIX, QUEUE_NAME, resultsKey, type JobProgress, type QueueResult } from './keys.js';
+import { failuresKey, KEY_PREFIX, QUEUE_NAME, rejectedKey, resultsKey, sweepKey, type JobProgress, type QueueResult, type RejectedJob } from './keys.js';
 import type { QueueJobData } from './submit.js';
+import { checkJobAgainstSweep, checkJobData, checkSweepMeta, pathInside } from './validate-job.js';
 
 export type WorkerEvent =
   | { kind: 'ready'; worker: string }
   /** `pid`: the point's own process, which exits when this worker dies. */
   | { kind: 'started'; pointId: string; sweep: string; runDir: string; pid: number }
   | { kind: 'finished'; pointId: string; sweep: string; status: 'ok' | 'failed'; seconds: number; error?: string }
-  | { kind: 'skipped'; pointId: string; sweep: string };
+  | { kind: 'skipped'; pointId: string; sweep: string }
+  /** A malformed job, failed without running (and without retries). */
+  | { kind: 'rejected'; jobId: string; reason: string };
 
 export interface QueueWorkerOptions {
   url: string;
@@ -75,6 +78,31 @@ function collectFiles(dir: string, all: boolean): Record<string, string> {
   return files;
 }
 
+/** Marks job data that is not JSON, so the processor can refuse it (BullMQ would throw while parsing). */
+const UNPARSABLE = '__snncUnparsableJobData';
+
+/**
+ * BullMQ parses a job's data before the processor sees it; data that is not JSON makes it
+ * throw there, leaving the job active with no processor to fail it. This worker hands such
+ * data to the processor as a marker instead, and the processor fails the job with a reason.
+ */
+class CheckedWorker extends Worker<unknown> {
+  protected override createJob(data: JobJson, jobId: string): Job<unknown> {
+    try {
+      JSON.parse(data.data || '{}');
+      return super.createJob(data, jobId);
+    } catch {
+      return super.createJob({ ...data, data: JSON.stringify({ [UNPARSABLE]: true }) }, jobId);
+    }
+  }
+}
+
+/** The sweep and point a raw job claims, for the rejection record (only when they are strings). */
+function claimed(raw: unknown, key: 'sweep' | 'pointId'): string | null {
+  const v = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>)[key] : undefined;
+  return typeof v === 'string' && v.length <= 1000 ? v : null;
+}
+
 /**
  * Takes sweep points from the BullMQ queue and trains them, each in its own process, until
  * `signal` aborts. Results are stored once per (sweep hash, point id) with HSETNX: a point
@@ -86,15 +114,52 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<void> {
   const trainerModule = opts.trainerModule ?? defaultTrainerModule();
   const threads = opts.threads ?? Math.max(1, Math.floor(os.availableParallelism() / (opts.concurrency ?? 1)));
 
-  const processor = async (job: Job<QueueJobData>) => {
-    const d = job.data;
+  /** Records a malformed job and fails it for good: the same data fails the same way again. */
+  const reject = async (job: Job<unknown>, reason: string): Promise<never> => {
+    const jobId = job.id ?? '?';
+    const rec: RejectedJob = { jobId, sweep: claimed(job.data, 'sweep'), pointId: claimed(job.data, 'pointId'), reason, worker: me, at: new Date().toISOString() };
+    await redis.hset(rejectedKey(), jobId, JSON.stringify(rec));
+    opts.onEvent?.({ kind: 'rejected', jobId, reason });
+    throw new UnrecoverableError(`malformed job: ${reason}`);
+  };
+
+  /** The job's data, checked field by field and against the sweep submitted under its name. */
+  const checkedJob = async (job: Job<unknown>): Promise<QueueJobData> => {
+    const raw = job.data;
+    if (raw !== null && typeof raw === 'object' && UNPARSABLE in raw) return reject(job, 'the job data is not JSON');
+    const checked = checkJobData(raw);
+    if (!checked.ok) return reject(job, checked.reason);
+    const metaText = await redis.get(sweepKey(checked.value.sweep));
+    const meta = metaText === null ? undefined : checkSweepMeta(metaText);
+    if (meta !== undefined && !meta.ok) return reject(job, meta.reason);
+    const mismatch = checkJobAgainstSweep(checked.value, meta?.value);
+    if (mismatch !== undefined) return reject(job, mismatch);
+    return checked.value;
+  };
+
+  const processor = async (job: Job<unknown>) => {
+    const d = await checkedJob(job);
+    try {
+      return await trainPoint(job, d);
+    } catch (e) {
+      if (e instanceof UnrecoverableError) throw e;
+      // The run directory could not be made or read (permissions, a full disk): say so, do not retry.
+      const message = e instanceof Error ? e.message : String(e);
+      opts.onEvent?.({ kind: 'finished', pointId: d.pointId, sweep: d.sweep, status: 'failed', seconds: 0, error: message });
+      throw new UnrecoverableError(message);
+    }
+  };
+
+  const trainPoint = async (job: Job<unknown>, d: QueueJobData) => {
     if ((await redis.hexists(resultsKey(d.sweepHash), d.pointId)) === 1) {
       opts.onEvent?.({ kind: 'skipped', pointId: d.pointId, sweep: d.sweep });
       return { pointId: d.pointId, stored: false };
     }
+    // Built only from checked parts, and checked again to stay inside the worker's directory.
     const runDir = opts.shared
-      ? path.resolve(opts.shared, pointDirName(d.sweep), pointDirName(d.pointId))
-      : path.resolve(opts.workDir, d.sweepHash, pointDirName(d.pointId));
+      ? pathInside(opts.shared, pointDirName(d.sweep), pointDirName(d.pointId))
+      : pathInside(opts.workDir, d.sweepHash, pointDirName(d.pointId));
+    if (runDir === undefined) return reject(job, `point \`${d.pointId}\` would train outside ${opts.shared ?? opts.workDir}`);
     const t0 = Date.now();
     const progress = (p: JobProgress) => void job.updateProgress(p as unknown as object).catch(() => undefined);
     progress({ worker: me, epoch: 0, testAcc: null });
@@ -139,7 +204,7 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<void> {
     return { pointId: d.pointId, stored };
   };
 
-  const worker = new Worker<QueueJobData>(QUEUE_NAME, processor, {
+  const worker = new CheckedWorker(QUEUE_NAME, processor, {
     connection: connectionOptions(parseRedisUrl(opts.url)),
     prefix: KEY_PREFIX,
     concurrency: opts.concurrency ?? 1,
