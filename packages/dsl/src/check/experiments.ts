@@ -1,11 +1,12 @@
-import { didYouMean, type DataSpec, type Experiment, type Model, type Normalize, type Optimizer, type Schedule, type SourceRange } from '@snnc/ir';
+import { didYouMean, type DataSpec, type Experiment, type LossKind, type Model, type Normalize, type Optimizer, type Schedule, type SourceRange, type TargetCode } from '@snnc/ir';
+import { callable, defaultBoolean, defaultNumber, defaultWord, namesOf, numOf, paramOf, signatureOf, type CallableEntry } from '../catalog/index.js';
 import type { AstExpr, CallExpr, Ident } from '../ast.js';
 import { resolveRelative } from '../paths.js';
 import { asCall, bindArgs, type BoundArg, type BoundArgs, type Signature } from './args.js';
 import { describeValue } from './describe.js';
 import { EMPTY_ENV } from './evaluate.js';
 import { instantiateModel, type ModelDeps } from './models.js';
-import { readBool, readChoice, readNumber, readString, type NumSpec, type ReadCtx } from './read.js';
+import { readBool, readChoice, readNumber, readString, type ReadCtx } from './read.js';
 import { shapeText } from './shapes.js';
 import { Sink } from './sink.js';
 
@@ -18,43 +19,55 @@ export interface FieldEntry {
 
 export type FieldMap = Map<string, FieldEntry>;
 
-export const TARGET_CODES = ['onehot', 'inverse_onehot', 'binary', 'gray'] as const;
-export const LOSSES = ['mse', 'cross_entropy'] as const;
-export const EXPERIMENT_FIELDS = ['model', 'data', 'normalize', 'target', 'loss', 'optimizer', 'schedule', 'batch', 'epochs', 'seed'] as const;
-export type ExperimentField = (typeof EXPERIMENT_FIELDS)[number];
+const EXPERIMENT = callable('experiment', 'experiment');
+
+export const TARGET_CODES = namesOf('target') as TargetCode[];
+export const LOSSES = namesOf('loss') as LossKind[];
+/** The experiment's fields, from the parameter table. */
+export const EXPERIMENT_FIELDS: readonly string[] = EXPERIMENT.params.map((p) => p.name);
+export type ExperimentField = string;
 /** Fields whose value is a call, so `field.param` can override one argument. */
-export const CALL_FIELDS: readonly ExperimentField[] = ['model', 'data', 'normalize', 'optimizer', 'schedule'];
+export const CALL_FIELDS: readonly ExperimentField[] = ['model', ...EXPERIMENT.params.filter((p) => p.type === 'call').map((p) => p.name)];
 
 /** Kinds a call field takes when the experiment does not say (`optimizer.lr: 0.1` alone means adam). */
-const DEFAULT_KIND: Partial<Record<ExperimentField, string>> = { data: 'mnist', normalize: 'unit', optimizer: 'adam', schedule: 'constant' };
+const DEFAULT_KIND: Partial<Record<ExperimentField, string>> = Object.fromEntries(
+  EXPERIMENT.params.flatMap((p) => (p.type === 'call' && typeof p.default?.value === 'string' ? [[p.name, p.default.value]] : [])),
+);
 
-/** Defaults: PyTorch's for the optimizers (Adam lr 1e-3, betas 0.9/0.999, eps 1e-8; AdamW weight decay 0.01; SGD lr 1e-3). */
+const optimizerDefaults = (kind: 'adam' | 'adamw') => {
+  const e = callable('optimizer', kind);
+  return { lr: defaultNumber(e, 'lr'), beta1: defaultNumber(e, 'beta1'), beta2: defaultNumber(e, 'beta2'), eps: defaultNumber(e, 'eps'), weightDecay: defaultNumber(e, 'weight_decay') };
+};
+const SGD = callable('optimizer', 'sgd');
+
+/** Defaults, from the parameter table: PyTorch's for the optimizers. */
 export const EXPERIMENT_DEFAULTS = {
-  target: 'onehot' as const,
-  loss: 'mse' as const,
-  batch: 64,
-  epochs: 1,
-  seed: 0,
-  adam: { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
-  adamw: { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 },
-  sgd: { lr: 1e-3, momentum: 0, nesterov: false, weightDecay: 0 },
-  cosine: { minLr: 0 },
+  target: defaultWord(EXPERIMENT, 'target') as TargetCode,
+  loss: defaultWord(EXPERIMENT, 'loss') as LossKind,
+  batch: defaultNumber(EXPERIMENT, 'batch'),
+  epochs: defaultNumber(EXPERIMENT, 'epochs'),
+  seed: defaultNumber(EXPERIMENT, 'seed'),
+  adam: optimizerDefaults('adam'),
+  adamw: optimizerDefaults('adamw'),
+  sgd: { lr: defaultNumber(SGD, 'lr'), momentum: defaultNumber(SGD, 'momentum'), nesterov: defaultBoolean(SGD, 'nesterov'), weightDecay: defaultNumber(SGD, 'weight_decay') },
+  cosine: { minLr: defaultNumber(callable('schedule', 'cosine'), 'min_lr') },
+  /** MNIST's class count (a fact of the data set, not a parameter). */
   mnistClasses: 10,
 };
 
-export const CALL_SIGNATURES: Record<string, Record<string, Omit<Signature, 'owner'>>> = {
-  data: {
-    mnist: { positional: [], named: [] },
-    idx: { positional: [], named: ['train_images', 'train_labels', 'test_images', 'test_labels', 'classes'], required: ['train_images', 'train_labels', 'test_images', 'test_labels'] },
-  },
-  normalize: { unit: { positional: [], named: [] }, standard: { positional: [], named: ['mean', 'std'], required: ['mean', 'std'] } },
-  optimizer: {
-    adam: { positional: ['lr'], named: ['beta1', 'beta2', 'eps', 'weight_decay'] },
-    adamw: { positional: ['lr'], named: ['beta1', 'beta2', 'eps', 'weight_decay'] },
-    sgd: { positional: ['lr'], named: ['momentum', 'nesterov', 'weight_decay'] },
-  },
-  schedule: { constant: { positional: [], named: [] }, cosine: { positional: [], named: ['min_lr'] } },
-};
+/** For each call-valued field, its kinds and their signatures, from the parameter table. */
+export const CALL_SIGNATURES: Record<string, Record<string, Omit<Signature, 'owner'>>> = Object.fromEntries(
+  EXPERIMENT.params.flatMap((p) => (p.type === 'call' && p.callKind ? [[p.name, Object.fromEntries(namesOf(p.callKind).map((n) => [n, withoutOwner(signatureOf(callable(p.callKind!, n)))]))]] : [])),
+);
+
+function withoutOwner({ owner: _owner, ...rest }: Signature): Omit<Signature, 'owner'> {
+  return rest;
+}
+
+/** The table entry of a call field's kind (`optimizer`, `sgd`). */
+function fieldEntry(field: string, kind: string): CallableEntry {
+  return callable(paramOf(EXPERIMENT, field).callKind!, kind);
+}
 
 export type ExperimentDeps = ModelDeps;
 
@@ -125,13 +138,13 @@ export function resolveExperiment(name: string, nameRange: SourceRange, fields: 
   const optimizer = oEntry ? readOptimizer(oEntry, ctx) : ({ kind: 'adam', ...EXPERIMENT_DEFAULTS.adam } as Optimizer);
   const sEntry = fields.get('schedule');
   const schedule = sEntry ? readSchedule(sEntry, ctx) : ({ kind: 'constant' } as Schedule);
-  const int = (f: 'batch' | 'epochs' | 'seed', spec: NumSpec) => {
+  const int = (f: 'batch' | 'epochs' | 'seed') => {
     const e = fields.get(f);
-    return e ? readNumber(e.value, f, spec, ctx) : EXPERIMENT_DEFAULTS[f];
+    return e ? readNumber(e.value, f, numOf(EXPERIMENT, f), ctx) : EXPERIMENT_DEFAULTS[f];
   };
-  const batch = int('batch', { integer: true, min: 1 });
-  const epochs = int('epochs', { integer: true, min: 1 });
-  const seed = int('seed', { integer: true, min: 0 });
+  const batch = int('batch');
+  const epochs = int('epochs');
+  const seed = int('seed');
   if (!model || !data || !normalize || !target || !loss || !optimizer || !schedule || batch === undefined || epochs === undefined || seed === undefined) return undefined;
   if (sink.errorCount !== before) return undefined;
   if (!checkFit(model, data, target, m, fields, sink)) return undefined;
@@ -206,7 +219,7 @@ function fieldArgs(field: string, entry: FieldEntry, ctx: ReadCtx, kinds: readon
   }
   const kind = readChoice(call.callee, field, kinds, ctx);
   if (!kind) return undefined;
-  const sig = { owner: `${field} \`${kind}\``, ...CALL_SIGNATURES[field]![kind]! };
+  const sig = { ...CALL_SIGNATURES[field]![kind]!, owner: `${field} \`${kind}\`` };
   const overridden = new Set(entry.overrides.keys());
   const args = bindArgs(call.args, { ...sig, required: (sig.required ?? []).filter((r) => !overridden.has(r)) }, call.range, ctx.sink);
   for (const [k, v] of entry.overrides) {
@@ -217,7 +230,7 @@ function fieldArgs(field: string, entry: FieldEntry, ctx: ReadCtx, kinds: readon
 }
 
 function readData(entry: FieldEntry, ctx: ReadCtx): DataSpec | undefined {
-  const f = fieldArgs('data', entry, ctx, ['mnist', 'idx']);
+  const f = fieldArgs('data', entry, ctx, namesOf('data'));
   if (!f) return undefined;
   if (f.kind === 'mnist') return { kind: 'mnist' };
   const path = (n: string) => {
@@ -231,34 +244,36 @@ function readData(entry: FieldEntry, ctx: ReadCtx): DataSpec | undefined {
   const testImages = path('test_images');
   const testLabels = path('test_labels');
   const c = f.args.get('classes');
-  const classes = c ? readNumber(c.value, 'classes', { integer: true, min: 2 }, ctx) : EXPERIMENT_DEFAULTS.mnistClasses;
+  const classes = c ? readNumber(c.value, 'classes', numOf(fieldEntry('data', 'idx'), 'classes'), ctx) : defaultNumber(fieldEntry('data', 'idx'), 'classes');
   if (!trainImages || !trainLabels || !testImages || !testLabels || classes === undefined) return undefined;
   return { kind: 'idx', trainImages, trainLabels, testImages, testLabels, classes };
 }
 
 function readNormalize(entry: FieldEntry, ctx: ReadCtx): Normalize | undefined {
-  const f = fieldArgs('normalize', entry, ctx, ['unit', 'standard']);
+  const f = fieldArgs('normalize', entry, ctx, namesOf('normalize'));
   if (!f) return undefined;
   if (f.kind === 'unit') return { kind: 'unit' };
   const m = f.args.get('mean');
   const s = f.args.get('std');
-  const mean = m && readNumber(m.value, 'mean', {}, ctx);
-  const std = s && readNumber(s.value, 'std', { min: 0, minOpen: true }, ctx);
+  const table = fieldEntry('normalize', 'standard');
+  const mean = m && readNumber(m.value, 'mean', numOf(table, 'mean'), ctx);
+  const std = s && readNumber(s.value, 'std', numOf(table, 'std'), ctx);
   return mean === undefined || std === undefined ? undefined : { kind: 'standard', mean, std };
 }
 
 function readOptimizer(entry: FieldEntry, ctx: ReadCtx): Optimizer | undefined {
-  const f = fieldArgs('optimizer', entry, ctx, ['adam', 'adamw', 'sgd']);
+  const f = fieldArgs('optimizer', entry, ctx, namesOf('optimizer'));
   if (!f) return undefined;
-  const num = (n: string, dflt: number, spec: NumSpec) => {
+  const table = fieldEntry('optimizer', f.kind);
+  const num = (n: string, dflt: number) => {
     const a = f.args.get(n);
-    return a ? readNumber(a.value, n, spec, ctx) : dflt;
+    return a ? readNumber(a.value, n, numOf(table, n), ctx) : dflt;
   };
   if (f.kind === 'sgd') {
     const d = EXPERIMENT_DEFAULTS.sgd;
-    const lr = num('lr', d.lr, { min: 0, minOpen: true });
-    const momentum = num('momentum', d.momentum, { min: 0, max: 1, maxOpen: true });
-    const wd = num('weight_decay', d.weightDecay, { min: 0 });
+    const lr = num('lr', d.lr);
+    const momentum = num('momentum', d.momentum);
+    const wd = num('weight_decay', d.weightDecay);
     const n = f.args.get('nesterov');
     const nesterov = n ? readBool(n.value, 'nesterov', ctx) : d.nesterov;
     if (lr === undefined || momentum === undefined || wd === undefined || nesterov === undefined) return undefined;
@@ -270,20 +285,20 @@ function readOptimizer(entry: FieldEntry, ctx: ReadCtx): Optimizer | undefined {
   }
   const kind = f.kind === 'adamw' ? 'adamw' : 'adam';
   const d = EXPERIMENT_DEFAULTS[kind];
-  const lr = num('lr', d.lr, { min: 0, minOpen: true });
-  const beta1 = num('beta1', d.beta1, { min: 0, max: 1, maxOpen: true });
-  const beta2 = num('beta2', d.beta2, { min: 0, max: 1, maxOpen: true });
-  const eps = num('eps', d.eps, { min: 0, minOpen: true });
-  const weightDecay = num('weight_decay', d.weightDecay, { min: 0 });
+  const lr = num('lr', d.lr);
+  const beta1 = num('beta1', d.beta1);
+  const beta2 = num('beta2', d.beta2);
+  const eps = num('eps', d.eps);
+  const weightDecay = num('weight_decay', d.weightDecay);
   if (lr === undefined || beta1 === undefined || beta2 === undefined || eps === undefined || weightDecay === undefined) return undefined;
   return { kind, lr, beta1, beta2, eps, weightDecay };
 }
 
 function readSchedule(entry: FieldEntry, ctx: ReadCtx): Schedule | undefined {
-  const f = fieldArgs('schedule', entry, ctx, ['constant', 'cosine']);
+  const f = fieldArgs('schedule', entry, ctx, namesOf('schedule'));
   if (!f) return undefined;
   if (f.kind === 'constant') return { kind: 'constant' };
   const a = f.args.get('min_lr');
-  const minLr = a ? readNumber(a.value, 'min_lr', { min: 0 }, ctx) : EXPERIMENT_DEFAULTS.cosine.minLr;
+  const minLr = a ? readNumber(a.value, 'min_lr', numOf(fieldEntry('schedule', 'cosine'), 'min_lr'), ctx) : EXPERIMENT_DEFAULTS.cosine.minLr;
   return minLr === undefined ? undefined : { kind: 'cosine', minLr };
 }

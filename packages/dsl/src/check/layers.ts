@@ -1,9 +1,10 @@
 import { assertNever, type Layer, type NeuronDef } from '@snnc/ir';
 import type { AstExpr } from '../ast.js';
-import { asCall, bindArgs, type BoundArgs, type Signature } from './args.js';
+import { callable, defaultBoolean, defaultNumber, defaultPair, numOf, signatureOf, type CallableEntry } from '../catalog/index.js';
+import { asCall, bindArgs, type BoundArgs } from './args.js';
 import { describeValue, fmtNumber } from './describe.js';
 import { isNeuronKeyword, NEURON_KINDS, resolveNeuron } from './neurons.js';
-import { readBool, readNumber, readPair, type NumSpec, type ReadCtx } from './read.js';
+import { readBool, readNumber, readPair, type ReadCtx } from './read.js';
 import type { Scope } from './scope.js';
 
 /** A layer before shape inference: the IR layer without its id and shapes. */
@@ -13,20 +14,11 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export const LAYER_KINDS = ['conv2d', 'dense', 'batchnorm', 'maxpool', 'avgpool', 'flatten', 'dropout'] as const;
 type LayerKeyword = (typeof LAYER_KINDS)[number];
 
-const SIGNATURES: Record<LayerKeyword, Omit<Signature, 'owner'>> = {
-  conv2d: { positional: ['filters'], named: ['kernel', 'stride', 'padding', 'bias'], required: ['filters', 'kernel'] },
-  dense: { positional: ['units'], named: ['bias'], required: ['units'] },
-  batchnorm: { positional: [], named: ['eps', 'momentum'] },
-  maxpool: { positional: ['size'], named: ['stride'], required: ['size'] },
-  avgpool: { positional: ['size'], named: ['stride'], required: ['size'] },
-  flatten: { positional: [], named: [] },
-  dropout: { positional: ['rate'], named: [], required: ['rate'] },
-};
+/** The table entry of each layer keyword: parameters, defaults and ranges. */
+const ENTRY = Object.fromEntries(LAYER_KINDS.map((k) => [k, callable('layer', k)])) as Record<LayerKeyword, CallableEntry>;
 
-/** PyTorch's BatchNorm defaults: eps 1e-5, momentum 0.1. */
-export const BATCHNORM_DEFAULTS = { eps: 1e-5, momentum: 0.1 };
-
-const POSITIVE_INT: NumSpec = { integer: true, min: 1 };
+/** PyTorch's BatchNorm defaults (from the parameter table). */
+export const BATCHNORM_DEFAULTS = { eps: defaultNumber(ENTRY.batchnorm, 'eps'), momentum: defaultNumber(ENTRY.batchnorm, 'momentum') };
 
 export interface ModelEnvCtx extends ReadCtx {
   scope: Scope;
@@ -53,7 +45,7 @@ export function resolveLayer(e: AstExpr, ctx: ModelEnvCtx): ResolvedLayer | unde
   if ((LAYER_KINDS as readonly string[]).includes(name)) {
     const kw = name as LayerKeyword;
     const before = ctx.sink.errorCount;
-    const args = bindArgs(call.args, { owner: kw, ...SIGNATURES[kw] }, call.range, ctx.sink);
+    const args = bindArgs(call.args, signatureOf(ENTRY[kw]), call.range, ctx.sink);
     if (ctx.sink.errorCount !== before) return undefined;
     return layerFromArgs(kw, args, ctx, range);
   }
@@ -76,41 +68,43 @@ export function resolveLayer(e: AstExpr, ctx: ModelEnvCtx): ResolvedLayer | unde
 
 function layerFromArgs(kw: LayerKeyword, args: BoundArgs, ctx: ReadCtx, range: LayerSpec['range']): ResolvedLayer | undefined {
   const get = (n: string) => args.get(n)?.value;
-  const bool = (n: string, dflt: boolean) => {
+  const entry = ENTRY[kw];
+  const spec = (n: string) => numOf(entry, n);
+  const bool = (n: string) => {
     const v = get(n);
-    return v ? readBool(v, n, ctx) : dflt;
+    return v ? readBool(v, n, ctx) : defaultBoolean(entry, n);
   };
   switch (kw) {
     case 'conv2d': {
-      const filters = readNumber(get('filters')!, 'filters', POSITIVE_INT, ctx);
-      const kernel = readPair(get('kernel')!, 'kernel', POSITIVE_INT, ctx);
+      const filters = readNumber(get('filters')!, 'filters', spec('filters'), ctx);
+      const kernel = readPair(get('kernel')!, 'kernel', spec('kernel'), ctx);
       const s = get('stride');
-      const stride = s ? readPair(s, 'stride', POSITIVE_INT, ctx) : [1, 1];
-      const padding = readPadding(get('padding'), kernel, stride, ctx);
-      const bias = bool('bias', true);
+      const stride = s ? readPair(s, 'stride', spec('stride'), ctx) : defaultPair(entry, 'stride');
+      const padding = readPadding(get('padding'), kernel, stride, entry, ctx);
+      const bias = bool('bias');
       if (filters === undefined || !kernel || !stride || !padding || bias === undefined) return undefined;
       return { spec: { kind: 'conv2d', filters, kernel, stride: [stride[0]!, stride[1]!], padding, bias, range }, label: `conv2d(${filters})` };
     }
     case 'dense': {
-      const units = readNumber(get('units')!, 'units', POSITIVE_INT, ctx);
-      const bias = bool('bias', true);
+      const units = readNumber(get('units')!, 'units', spec('units'), ctx);
+      const bias = bool('bias');
       if (units === undefined || bias === undefined) return undefined;
       return { spec: { kind: 'dense', units, bias, range }, label: `dense(${units})` };
     }
     case 'batchnorm': {
       const e = get('eps');
       const m = get('momentum');
-      const eps = e ? readNumber(e, 'eps', { min: 0, minOpen: true }, ctx) : BATCHNORM_DEFAULTS.eps;
-      const momentum = m ? readNumber(m, 'momentum', { min: 0, max: 1 }, ctx) : BATCHNORM_DEFAULTS.momentum;
+      const eps = e ? readNumber(e, 'eps', spec('eps'), ctx) : BATCHNORM_DEFAULTS.eps;
+      const momentum = m ? readNumber(m, 'momentum', spec('momentum'), ctx) : BATCHNORM_DEFAULTS.momentum;
       if (eps === undefined || momentum === undefined) return undefined;
       return { spec: { kind: 'batchnorm', eps, momentum, range }, label: 'batchnorm' };
     }
     case 'maxpool':
     case 'avgpool': {
-      const size = readPair(get('size')!, 'size', POSITIVE_INT, ctx);
+      const size = readPair(get('size')!, 'size', spec('size'), ctx);
       const s = get('stride');
       // As in PyTorch, the stride defaults to the window size (non-overlapping windows).
-      const stride = s ? readPair(s, 'stride', POSITIVE_INT, ctx) : size;
+      const stride = s ? readPair(s, 'stride', spec('stride'), ctx) : size;
       if (!size || !stride) return undefined;
       const label = `${kw}(${size[0] === size[1] ? size[0] : `[${size[0]}, ${size[1]}]`})`;
       return { spec: { kind: kw, size, stride, range }, label };
@@ -118,7 +112,7 @@ function layerFromArgs(kw: LayerKeyword, args: BoundArgs, ctx: ReadCtx, range: L
     case 'flatten':
       return { spec: { kind: 'flatten', range }, label: 'flatten' };
     case 'dropout': {
-      const rate = readNumber(get('rate')!, 'rate', { min: 0, max: 1, maxOpen: true }, ctx);
+      const rate = readNumber(get('rate')!, 'rate', spec('rate'), ctx);
       return rate === undefined ? undefined : { spec: { kind: 'dropout', rate, range }, label: `dropout(${fmtNumber(rate)})` };
     }
     default:
@@ -127,8 +121,8 @@ function layerFromArgs(kw: LayerKeyword, args: BoundArgs, ctx: ReadCtx, range: L
 }
 
 /** `padding: 1`, `[1, 2]` or `same` (stride 1 and odd kernels only, so both sides pad equally). */
-function readPadding(e: AstExpr | undefined, kernel: [number, number] | undefined, stride: number[] | undefined, ctx: ReadCtx): [number, number] | undefined {
-  if (!e) return [0, 0];
+function readPadding(e: AstExpr | undefined, kernel: [number, number] | undefined, stride: number[] | undefined, entry: CallableEntry, ctx: ReadCtx): [number, number] | undefined {
+  if (!e) return defaultPair(entry, 'padding');
   const x = e.kind === 'paren' ? e.inner : e;
   if (x.kind === 'ident' && x.name === 'same') {
     if (!kernel || !stride) return undefined;
@@ -142,5 +136,5 @@ function readPadding(e: AstExpr | undefined, kernel: [number, number] | undefine
     }
     return [(kernel[0] - 1) / 2, (kernel[1] - 1) / 2];
   }
-  return readPair(e, 'padding', { integer: true, min: 0 }, ctx);
+  return readPair(e, 'padding', numOf(entry, 'padding'), ctx);
 }

@@ -1,5 +1,6 @@
 import { didYouMean, type Encoder, type Layer, type Model, type Shape, type SourceRange } from '@snnc/ir';
 import type { AstExpr, ModelStatement } from '../ast.js';
+import { callable, defaultNumber, defaultWord, numOf, paramOf, signatureOf } from '../catalog/index.js';
 import { asCall, bindArgs, type BoundArg } from './args.js';
 import { describeValue, unwrapParens } from './describe.js';
 import type { ConstEnv } from './evaluate.js';
@@ -9,8 +10,9 @@ import type { Scope } from './scope.js';
 import { inferShape } from './shapes.js';
 import type { Sink } from './sink.js';
 
-/** snnTorch's latency defaults: tau 1, threshold 0.01; `linear` timing by default here. */
-export const LATENCY_DEFAULTS = { mode: 'linear' as const, tau: 1, threshold: 0.01 };
+/** snnTorch's latency defaults: tau 1, threshold 0.01; `linear` timing by default here (from the parameter table). */
+const LATENCY = callable('encoder', 'latency');
+export const LATENCY_DEFAULTS = { mode: defaultWord(LATENCY, 'mode') as 'linear' | 'log', tau: defaultNumber(LATENCY, 'tau'), threshold: defaultNumber(LATENCY, 'threshold') };
 
 export interface LayerShapeInfo {
   range: SourceRange;
@@ -36,7 +38,8 @@ export const STANDALONE_NAMES: ReadonlyMap<string, number> = new Map([
 ]);
 
 /** The special header parameters; everything else in the header is a user parameter. */
-const HEADER_SPECIAL = ['input', 'steps'];
+const MODEL = callable('model', 'model');
+const HEADER_SPECIAL = signatureOf(MODEL).required;
 
 /**
  * Instantiates a model with parameter overrides (from an experiment or a sweep point): reads
@@ -91,7 +94,7 @@ function readHeader(decl: ModelStatement, overrides: ReadonlyMap<string, BoundAr
     seen.add(pname);
     const value = overrides.get(pname)?.value ?? p.value;
     if (pname === 'input') input = readShape(value, ctx);
-    else if (pname === 'steps') steps = readNumber(value, 'steps', { integer: true, min: 1 }, ctx);
+    else if (pname === 'steps') steps = readNumber(value, 'steps', numOf(MODEL, 'steps'), ctx);
     else {
       const v = readNumber(value, pname, {}, ctx);
       if (v !== undefined) params.set(pname, v);
@@ -169,7 +172,7 @@ function readShape(e: AstExpr, ctx: ReadCtx): Shape | undefined {
   }
   const out: number[] = [];
   for (const item of x.items) {
-    const v = readNumber(item, 'input', { integer: true, min: 1 }, ctx);
+    const v = readNumber(item, 'input', numOf(MODEL, 'input'), ctx);
     if (v === undefined) return undefined;
     out.push(v);
   }
@@ -188,24 +191,26 @@ function readEncoder(e: AstExpr, ctx: ReadCtx): Encoder | undefined {
   const kind = readChoice(call.callee, 'encode', ENCODERS, ctx);
   if (!kind) return undefined;
   const before = ctx.sink.errorCount;
+  const entry = callable('encoder', kind);
+  const sig = signatureOf(entry, `encoder ${kind}`);
   switch (kind) {
     case 'direct':
-      bindArgs(call.args, { owner: 'encoder direct', positional: [], named: [] }, call.range, ctx.sink);
+      bindArgs(call.args, sig, call.range, ctx.sink);
       return ctx.sink.errorCount === before ? { kind } : undefined;
     case 'poisson': {
-      const args = bindArgs(call.args, { owner: 'encoder poisson', positional: ['gain'], named: [] }, call.range, ctx.sink);
+      const args = bindArgs(call.args, sig, call.range, ctx.sink);
       const g = args.get('gain');
-      const gain = g ? readNumber(g.value, 'gain', { min: 0, minOpen: true }, ctx) : 1;
+      const gain = g ? readNumber(g.value, 'gain', numOf(entry, 'gain'), ctx) : defaultNumber(entry, 'gain');
       return gain === undefined || ctx.sink.errorCount !== before ? undefined : { kind, gain };
     }
     case 'latency': {
-      const args = bindArgs(call.args, { owner: 'encoder latency', positional: [], named: ['mode', 'tau', 'threshold'] }, call.range, ctx.sink);
+      const args = bindArgs(call.args, sig, call.range, ctx.sink);
       const m = args.get('mode');
-      const mode = m ? readChoice(m.value, 'mode', ['linear', 'log'] as const, ctx) : LATENCY_DEFAULTS.mode;
+      const mode = m ? readChoice(m.value, 'mode', paramOf(entry, 'mode').choices as readonly ('linear' | 'log')[], ctx) : LATENCY_DEFAULTS.mode;
       const t = args.get('tau');
-      const tau = t ? readNumber(t.value, 'tau', { min: 0, minOpen: true }, ctx) : LATENCY_DEFAULTS.tau;
+      const tau = t ? readNumber(t.value, 'tau', numOf(entry, 'tau'), ctx) : LATENCY_DEFAULTS.tau;
       const th = args.get('threshold');
-      const threshold = th ? readNumber(th.value, 'threshold', { min: 0, max: 1, maxOpen: true }, ctx) : LATENCY_DEFAULTS.threshold;
+      const threshold = th ? readNumber(th.value, 'threshold', numOf(entry, 'threshold'), ctx) : LATENCY_DEFAULTS.threshold;
       if (!mode || tau === undefined || threshold === undefined || ctx.sink.errorCount !== before) return undefined;
       return { kind, mode, tau, threshold };
     }

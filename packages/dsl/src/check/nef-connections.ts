@@ -1,5 +1,6 @@
 import { didYouMean, type Connection, type NefEndpoint, type Probe, type ProbeAttr, type SourceRange } from '@snnc/ir';
 import type { AstExpr, Endpoint, NetworkItem, SliceSpec } from '../ast.js';
+import { callable, numOf, signatureOf } from '../catalog/index.js';
 import { bindArgs } from './args.js';
 import { unwrapParens } from './describe.js';
 import { lowerExprList, type ExprScope } from './functions.js';
@@ -109,7 +110,7 @@ export function readConnection(item: Extract<NetworkItem, { kind: 'connect' }>, 
   const sink = ctx.sink;
   const pre = readEndpoint(item.pre, 'pre', ctx);
   const post = readEndpoint(item.post, 'post', ctx);
-  const args = item.args ? bindArgs(item.args, { owner: 'connect', positional: [], named: ['function', 'transform', 'synapse'] }, item.range, sink) : new Map();
+  const args = item.args ? bindArgs(item.args, signatureOf(callable('connection', 'connect')), item.range, sink) : new Map();
   if (!pre || !post) return undefined;
   if (post.obj.kind === 'input') {
     sink.report('SNN5012', item.post.range, { message: `\`${post.text}\` is an input: inputs produce values and cannot receive a connection` });
@@ -144,7 +145,7 @@ export function readConnection(item: Extract<NetworkItem, { kind: 'connect' }>, 
 function readSynapse(e: AstExpr, ctx: ReadCtx): number | null | undefined {
   const x = unwrapParens(e);
   if (x.kind === 'ident' && x.name === 'none') return null;
-  return readNumber(e, 'synapse', { min: 0, unit: 'time' }, ctx);
+  return readNumber(e, 'synapse', numOf(callable('connection', 'connect'), 'synapse'), ctx);
 }
 
 /** Scalar (times identity), vector (diagonal) or full post x in matrix; always returned full. */
@@ -203,7 +204,7 @@ function readTransform(e: AstExpr | undefined, sizeIn: number, post: ResolvedEnd
 export function readProbe(item: Extract<NetworkItem, { kind: 'probe' }>, ctx: NetCtx): Probe | undefined {
   const sink = ctx.sink;
   const target = readEndpoint(item.target, 'probe', ctx);
-  const args = item.args ? bindArgs(item.args, { owner: 'probe', positional: [], named: ['synapse', 'expect'] }, item.range, sink) : new Map();
+  const args = item.args ? bindArgs(item.args, signatureOf(callable('probe', 'probe')), item.range, sink) : new Map();
   if (!target) return undefined;
   const before = sink.errorCount;
   let attr: ProbeAttr;

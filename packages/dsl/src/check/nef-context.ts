@@ -1,19 +1,23 @@
+import { callable, defaultNumber, defaultOf, defaultPair } from '../catalog/index.js';
 import type { Ensemble, NefInput } from '@snnc/ir';
 import type { ReadCtx } from './read.js';
 
-/** Nengo's defaults (seconds, hertz). */
+const LIF = callable('ensemble', 'LIF');
+const CONNECT = callable('connection', 'connect');
+
+/** Nengo's defaults (seconds, hertz), from the parameter table. */
 export const NEF_DEFAULTS = {
-  dt: 0.001,
-  tauRc: 0.02,
-  tauRef: 0.002,
-  minVoltage: 0,
-  amplitude: 1,
-  maxRates: [200, 400] as [number, number],
-  intercepts: [-1, 0.9] as [number, number],
-  radius: 1,
-  dims: 1,
-  synapse: 0.005,
-  probeSynapse: null,
+  dt: defaultNumber(callable('network', 'network'), 'dt'),
+  tauRc: defaultNumber(LIF, 'tau_rc'),
+  tauRef: defaultNumber(LIF, 'tau_ref'),
+  minVoltage: defaultNumber(LIF, 'min_voltage'),
+  amplitude: defaultNumber(callable('ensemble', 'ReLU'), 'amplitude'),
+  maxRates: defaultPair(LIF, 'max_rates'),
+  intercepts: defaultPair(LIF, 'intercepts'),
+  radius: defaultNumber(LIF, 'radius'),
+  dims: defaultNumber(LIF, 'dims'),
+  synapse: defaultNumber(CONNECT, 'synapse'),
+  probeSynapse: defaultOf(callable('probe', 'probe'), 'synapse') as null,
 };
 
 /** Names expressions already give a meaning to; inputs, ensembles and parameters cannot take them. */

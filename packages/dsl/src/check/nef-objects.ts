@@ -1,20 +1,14 @@
 import { compileExpr, didYouMean, freeVariables, type Ensemble, type EncoderDist, type NefInput, type NefNeuron, type Signal, type SourceRange } from '@snnc/ir';
 import type { Arg, AstExpr } from '../ast.js';
+import { callable, defaultNumber, numOf, signatureOf, type CallableEntry } from '../catalog/index.js';
 import { asCall, bindArgs, type BoundArgs } from './args.js';
 import { describeValue, fmtNumber, unwrapParens } from './describe.js';
 import { lowerExprList } from './functions.js';
 import { NEF_DEFAULTS, type NetCtx } from './nef-context.js';
-import { readNumber, readRange, type NumSpec } from './read.js';
+import { readNumber, readRange } from './read.js';
 
 export const ENSEMBLE_KINDS = { LIF: 'lif', LIFRate: 'lif_rate', ReLU: 'relu', SpikingReLU: 'spiking_relu' } as const;
 type EnsembleKeyword = keyof typeof ENSEMBLE_KINDS;
-const COMMON = ['dims', 'radius', 'max_rates', 'intercepts', 'encoders', 'seed'];
-const ENSEMBLE_PARAMS: Record<EnsembleKeyword, string[]> = {
-  LIF: [...COMMON, 'tau_rc', 'tau_ref', 'min_voltage'],
-  LIFRate: [...COMMON, 'tau_rc', 'tau_ref'],
-  ReLU: [...COMMON, 'amplitude'],
-  SpikingReLU: [...COMMON, 'amplitude'],
-};
 
 // --- inputs ------------------------------------------------------------------------------
 
@@ -25,16 +19,17 @@ export function readInput(name: string, value: AstExpr, range: SourceRange, ctx:
     return signal && { name, dims: signal.points[0]!.value.length, signal, range };
   }
   if (x.kind === 'call' && x.callee.name === 'white_noise') {
-    const args = bindArgs(x.args, { owner: 'white_noise', positional: [], named: ['mean', 'std', 'seed', 'dims'] }, x.range, ctx.sink);
-    const num = (n: string, dflt: number, spec: NumSpec) => {
+    const entry = callable('signal', 'white_noise');
+    const args = bindArgs(x.args, signatureOf(entry), x.range, ctx.sink);
+    const num = (n: string) => {
       const a = args.get(n);
-      return a ? readNumber(a.value, n, spec, ctx) : dflt;
+      return a ? readNumber(a.value, n, numOf(entry, n), ctx) : defaultNumber(entry, n);
     };
-    const mean = num('mean', 0, {});
-    const std = num('std', 1, { min: 0 });
-    const dims = num('dims', 1, { integer: true, min: 1 });
+    const mean = num('mean');
+    const std = num('std');
+    const dims = num('dims');
     const s = args.get('seed');
-    const seed = s ? readNumber(s.value, 'seed', { integer: true, min: 0 }, ctx) : null;
+    const seed = s ? readNumber(s.value, 'seed', numOf(entry, 'seed'), ctx) : null;
     if (mean === undefined || std === undefined || dims === undefined || seed === undefined) return undefined;
     return { name, dims, signal: { kind: 'white_noise', mean, std, seed }, range };
   }
@@ -47,7 +42,7 @@ export function readInput(name: string, value: AstExpr, range: SourceRange, ctx:
 }
 
 function readPiecewise(args: Arg[], range: SourceRange, ctx: NetCtx): Extract<Signal, { kind: 'piecewise' }> | undefined {
-  const bound = bindArgs(args, { owner: 'piecewise', positional: ['points'], named: [], required: ['points'] }, range, ctx.sink);
+  const bound = bindArgs(args, signatureOf(callable('signal', 'piecewise')), range, ctx.sink);
   const p = bound.get('points');
   if (!p) return undefined;
   const map = unwrapParens(p.value);
@@ -104,21 +99,22 @@ export function readEnsemble(name: string, value: AstExpr, range: SourceRange, c
   }
   const kw = call.callee.name as EnsembleKeyword;
   const before = ctx.sink.errorCount;
-  const args = bindArgs(call.args, { owner: kw, positional: ['n'], named: ENSEMBLE_PARAMS[kw], required: ['n'] }, call.range, ctx.sink);
-  const num = (n: string, dflt: number, spec: NumSpec) => {
+  const entry = callable('ensemble', kw);
+  const args = bindArgs(call.args, signatureOf(entry), call.range, ctx.sink);
+  const num = (n: string, dflt: number) => {
     const a = args.get(n);
-    return a ? readNumber(a.value, n, spec, ctx) : dflt;
+    return a ? readNumber(a.value, n, numOf(entry, n), ctx) : dflt;
   };
-  const n = args.get('n') && readNumber(args.get('n')!.value, 'n', { integer: true, min: 1 }, ctx);
-  const dims = num('dims', NEF_DEFAULTS.dims, { integer: true, min: 1 });
-  const radius = num('radius', NEF_DEFAULTS.radius, { min: 0, minOpen: true });
+  const n = args.get('n') && readNumber(args.get('n')!.value, 'n', numOf(entry, 'n'), ctx);
+  const dims = num('dims', NEF_DEFAULTS.dims);
+  const radius = num('radius', NEF_DEFAULTS.radius);
   const mr = args.get('max_rates');
-  const maxRates = mr ? readRange(mr.value, 'max_rates', { min: 0, minOpen: true, unit: 'rate' }, ctx) : NEF_DEFAULTS.maxRates;
+  const maxRates = mr ? readRange(mr.value, 'max_rates', numOf(entry, 'max_rates'), ctx) : NEF_DEFAULTS.maxRates;
   const ic = args.get('intercepts');
-  const intercepts = ic ? readRange(ic.value, 'intercepts', { min: -1, max: 1, maxOpen: true }, ctx) : NEF_DEFAULTS.intercepts;
+  const intercepts = ic ? readRange(ic.value, 'intercepts', numOf(entry, 'intercepts'), ctx) : NEF_DEFAULTS.intercepts;
   const sd = args.get('seed');
-  const seed = sd ? readNumber(sd.value, 'seed', { integer: true, min: 0 }, ctx) : null;
-  const neuron = readNefNeuron(kw, args, ctx);
+  const seed = sd ? readNumber(sd.value, 'seed', numOf(entry, 'seed'), ctx) : null;
+  const neuron = readNefNeuron(kw, args, entry, ctx);
   if (n === undefined || dims === undefined || radius === undefined || !maxRates || !intercepts || seed === undefined || !neuron) return undefined;
   if ((neuron.kind === 'lif' || neuron.kind === 'lif_rate') && neuron.tauRef > 0 && maxRates[1] >= 1 / neuron.tauRef) {
     ctx.sink.report('SNN3002', mr?.value.range ?? call.range, { name: 'max_rates', constraint: `below 1 / tau_ref = ${fmtNumber(1 / neuron.tauRef)} Hz`, value: `${fmtNumber(maxRates[1])} Hz` });
@@ -130,24 +126,24 @@ export function readEnsemble(name: string, value: AstExpr, range: SourceRange, c
   return { name, neuron, n, dims, radius, maxRates, intercepts, encoders, seed, range };
 }
 
-function readNefNeuron(kw: EnsembleKeyword, args: BoundArgs, ctx: NetCtx): NefNeuron | undefined {
-  const num = (n: string, dflt: number, spec: NumSpec) => {
+function readNefNeuron(kw: EnsembleKeyword, args: BoundArgs, entry: CallableEntry, ctx: NetCtx): NefNeuron | undefined {
+  const num = (n: string, dflt: number) => {
     const a = args.get(n);
-    return a ? readNumber(a.value, n, spec, ctx) : dflt;
+    return a ? readNumber(a.value, n, numOf(entry, n), ctx) : dflt;
   };
   switch (kw) {
     case 'LIF':
     case 'LIFRate': {
-      const tauRc = num('tau_rc', NEF_DEFAULTS.tauRc, { min: 0, minOpen: true, unit: 'time' });
-      const tauRef = num('tau_ref', NEF_DEFAULTS.tauRef, { min: 0, unit: 'time' });
+      const tauRc = num('tau_rc', NEF_DEFAULTS.tauRc);
+      const tauRef = num('tau_ref', NEF_DEFAULTS.tauRef);
       if (tauRc === undefined || tauRef === undefined) return undefined;
       if (kw === 'LIFRate') return { kind: 'lif_rate', tauRc, tauRef };
-      const minVoltage = num('min_voltage', NEF_DEFAULTS.minVoltage, { max: 0 });
+      const minVoltage = num('min_voltage', NEF_DEFAULTS.minVoltage);
       return minVoltage === undefined ? undefined : { kind: 'lif', tauRc, tauRef, minVoltage };
     }
     case 'ReLU':
     case 'SpikingReLU': {
-      const amplitude = num('amplitude', NEF_DEFAULTS.amplitude, { min: 0, minOpen: true });
+      const amplitude = num('amplitude', NEF_DEFAULTS.amplitude);
       if (amplitude === undefined) return undefined;
       return { kind: kw === 'ReLU' ? 'relu' : 'spiking_relu', amplitude };
     }

@@ -1,5 +1,6 @@
 import type { Connection, Ensemble, NefInput, Network, Probe, SourceRange } from '@snnc/ir';
 import type { NetworkItem, NetworkStatement } from '../ast.js';
+import { callable, numOf } from '../catalog/index.js';
 import type { ConstEnv } from './evaluate.js';
 import { readConnection, readProbe, reportInstantLoops } from './nef-connections.js';
 import { NEF_DEFAULTS, RESERVED, RESERVED_MEANING, type NetCtx } from './nef-context.js';
@@ -9,6 +10,8 @@ import { readNumber } from './read.js';
 import type { Sink } from './sink.js';
 
 export { NEF_DEFAULTS };
+
+const NETWORK = callable('network', 'network');
 
 /** Resolves a NEF network; undefined after reporting. Objects may be used before they are declared. */
 export function resolveNetwork(decl: NetworkStatement, sink: Sink): Network | undefined {
@@ -113,13 +116,13 @@ function readSettings(decl: NetworkStatement, ctx: NetCtx): { dt: number; run: n
     else seen.set(item.setting, item);
   }
   const dtItem = seen.get('dt');
-  const dt = dtItem ? readNumber(dtItem.value, 'dt', { min: 0, minOpen: true, unit: 'time' }, ctx) : NEF_DEFAULTS.dt;
+  const dt = dtItem ? readNumber(dtItem.value, 'dt', numOf(NETWORK, 'dt'), ctx) : NEF_DEFAULTS.dt;
   const runItem = seen.get('run');
   let run: number | undefined;
   if (!runItem) ctx.sink.report('SNN2004', decl.name.range, { owner: `network \`${decl.name.name}\``, name: 'run' });
-  else run = readNumber(runItem.value, 'run', { min: 0, minOpen: true, unit: 'time' }, ctx);
+  else run = readNumber(runItem.value, 'run', numOf(NETWORK, 'run'), ctx);
   const seedItem = seen.get('seed');
-  const seed = seedItem ? readNumber(seedItem.value, 'seed', { integer: true, min: 0 }, ctx) : null;
+  const seed = seedItem ? readNumber(seedItem.value, 'seed', numOf(NETWORK, 'seed'), ctx) : null;
   if (dt === undefined || run === undefined || seed === undefined) return undefined;
   if (run < dt) {
     ctx.sink.report('SNN3002', runItem!.value.range, { name: 'run', constraint: `at least one step (dt = ${fmtNumber(dt)} s)`, value: `${fmtNumber(run)} s` });

@@ -1,5 +1,6 @@
-import { assertNever, type NeuronDef, type SourceRange, type Surrogate, type SurrogateKind } from '@snnc/ir';
+import { assertNever, type BuiltinNeuron, type NeuronDef, type SourceRange, type Surrogate, type SurrogateKind } from '@snnc/ir';
 import type { CallExpr } from '../ast.js';
+import { callable, defaultBoolean, defaultNumber, defaultWord, namesOf, numOf, signatureOf, type CallableEntry } from '../catalog/index.js';
 import { asCall, asIdent, bindArgs, type BoundArgs } from './args.js';
 import { describeValue, unwrapParens } from './describe.js';
 import { readBool, readNumber, type ReadCtx } from './read.js';
@@ -18,40 +19,29 @@ export function isNeuronKeyword(name: string): name is NeuronKeyword {
  * decay_input true, detach_reset false, surrogate atan(alpha 2). ALIF: tau_adapt 20 steps,
  * beta 0.2 (threshold increase per spike).
  */
+const ENTRY = Object.fromEntries(Object.keys(NEURON_KINDS).map((k) => [k, callable('neuron', k)])) as Record<NeuronKeyword, CallableEntry>;
+
 export const NEURON_DEFAULTS = {
-  tau: 2,
-  threshold: 1,
-  resetValue: 0,
-  decayInput: true,
-  detachReset: false,
-  tauAdapt: 20,
-  beta: 0.2,
-  surrogate: { kind: 'atan', alpha: 2 } as Surrogate,
+  tau: defaultNumber(ENTRY.LIF, 'tau'),
+  threshold: defaultNumber(ENTRY.IF, 'threshold'),
+  resetValue: defaultNumber(ENTRY.IF, 'reset'),
+  decayInput: defaultBoolean(ENTRY.LIF, 'decay_input'),
+  detachReset: defaultBoolean(ENTRY.IF, 'detach_reset'),
+  tauAdapt: defaultNumber(ENTRY.ALIF, 'tau_adapt'),
+  beta: defaultNumber(ENTRY.ALIF, 'beta'),
+  surrogate: surrogateDefault(defaultWord(ENTRY.IF, 'surrogate')),
 };
 
-/** Default sharpness per surrogate, as documented on `Surrogate` in the IR. */
-export const SURROGATE_ALPHA: Record<SurrogateKind, number> = {
-  atan: 2,
-  sigmoid: 4,
-  fast_sigmoid: 25,
-  triangle: 0.3,
-  piecewise_quadratic: 1,
-};
+/** Default sharpness per surrogate, from the parameter table (as documented on `Surrogate` in the IR). */
+export const SURROGATE_ALPHA = Object.fromEntries(namesOf('surrogate').map((k) => [k, defaultNumber(callable('surrogate', k), 'alpha')])) as Record<SurrogateKind, number>;
 
-const COMMON = ['threshold', 'reset', 'detach_reset', 'surrogate'];
-const LEAKY = ['decay_input', ...COMMON];
-
-const SIGNATURES: Record<NeuronKeyword, { positional: string[]; named: string[] }> = {
-  IF: { positional: [], named: COMMON },
-  LIF: { positional: ['tau'], named: LEAKY },
-  PLIF: { positional: ['tau'], named: LEAKY },
-  ALIF: { positional: ['tau'], named: ['tau_adapt', 'beta', ...LEAKY] },
-};
+function surrogateDefault(kind: string): Surrogate {
+  return { kind: kind as SurrogateKind, alpha: defaultNumber(callable('surrogate', kind), 'alpha') };
+}
 
 /** Resolves `LIF(tau: 2, ...)`; `name` is the declared name (or the kind for inline layers). */
 export function resolveNeuron(call: CallExpr, kw: NeuronKeyword, name: string, range: SourceRange, ctx: ReadCtx): NeuronDef | undefined {
-  const sig = SIGNATURES[kw];
-  const args = bindArgs(call.args, { owner: kw, ...sig }, call.range, ctx.sink);
+  const args = bindArgs(call.args, signatureOf(ENTRY[kw], kw), call.range, ctx.sink);
   const before = ctx.sink.errorCount;
   const common = readCommon(args, ctx);
   const kind = NEURON_KINDS[kw];
@@ -68,8 +58,8 @@ export function resolveNeuron(call: CallExpr, kw: NeuronKeyword, name: string, r
     }
     case 'alif': {
       const leaky = readLeaky(args, ctx);
-      const tauAdapt = num(args, 'tau_adapt', NEURON_DEFAULTS.tauAdapt, { min: 1, minOpen: true }, ctx);
-      const beta = num(args, 'beta', NEURON_DEFAULTS.beta, { min: 0 }, ctx);
+      const tauAdapt = num(args, 'tau_adapt', NEURON_DEFAULTS.tauAdapt, numOf(ENTRY.ALIF, 'tau_adapt'), ctx);
+      const beta = num(args, 'beta', NEURON_DEFAULTS.beta, numOf(ENTRY.ALIF, 'beta'), ctx);
       def = common && leaky && tauAdapt !== undefined && beta !== undefined ? { kind, name, ...common, ...leaky, tauAdapt, beta, range } : undefined;
       break;
     }
@@ -86,16 +76,16 @@ function num(args: BoundArgs, name: string, dflt: number, spec: Parameters<typeo
 
 function readLeaky(args: BoundArgs, ctx: ReadCtx): { tau: number; decayInput: boolean } | undefined {
   // tau is in time steps: a time unit here is a mistake, not a conversion.
-  const tau = num(args, 'tau', NEURON_DEFAULTS.tau, { min: 1, minOpen: true }, ctx);
+  const tau = num(args, 'tau', NEURON_DEFAULTS.tau, numOf(ENTRY.LIF, 'tau'), ctx);
   const di = args.get('decay_input');
   const decayInput = di ? readBool(di.value, 'decay_input', ctx) : NEURON_DEFAULTS.decayInput;
   return tau === undefined || decayInput === undefined ? undefined : { tau, decayInput };
 }
 
-type Common = Pick<NeuronDef, 'threshold' | 'reset' | 'resetValue' | 'detachReset' | 'surrogate'>;
+type Common = Pick<BuiltinNeuron, 'threshold' | 'reset' | 'resetValue' | 'detachReset' | 'surrogate'>;
 
 function readCommon(args: BoundArgs, ctx: ReadCtx): Common | undefined {
-  const threshold = num(args, 'threshold', NEURON_DEFAULTS.threshold, {}, ctx);
+  const threshold = num(args, 'threshold', NEURON_DEFAULTS.threshold, numOf(ENTRY.IF, 'threshold'), ctx);
   let reset: 'hard' | 'soft' = 'hard';
   let resetValue: number | undefined = NEURON_DEFAULTS.resetValue;
   const r = args.get('reset');
@@ -129,7 +119,8 @@ function readSurrogate(e: Parameters<typeof asCall>[0], ctx: ReadCtx): Surrogate
     return undefined;
   }
   const k = kind as SurrogateKind;
-  const args = bindArgs(call.args, { owner: `surrogate ${k}`, positional: ['alpha'], named: [] }, call.range, ctx.sink);
-  const alpha = num(args, 'alpha', SURROGATE_ALPHA[k], { min: 0, minOpen: true }, ctx);
+  const entry = callable('surrogate', k);
+  const args = bindArgs(call.args, signatureOf(entry, `surrogate ${k}`), call.range, ctx.sink);
+  const alpha = num(args, 'alpha', SURROGATE_ALPHA[k], numOf(entry, 'alpha'), ctx);
   return alpha === undefined ? undefined : { kind: k, alpha };
 }

