@@ -3,7 +3,6 @@ import { checkCommand } from './commands/check.js';
 import { compileCommand, type Emit } from './commands/compile.js';
 import { fmtCommand, type FmtMode } from './commands/fmt.js';
 import { registerRunCommands } from './commands/run.js';
-import { editorCommand } from './commands/editor.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerSweepCommand } from './commands/sweep.js';
 import { registerWorkerCommand } from './commands/worker.js';
@@ -75,6 +74,7 @@ export async function main(argv: string[], io: Io = nodeIo()): Promise<number> {
     .argument('[file]', '.snn file to open')
     .option('--port <n>', 'port to listen on (default 7070, or a free one)', nonNegativeInt)
     .action(async (file: string | undefined, opts: { port?: number }) => {
+      const { editorCommand } = await import('./commands/editor.js');
       exitCode = await editorCommand(file, opts.port === undefined ? {} : { port: opts.port }, io);
     });
 

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { isSnncError, makeDiagnostic, syntheticRange, SnncError } from '@snnc/ir';
-import { collectSweep, findRunDirs, loadRuns, writeReport } from '@snnc/experiments/node';
 import { printDiagnostics, type Io } from '../io.js';
 
 interface ReportFlags {
@@ -39,6 +38,8 @@ async function reportCommand(dirs: string[], flags: ReportFlags, io: Io): Promis
   if (flags.queue === undefined && flags.sweep !== undefined) return usage(io, '--sweep is for --queue; give the sweep\'s directory (runs/<sweep>) instead');
   if (flags.queue === undefined && dirs.length === 0) return usage(io, 'give run directories, or --queue URL --sweep NAME');
   try {
+    // Loaded here, not at the top: reports and the queue client are too heavy for `snnc check`'s start-up.
+    const { collectSweep, findRunDirs, loadRuns, writeReport } = await import('@snnc/experiments/node');
     let runDirs: string[];
     let outDefault: string;
     if (flags.queue !== undefined) {

@@ -3,15 +3,15 @@ import { Option } from 'commander';
 import { hasErrors, isSnncError, makeDiagnostic, syntheticRange, type Experiment, type Network } from '@snnc/ir';
 import path from 'node:path';
 import { BACKEND_REQUESTS, type BackendRequest } from '@snnc/experiments';
-import { replayRun } from '@snnc/experiments/node';
 import { printDiagnostics, type Io } from '../io.js';
 import { snncVersion } from '../version.js';
 import { positiveInt, positiveNumber } from '../options.js';
 import { addQuickRunOptions } from '../quick-run.js';
 import { selectRunnable } from '../select.js';
 import { loadAndCompile, type LoadedSource } from '../source.js';
-import { runNetworkCommand, type NetworkRunFlags } from './run-network.js';
-import { runExperimentCommand, evalCommand, type ExperimentRunFlags } from './run-experiment.js';
+// The runtimes (tfjs, NEF, plots) load inside the actions, so `snnc check` never pays for them.
+import type { NetworkRunFlags } from './run-network.js';
+import type { ExperimentRunFlags } from './run-experiment.js';
 
 
 interface RunFlags extends ExperimentRunFlags, NetworkRunFlags {
@@ -59,6 +59,7 @@ export function registerRunCommands(program: Command, io: Io, setExit: (code: nu
         if ('error' in picked || picked.runnable.kind !== 'experiment') {
           return fail(io, file, 'error' in picked ? picked.error : 'snnc eval needs an experiment');
         }
+        const { evalCommand } = await import('./run-experiment.js');
         return evalCommand(picked.runnable.experiment, { ...flags, file }, io);
       }));
     });
@@ -71,10 +72,14 @@ async function runCommand(file: string, flags: RunFlags, io: Io): Promise<number
     if ('error' in picked) return fail(io, file, picked.error);
     const r = picked.runnable;
     switch (r.kind) {
-      case 'experiment':
+      case 'experiment': {
+        const { runExperimentCommand } = await import('./run-experiment.js');
         return runExperimentCommand(r.experiment satisfies Experiment, loaded, flags, io);
-      case 'network':
+      }
+      case 'network': {
+        const { runNetworkCommand } = await import('./run-network.js');
         return runNetworkCommand(r.network satisfies Network, loaded, flags, io);
+      }
     }
   });
 }
@@ -107,6 +112,7 @@ function usage(io: Io, message: string): number {
 /** `snnc run --replay RUN_DIR`: trains the recorded run again and says whether every number matched. */
 async function replayCommand(runDir: string, backend: BackendRequest | undefined, io: Io): Promise<number> {
   try {
+    const { replayRun } = await import('@snnc/experiments/node');
     const r = await replayRun(path.resolve(io.cwd, runDir), { snncVersion: snncVersion(), ...(backend !== undefined ? { backend } : {}) });
     if (r.comparison.equal) {
       io.stdout.write(`replay matches ${runDir}: every recorded number is identical (replay in ${path.relative(io.cwd, r.runDir)})\n`);

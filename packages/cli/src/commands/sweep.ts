@@ -2,7 +2,6 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { hasErrors, isSnncError, makeDiagnostic, syntheticRange, type Sweep } from '@snnc/ir';
 import { BACKEND_REQUESTS, selectSweep, type BackendRequest, type QuickOverrides, type SpecSource } from '@snnc/experiments';
-import { findRunDirs, liveTable, loadRuns, queueSweepStatus, runSweepLocal, submitSweep, writeReport } from '@snnc/experiments/node';
 import { printDiagnostics, type Io } from '../io.js';
 import { positiveInt } from '../options.js';
 import { addQuickRunOptions, interruptible, overridesOf, type QuickRunFlags } from '../quick-run.js';
@@ -85,6 +84,8 @@ interface Common {
 }
 
 async function localSweep(common: Common, flags: SweepFlags, io: Io): Promise<number> {
+  // Loaded here, not at the top: process pools and reports are too heavy for `snnc check`'s start-up.
+  const { findRunDirs, liveTable, loadRuns, runSweepLocal, writeReport } = await import('@snnc/experiments/node');
   const interrupt = interruptible(io, 'stopping the running points');
   const runsDir = path.resolve(io.cwd, flags.runsDir);
   const table = liveTable(io.stdout);
@@ -120,6 +121,7 @@ async function localSweep(common: Common, flags: SweepFlags, io: Io): Promise<nu
 }
 
 async function queueSweep(url: string, common: Common, wait: boolean, io: Io): Promise<number> {
+  const { liveTable, queueSweepStatus, submitSweep } = await import('@snnc/experiments/node');
   const sub = await submitSweep({ url, ...common });
   io.stdout.write(
     `sweep ${common.sweep.name} (${sub.hash}): ${sub.queued.length} point(s) queued, ${sub.done.length} already done on ${url}\n` +

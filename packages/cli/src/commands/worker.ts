@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { assertNever, isSnncError } from '@snnc/ir';
-import { runQueueWorker, type WorkerEvent } from '@snnc/experiments/node';
+import type { WorkerEvent } from '@snnc/experiments/node';
 import { printDiagnostics, type Io } from '../io.js';
 import { positiveInt } from '../options.js';
 
@@ -60,6 +60,8 @@ async function workerCommand(flags: WorkerFlags, io: Io): Promise<number> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   try {
+    // BullMQ and the trainer load only when a worker starts, never for `snnc check`.
+    const { runQueueWorker } = await import('@snnc/experiments/node');
     await runQueueWorker({
       url: flags.queue,
       workDir: path.resolve(io.cwd, flags.workDir),
