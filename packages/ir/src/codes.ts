@@ -90,6 +90,8 @@ export const DIAGNOSTIC_CODES = {
   SNN9003: { severity: 'error', title: 'bad option', template: '{message}' },
 } as const satisfies Record<string, { severity: 'error' | 'warning' | 'info'; title: string; template: string }>;
 
+  SNN7250: { severity: 'warning', title: 'silent layer', template: 'layer `{layer}` ({neuron}) stayed silent over {span}: no spike in {samples} sample(s)' },
+  SNN7251: { severity: 'warning', title: 'saturated layer', template: 'layer `{layer}` ({neuron}) stayed saturated over {span}: {percent}% of its neurons fire at every step' },
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
 /** Fills a code's template; a hole without a value is left visible so tests catch it. */

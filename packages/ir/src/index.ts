@@ -5,3 +5,5 @@ export * from './codes.js';
 export * from './diagnostic.js';
 export * from './suggest.js';
 export * from './random.js';
+export * from './sequence-data.js';
+export * from './energy.js';

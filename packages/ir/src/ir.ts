@@ -131,6 +131,19 @@ export type Layer =
 
 export type LayerKind = Layer['kind'];
 
+/**
+ * Weight initialisation of conv2d and dense kernels (biases keep PyTorch's default), bounds of
+ * a uniform draw: `pytorch` gain/sqrt(fan_in) (gain 1 is PyTorch's default); `kaiming`
+ * gain*sqrt(3/fan_in) (gain sqrt(2) is kaiming_uniform for ReLU); `xavier`
+ * gain*sqrt(6/(fan_in+fan_out)). fan_in = C_in*KH*KW or in_features.
+ */
+export interface WeightInit {
+  scheme: 'pytorch' | 'kaiming' | 'xavier';
+  gain: number;
+}
+
+export type InitScheme = WeightInit['scheme'];
+
 export interface Model {
   name: string;
   /** Values of the model's parameters for this instance (`model csnn(conv: 128)`). */
@@ -142,6 +155,8 @@ export interface Model {
   layers: Layer[];
   decoder: Decoder;
   outputShape: Shape;
+  /** Absent: PyTorch's default (`pytorch`, gain 1). Set by the experiment field `init:`. */
+  init?: WeightInit;
   range?: SourceRange;
 }
 
@@ -171,6 +186,26 @@ export type DataSpec =
 /** Pixels are first scaled to [0, 1]; `standard` then applies (x - mean) / std. */
 export type Normalize = { kind: 'unit' } | { kind: 'standard'; mean: number; std: number };
 
+/**
+ * Energy per operation in picojoules: `macPj` per multiply-accumulate (a layer fed by
+ * non-spike values), `acPj` per accumulate (a synaptic operation triggered by a spike).
+ * Named tables are in energy.ts (ENERGY_TABLES); `custom` is the user's own.
+ */
+export interface EnergyTable {
+  name: string;
+  macPj: number;
+  acPj: number;
+}
+
+/**
+ * Firing-rate regularisation: the loss gains weight * mean over neuron layers of
+ * (firing rate - target)^2, the rate in spikes per neuron per step.
+ */
+export interface RateRegularizer {
+  target: number;
+  weight: number;
+}
+
 export interface Experiment {
   name: string;
   model: Model;
@@ -183,6 +218,10 @@ export interface Experiment {
   batch: number;
   epochs: number;
   seed: number;
+  /** Cost table for energy estimates; absent: horowitz45_fp32. */
+  energy?: EnergyTable;
+  /** Absent: no firing-rate term in the loss. */
+  rateReg?: RateRegularizer;
   range?: SourceRange;
 }
 

@@ -11,3 +11,4 @@ export {
   registerFusedNeuronKernels,
   type ConvGradient,
 } from '../kernels/index.js';
+export { applyWeightInit, initBound, kernelFans } from './weight-init.js';

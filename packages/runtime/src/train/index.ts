@@ -7,3 +7,4 @@ export * from './optim/index.js';
 export { loadRng, saveRng, type RngState } from './rng-state.js';
 export { Trainer, type RunCallbacks, type RunOutcome, type TrainerOptions, type TrainerSnapshot, type TrainerState } from './trainer.js';
 export * from '../data/index.js';
+export * from './activity/index.js';
