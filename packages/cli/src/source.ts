@@ -25,9 +25,11 @@ export function loadAndCompile(file: string, cwd: string): LoadedSource {
   }
   const result = compile(read.text, {
     file,
+    // Throwing hands the reason (a device, too large, not UTF-8) to the SNN2006 at the `use`.
     readFile: (p) => {
       const r = readText(path.resolve(cwd, p));
-      return 'text' in r ? r.text : undefined;
+      if ('error' in r) throw new Error(r.error);
+      return r.text;
     },
   });
   const sources = new Map(result.sources);

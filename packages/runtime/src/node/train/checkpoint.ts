@@ -1,7 +1,8 @@
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { SnncError, type OptimizerKind } from '@snnc/ir';
+import { readRegularFile } from '@snnc/ir/node';
 import type { EpochMetrics, TrainerSnapshot, TrainerState } from '../../train/index.js';
 import { resolveSwapped, swapDirectory, writeFileSynced } from './fs-atomic.js';
 import { readWeights, writeWeights } from './weights-file.js';
@@ -81,11 +82,14 @@ export async function loadCheckpoint(dirArg: string): Promise<LoadedCheckpoint> 
   const dir = await resolveSwapped(dirArg);
   if (dir === null) throw new SnncError('SNN7007', { path: dirArg, reason: 'no such directory' });
   let info: CheckpointInfo;
+  const text = readRegularFile(path.join(dir, 'checkpoint.json'), 'json');
+  if (!text.ok) throw new SnncError('SNN7007', { path: dirArg, reason: `cannot read checkpoint.json: ${text.reason}` });
   try {
-    info = JSON.parse(await readFile(path.join(dir, 'checkpoint.json'), 'utf8')) as CheckpointInfo;
+    info = JSON.parse(text.bytes.toString('utf8')) as CheckpointInfo;
   } catch (e) {
-    throw new SnncError('SNN7007', { path: dirArg, reason: `cannot read checkpoint.json (${(e as Error).message})` }, { cause: e });
+    throw new SnncError('SNN7007', { path: dirArg, reason: `checkpoint.json is not JSON (${(e as Error).message})` }, { cause: e });
   }
+  if (info === null || typeof info !== 'object') throw new SnncError('SNN7007', { path: dirArg, reason: 'checkpoint.json is not an snnc checkpoint (version 1)' });
   if (info.format !== 'snnc-checkpoint' || info.version !== 1) {
     throw new SnncError('SNN7007', { path: dirArg, reason: 'checkpoint.json is not an snnc checkpoint (version 1)' });
   }

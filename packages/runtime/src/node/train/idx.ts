@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { SnncError } from '@snnc/ir';
+import { readRegularFile } from '@snnc/ir/node';
 import { makeDataset, type Dataset } from '../../data/index.js';
 
 /** IDX type code of unsigned bytes, the only element type image and label files use. */
@@ -18,13 +18,13 @@ const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
  * dimension). `what` names the file in messages ("training images").
  */
 export async function readIdx(path: string, what: string, kind: 'image' | 'label', ndims: readonly number[]): Promise<IdxArray> {
-  let buf: Buffer;
-  try {
-    buf = await readFile(path);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const reason = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.message;
-    throw new SnncError('SNN7001', { what, path, reason }, { cause: e });
+  // Only a regular file under READ_LIMITS.idx: a device or a FIFO named as data would
+  // otherwise be read until memory runs out, or block forever.
+  const read = readRegularFile(path, 'idx');
+  if (!read.ok) throw new SnncError('SNN7001', { what, path, reason: read.reason });
+  const buf = read.bytes;
+  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
+    throw new SnncError('SNN7010', { path, reason: 'is gzip-compressed' }, { hint: `gzip: decompress it first (\`gunzip -k ${path}\`)` });
   }
   const expected = ndims.map((n) => hex((UBYTE << 8) | n)).join(' or ');
   if (buf.length < 4) throw new SnncError('SNN7003', { path, expected: 4, actual: buf.length });

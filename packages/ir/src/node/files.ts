@@ -1,0 +1,108 @@
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Upper bounds on what snnc reads from a path it was given, bytes, per kind of file. A path
+ * is untrusted input (a `use`, a data path, a checkpoint manifest): without a bound,
+ * `/dev/zero` or a huge file would be read until memory runs out.
+ */
+export const READ_LIMITS = {
+  /** A `.snn` source file (the largest example is a few KB). */
+  source: 8 * 2 ** 20,
+  /** An IDX data file (MNIST's training images are 47 MB; EMNIST's largest ~700 MB would need the limit raised). */
+  idx: 512 * 2 ** 20,
+  /** One weights file of a checkpoint. */
+  weights: 512 * 2 ** 20,
+  /** A JSON file snnc wrote (checkpoint manifests, records, metrics). */
+  json: 64 * 2 ** 20,
+} as const;
+
+export type ReadKind = keyof typeof READ_LIMITS;
+
+export type ReadResult = { ok: true; bytes: Buffer } | { ok: false; reason: string };
+
+function megabytes(n: number): string {
+  return `${(n / 2 ** 20).toFixed(n < 2 ** 20 ? 2 : 0)} MB`;
+}
+
+/** Why a file operation failed, in words for a diagnostic. */
+export function describeFsError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOSPC':
+      return 'the disk is full';
+    default:
+      return err.message ?? String(e);
+  }
+}
+
+/**
+ * Reads a regular file of at most `READ_LIMITS[kind]` bytes, or says why not. Opened
+ * non-blocking, so a FIFO neither hangs the open nor the read; devices, sockets and FIFOs are
+ * refused by their type, before any byte is read.
+ */
+export function readRegularFile(file: string, kind: ReadKind, limit: number = READ_LIMITS[kind]): ReadResult {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    return { ok: false, reason: describeFsError(e) };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) return { ok: false, reason: 'it is a directory' };
+    if (!st.isFile()) {
+      const what = st.isFIFO() ? 'a pipe' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a regular file';
+      return { ok: false, reason: `it is ${what}, not a regular file` };
+    }
+    if (st.size > limit) return { ok: false, reason: `it is ${megabytes(st.size)}, more than the ${megabytes(limit)} snnc reads as a ${kind} file` };
+    // Read at most one byte past the size seen: a file growing meanwhile is cut off, not read on.
+    const buf = Buffer.allocUnsafe(st.size + 1);
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n === buf.length) return { ok: false, reason: `it grew past ${megabytes(st.size)} while being read` };
+    }
+    return { ok: true, bytes: buf.subarray(0, n) };
+  } catch (e) {
+    return { ok: false, reason: describeFsError(e) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * `rel` resolved against `dir`, or undefined when it names something outside `dir` (an
+ * absolute path, `..`), checked on the names, before any file is touched.
+ */
+export function resolveInside(dir: string, rel: string): string | undefined {
+  const base = path.resolve(dir);
+  const p = path.resolve(base, rel);
+  const r = path.relative(base, p);
+  const escapes = r === '' || r === '..' || r.startsWith(`..${path.sep}`) || path.isAbsolute(r);
+  return escapes ? undefined : p;
+}
+
+/** Writes via a temp file and rename, so a reader never sees half a file (summary.json, record.json). */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
