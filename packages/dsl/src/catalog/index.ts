@@ -148,3 +148,5 @@ export function defaultWord(e: CallableEntry, name: string): string {
   if (typeof v !== 'string') throw new Error(`parameter table: default of \`${e.name}.${name}\` is not a word`);
   return v;
 }
+
+export * from './render.js';
