@@ -6,6 +6,7 @@ import { registerRunCommands } from './commands/run.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerSweepCommand } from './commands/sweep.js';
 import { registerWorkerCommand } from './commands/worker.js';
+import { registerHelpCommand } from './commands/help.js';
 import { nodeIo, type Io } from './io.js';
 import { nonNegativeInt, oneOf } from './options.js';
 import { snncVersion } from './version.js';
@@ -78,19 +79,7 @@ export async function main(argv: string[], io: Io = nodeIo()): Promise<number> {
       exitCode = await editorCommand(file, opts.port === undefined ? {} : { port: opts.port }, io);
     });
 
-  program
-    .command('help')
-    .description('show help for snnc or one of its commands')
-    .argument('[command]', 'a command')
-    .action((name: string | undefined) => {
-      const sub = name === undefined ? undefined : program.commands.find((c) => c.name() === name);
-      if (name !== undefined && sub === undefined) {
-        io.stderr.write(`error: unknown command '${name}'\n`);
-        exitCode = 2;
-        return;
-      }
-      io.stdout.write((sub ?? program).helpInformation());
-    });
+  registerHelpCommand(program, io, setExit);
 
   try {
     if (argv.length === 0) {

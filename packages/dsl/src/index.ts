@@ -6,3 +6,4 @@ export type { LayerShapeInfo } from './check/models.js';
 export type * from './ast.js';
 export { format, type FormatResult } from './format.js';
 export { VOCABULARY } from './vocabulary.js';
+export * from './catalog/index.js';
