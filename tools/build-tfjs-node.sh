@@ -9,16 +9,22 @@
 #
 # Usage: tools/build-tfjs-node.sh [--force]
 #   TFJS_NODE_TF_WHEEL=/path/to/tensorflow_cpu-2.21.0-*.whl   use this wheel instead of pip's
+#   SNNC_TFJS_NODE_CACHE=DIR   where built addons are kept (default ~/.cache/snnc/tfjs-node)
 # Idempotent: exits 0 at once when a working tfjs-node is already installed (--force rebuilds),
-# and exits 0 with a message when no wheel can be found. Takes ~1 min (npm, unzip, 10 s compile).
-# `npm ci` and any later `npm install` remove it again (it is installed with --no-save, so it
-# is not in package.json or the lockfile): run this script again afterwards.
-# Disk: ~1.1 GB under node_modules/@tensorflow/tfjs-node/deps (never commit it).
+# and exits 0 with a message when no wheel can be found. A build takes ~1 min (npm, unzip, 10 s
+# compile). `npm ci` and any later `npm install` remove the package (it is installed with
+# --no-save, so it is not in package.json or the lockfile); every successful build is therefore
+# kept in a cache outside node_modules (the addon and the TensorFlow library, keyed by the
+# tfjs-node version, Node's module ABI and the CPU architecture), and running this script again
+# after `npm ci` restores it from there in seconds instead of rebuilding.
+# Disk: ~1.1 GB under node_modules/@tensorflow/tfjs-node/deps (never commit it), plus the same
+# in the cache (hard links when both are on one file system, so usually no extra space).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PKG="$ROOT/node_modules/@tensorflow/tfjs-node"
 TF_VERSION=2.21.0
+TFJS_NODE_VERSION=4.22.0
 FORCE=${1:-}
 
 works() {
@@ -34,6 +40,35 @@ works() {
 if [ "$FORCE" != "--force" ] && works; then
   echo "build-tfjs-node: already built, nothing to do (--force rebuilds)"
   exit 0
+fi
+
+# A build is only valid for one tfjs-node version, Node module ABI and architecture.
+KEY="tfjs-node-$TFJS_NODE_VERSION-node-abi$(node -p process.versions.modules)-$(node -p process.arch)"
+ADDON_CACHE="${SNNC_TFJS_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/snnc/tfjs-node}/$KEY"
+
+install_package() {
+  # The package without its install script (which would try the download).
+  (cd "$ROOT" && flock /tmp/snnc-npm.lock npm install --no-save --ignore-scripts --no-audit --no-fund --prefer-offline "@tensorflow/tfjs-node@$TFJS_NODE_VERSION" >/dev/null)
+  [ -d "$PKG" ] || { echo "build-tfjs-node: npm did not install @tensorflow/tfjs-node" >&2; exit 1; }
+}
+
+# Copies a tree, as hard links when source and target share a file system (no extra disk, ~1 s).
+copy_tree() {
+  rm -rf "$2"
+  mkdir -p "$(dirname "$2")"
+  cp -al "$1" "$2" 2>/dev/null || { rm -rf "$2"; cp -a "$1" "$2"; }
+}
+
+if [ "$FORCE" != "--force" ] && [ -f "$ADDON_CACHE/complete" ]; then
+  echo "build-tfjs-node: restoring the build kept in $ADDON_CACHE"
+  install_package
+  copy_tree "$ADDON_CACHE/deps" "$PKG/deps"
+  copy_tree "$ADDON_CACHE/lib/napi-v8" "$PKG/lib/napi-v8"
+  cp "$ADDON_CACHE/custom-binary.json" "$PKG/scripts/custom-binary.json"
+  if works; then
+    exit 0
+  fi
+  echo "build-tfjs-node: the kept build does not load any more; rebuilding" >&2
 fi
 
 WHEEL=${TFJS_NODE_TF_WHEEL:-}
@@ -53,9 +88,7 @@ if [ -z "$WHEEL" ] || [ ! -f "$WHEEL" ]; then
 fi
 echo "build-tfjs-node: wheel $WHEEL"
 
-# The package without its install script (which would try the download).
-(cd "$ROOT" && flock /tmp/snnc-npm.lock npm install --no-save --ignore-scripts --no-audit --no-fund @tensorflow/tfjs-node@4.22.0 >/dev/null)
-[ -d "$PKG" ] || { echo "build-tfjs-node: npm did not install @tensorflow/tfjs-node" >&2; exit 1; }
+install_package
 
 LIB="$PKG/deps/lib"
 rm -rf "$PKG/deps" "$PKG/lib/napi-v8"
@@ -80,6 +113,14 @@ echo "build-tfjs-node: compiling the addon..."
   exit 1
 }
 if works; then
+  # Kept for the next `npm ci`; `complete` is written last so a half-copied cache is never used.
+  rm -rf "$ADDON_CACHE"
+  mkdir -p "$ADDON_CACHE/lib"
+  copy_tree "$PKG/deps" "$ADDON_CACHE/deps"
+  copy_tree "$PKG/lib/napi-v8" "$ADDON_CACHE/lib/napi-v8"
+  cp "$PKG/scripts/custom-binary.json" "$ADDON_CACHE/custom-binary.json"
+  date -u +%Y-%m-%dT%H:%M:%SZ > "$ADDON_CACHE/complete"
+  echo "build-tfjs-node: kept in $ADDON_CACHE (restored from there after npm ci)"
   exit 0
 fi
 echo "build-tfjs-node: built, but the smoke test failed" >&2
