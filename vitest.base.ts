@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ViteUserConfig } from 'vitest/config';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
-const pkgs = ['ir', 'dsl', 'runtime', 'nef', 'plot', 'experiments', 'cli'];
+const pkgs = ['ir', 'dsl', 'runtime', 'nef', 'plot', 'experiments', 'cli', 'nir'];
 
 /**
  * Shared vitest settings. Workspace packages resolve to their TypeScript sources so tests

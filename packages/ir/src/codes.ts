@@ -43,6 +43,7 @@ export const DIAGNOSTIC_CODES = {
   SNN4004: { severity: 'error', title: 'input shape does not fit the data', template: 'model `{model}` takes {actual} but `{data}` gives {expected}' },
   SNN4005: { severity: 'error', title: 'model without neurons', template: 'model `{model}` has no spiking layer' },
   SNN4006: { severity: 'warning', title: 'model does not end in a neuron', template: 'model `{model}` ends in {layer}, so `{decoder}` decoding sees no spikes' },
+  SNN4450: { severity: 'error', title: 'steps do not fit the sequence data', template: 'model `{model}` runs {actual} steps but `{data}` gives {expected} steps per sample' },
 
   // 5xxx NEF networks and expressions
   SNN5001: { severity: 'error', title: 'dimension mismatch', template: 'connection gives {actual} dimension(s) but {target} takes {expected}' },
@@ -82,6 +83,12 @@ export const DIAGNOSTIC_CODES = {
   SNN7011: { severity: 'error', title: 'cannot write run directory', template: 'cannot write `{path}`: {reason}' },
   SNN7012: { severity: 'error', title: 'not a run directory', template: '`{path}` is not a run directory: {reason}' },
   SNN7013: { severity: 'error', title: 'queue unavailable', template: 'cannot use the queue at `{url}`: {reason}' },
+  SNN7450: { severity: 'error', title: 'bad sequence data file', template: '`{path}` is not a valid {format} file: {reason}' },
+  SNN7451: { severity: 'error', title: 'sequence data too large', template: '`{path}` holds {actual} {what}, more than the limit of {limit}' },
+  SNN7452: { severity: 'error', title: 'sequence data not usable here', template: '`{data}` is sequence data (one frame per time step), which {what} cannot use yet' },
+  SNN7460: { severity: 'error', title: 'not a NIR file', template: '`{path}` is not a NIR file: {reason}' },
+  SNN7461: { severity: 'error', title: 'malformed NIR graph', template: '`{path}`: {where}: {reason}' },
+  SNN7462: { severity: 'error', title: 'cannot write NIR file', template: 'cannot write NIR file `{path}`: {reason}' },
   SNN7400: { severity: 'error', title: 'malformed queue record', template: '{what} in the queue at `{url}` is malformed: {reason}' },
 
   // 9xxx command line

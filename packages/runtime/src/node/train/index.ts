@@ -1,6 +1,8 @@
 export { disposeCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointInfo, type CheckpointKind, type LoadedCheckpoint } from './checkpoint.js';
 export { renderCurvesSvg } from './curves.js';
-export { loadData, mnistDataDir, type TrainTest } from './data.js';
+export { loadData, loadSequenceData, mnistDataDir, type SequenceTrainTest, type TrainTest } from './data.js';
+export { decodeNmnist, encodeNmnist, loadNmnist, NMNIST_LIMITS, type NmnistEvents } from './nmnist.js';
+export { loadShd, SHD_LIMITS } from './shd.js';
 export { evaluateCheckpoint, type EvalOptions } from './evaluate-checkpoint.js';
 export { loadIdxDataset, readIdx, type IdxArray, type IdxPair } from './idx.js';
 export { applyOverrides, experimentDiff, type RunOverrides } from './overrides.js';

@@ -1,0 +1,1 @@
+export { isHdf5 } from './hdf5.js';
