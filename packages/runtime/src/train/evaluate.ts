@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Random, type Experiment } from '@snnc/ir';
+import { energyTableOf, Random, type Experiment } from '@snnc/ir';
 import { normalizeTable, testBatch, testBatchCount, type Dataset } from '../data/index.js';
 import type { SnnNetwork } from '../model/index.js';
 import { countCorrect, encodeBatch, targetCodec } from './codes/index.js';
 import { checkFit } from './compat.js';
+import { summarizeActivity, type ActivityCollector, type ActivitySummary } from './activity/index.js';
 import { makeLoss } from './losses.js';
 import type { BatchProgress } from './metrics.js';
 
@@ -18,6 +19,8 @@ export interface EvaluateOptions {
   signal?: AbortSignal;
   onBatch?: (p: BatchProgress) => void;
   onPhase?: (phase: 'test', epoch: number, batches: number, startBatch: number) => void;
+  /** Counts spikes, SynOps and MACs of every batch (the caller reads and disposes it). */
+  activity?: ActivityCollector;
 }
 
 export interface Evaluation {
@@ -25,6 +28,8 @@ export interface Evaluation {
   loss: number;
   accuracy: number;
   samples: number;
+  /** With `activity`: per-layer activity and energy per sample over this data set. */
+  activity?: ActivitySummary;
 }
 
 /** The generator evaluations draw from when none is given: derived from the seed only. */
@@ -63,16 +68,20 @@ export async function evaluateNetwork(opts: EvaluateOptions): Promise<Evaluation
     const kept = tf.tidy(() => {
       const x = tf.tensor(host.x, [host.size, ...sampleShape], 'float32');
       const y = tf.tensor2d(encodeBatch(codec, host.labels), [host.size, codec.outputs]);
-      const out = network.forward(x, { training: false, rng }) as tf.Tensor2D;
+      const out = network.forward(x, { training: false, rng, ...(opts.activity ? { probe: opts.activity } : {}) }) as tf.Tensor2D;
       return { loss: loss(out, y), out };
     });
     // Asynchronous reads: the webgpu backend cannot read synchronously in Node.
     let r: { loss: number; outputs: Float32Array | Int32Array | Uint8Array };
     try {
       r = { loss: (await kept.loss.data())[0]!, outputs: await kept.out.data() };
+    } catch (e) {
+      opts.activity?.dropBatch();
+      throw e;
     } finally {
       tf.dispose([kept.loss, kept.out]);
     }
+    opts.activity?.endBatch(host.size);
     lossSum += r.loss * host.size;
     correct += countCorrect(codec, r.outputs, host.labels);
     seen += host.size;
@@ -82,5 +91,7 @@ export async function evaluateNetwork(opts: EvaluateOptions): Promise<Evaluation
     }
     await tf.nextFrame();
   }
-  return { loss: lossSum / seen, accuracy: correct / seen, samples: seen };
+  const result: Evaluation = { loss: lossSum / seen, accuracy: correct / seen, samples: seen };
+  if (opts.activity) result.activity = summarizeActivity(experiment.model, opts.activity.plans, await opts.activity.read(), energyTableOf(experiment));
+  return result;
 }

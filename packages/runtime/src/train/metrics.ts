@@ -1,3 +1,5 @@
+import type { ActivitySummary, LayerRate } from './activity/index.js';
+
 /** One epoch's results; the snake_case keys are the report's line and `metrics.jsonl` fields. */
 export interface EpochMetrics {
   epoch: number;
@@ -18,6 +20,8 @@ export interface EpochMetrics {
   images_per_s: number;
   /** Whether test accuracy beat every earlier epoch (the best checkpoint is saved). */
   improved: boolean;
+  /** Per-layer activity, SynOps, MACs and energy per sample, measured on the test set in eval mode. */
+  activity?: ActivitySummary;
 }
 
 /** Progress inside an epoch, reported after every batch. */
@@ -36,6 +40,8 @@ export interface BatchProgress {
   /** tf.memory() after the batch: live tensors and their bytes. */
   numTensors: number;
   numBytes: number;
+  /** Training: each neuron layer's firing rate over the last logging interval (absent before the first). */
+  rates?: LayerRate[];
 }
 
 /** The report's per-epoch line, exactly: `epoch=0, train_loss=0.0123, ..., total_time=12.3`. */

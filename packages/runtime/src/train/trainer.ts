@@ -3,6 +3,7 @@ import { Random, SnncError, type Experiment } from '@snnc/ir';
 import { normalizeTable, trainBatch, trainBatchCount, trainOrder, type Dataset, type HostBatch } from '../data/index.js';
 import { assertGradientsRegistered } from '../kernels/gradients.js';
 import type { SnnNetwork } from '../model/index.js';
+import { ActivityCollector, ActivityWatch, combineProbes, RateRegProbe, type ActivityWarning, type LayerRate } from './activity/index.js';
 import { countCorrect, encodeBatch, targetCodec, type TargetCodec } from './codes/index.js';
 import { checkFit } from './compat.js';
 import { evaluateNetwork, evaluationRng, type Evaluation } from './evaluate.js';
@@ -17,6 +18,11 @@ export interface TrainerOptions {
   network: SnnNetwork;
   train: Dataset;
   test: Dataset;
+  /**
+   * Training batches per activity check (silent/saturated layers, the rates in progress);
+   * default a tenth of an epoch, at least 1, so even an epoch of a few batches is checked.
+   */
+  activityInterval?: number;
 }
 
 /** JSON part of a checkpoint: where the run is and everything random about it. */
@@ -53,6 +59,8 @@ export interface RunCallbacks {
   onEpoch?: (m: EpochMetrics) => void | Promise<void>;
   /** Called when a phase (training or evaluation of an epoch) starts. */
   onPhase?: (phase: 'train' | 'test', epoch: number, batches: number, startBatch: number) => void;
+  /** A neuron layer stayed silent or saturated over a whole activity interval. */
+  onWarning?: (w: ActivityWarning) => void;
 }
 
 export interface RunOutcome {
@@ -86,6 +94,11 @@ export class Trainer {
   private state: TrainerState;
   private shuffleRng: Random;
   private forwardRng: Random;
+  /** Spikes per neuron during training (rates only; SynOps are counted in evaluation). */
+  private readonly trainActivity: ActivityCollector;
+  private readonly watch: ActivityWatch;
+  private readonly activityInterval: number;
+  private rates: LayerRate[] | undefined;
 
   constructor(opts: TrainerOptions) {
     const { experiment, network, train, test } = opts;
@@ -107,6 +120,9 @@ export class Trainer {
     this.totalSteps = this.batchesPerEpoch * experiment.epochs;
     this.params = nameParams(network);
     this.optimizer = makeOptimizer(experiment.optimizer, this.params);
+    this.trainActivity = new ActivityCollector(experiment.model, { synops: false });
+    this.watch = new ActivityWatch(this.trainActivity.plans, experiment.model.steps);
+    this.activityInterval = Math.max(1, Math.floor(opts.activityInterval ?? Math.ceil(this.batchesPerEpoch / 10)));
     const streams = rngStreams(experiment.seed);
     this.shuffleRng = streams.shuffle;
     this.forwardRng = streams.forward;
@@ -173,6 +189,11 @@ export class Trainer {
         this.shuffleRng = loadRng(s.epochShuffle);
       }
       const order = trainOrder(this.train.count, this.shuffleRng);
+      // Activity intervals restart with the epoch (or with a resume inside one).
+      this.trainActivity.reset();
+      this.watch.startEpoch();
+      this.rates = undefined;
+      let intervalStart = s.batch;
       cb.onPhase?.('train', s.epoch, this.batchesPerEpoch, s.batch);
       let lr = learningRate(this.experiment.schedule, this.experiment.optimizer.lr, s.step, this.totalSteps);
       while (s.batch < this.batchesPerEpoch) {
@@ -187,6 +208,10 @@ export class Trainer {
         s.running.correct += correct;
         s.running.seen += host.size;
         s.running.seconds += now() - t0;
+        if (s.batch - intervalStart >= this.activityInterval || s.batch === this.batchesPerEpoch) {
+          await this.checkActivity(`epoch ${s.epoch}, batches ${intervalStart + 1}-${s.batch}`, cb);
+          intervalStart = s.batch;
+        }
         cb.onBatch?.(this.progress('train', s.batch, this.batchesPerEpoch, s.running.lossSum / s.running.seen, s.running.correct / s.running.seen, s.running.seconds, lr));
         await tf.nextFrame();
       }
@@ -213,6 +238,7 @@ export class Trainer {
         images_per_s: s.running.seen / trainTime,
         improved,
       };
+      if (evalResult.activity) m.activity = evalResult.activity;
       s.history.push(m);
       s.epoch++;
       s.batch = 0;
@@ -227,24 +253,38 @@ export class Trainer {
    * Mean loss and accuracy over a data set in eval mode. Stochastic encoders draw from a
    * generator seeded afresh for every evaluation, so every epoch is scored on the same spikes.
    */
-  evaluate(
+  async evaluate(
     data: Dataset,
     opts: { epoch?: number; signal?: AbortSignal; onBatch?: (p: BatchProgress) => void; onPhase?: RunCallbacks['onPhase'] } = {},
   ): Promise<Evaluation | 'aborted'> {
-    return evaluateNetwork({
-      experiment: this.experiment,
-      network: this.network,
-      data,
-      rng: evaluationRng(this.experiment.seed),
-      epoch: opts.epoch ?? this.state.epoch,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(opts.onBatch ? { onBatch: opts.onBatch } : {}),
-      ...(opts.onPhase ? { onPhase: opts.onPhase } : {}),
-    });
+    const activity = new ActivityCollector(this.experiment.model, { synops: true });
+    try {
+      return await evaluateNetwork({
+        experiment: this.experiment,
+        network: this.network,
+        data,
+        rng: evaluationRng(this.experiment.seed),
+        epoch: opts.epoch ?? this.state.epoch,
+        activity,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.onBatch ? { onBatch: opts.onBatch } : {}),
+        ...(opts.onPhase ? { onPhase: opts.onPhase } : {}),
+      });
+    } finally {
+      activity.dispose();
+    }
   }
 
   dispose(): void {
     this.optimizer.dispose();
+    this.trainActivity.dispose();
+  }
+
+  /** Reads the interval's spike counts: rates for progress, warnings for silent/saturated layers. */
+  private async checkActivity(span: string, cb: RunCallbacks): Promise<void> {
+    const { rates, warnings } = this.watch.check(await this.trainActivity.read(), span);
+    this.rates = rates;
+    for (const w of warnings) cb.onWarning?.(w);
   }
 
   private tensors(host: HostBatch): { x: tf.Tensor; y: tf.Tensor2D } {
@@ -259,14 +299,27 @@ export class Trainer {
    */
   private async trainStep(host: HostBatch, lr: number): Promise<{ loss: number; correct: number }> {
     let outputs: tf.Tensor | undefined;
-    const { value, grads } = tf.tidy(() => {
-      const { x, y } = this.tensors(host);
-      return tf.variableGrads(() => {
-        const out = this.network.forward(x, { training: true, rng: this.forwardRng }) as tf.Tensor2D;
-        outputs = tf.keep(out);
-        return this.loss(out, y);
-      }, this.network.trainable);
-    });
+    const reg = this.experiment.rateReg ? new RateRegProbe(this.experiment.rateReg) : undefined;
+    const probe = combineProbes(this.trainActivity, reg)!;
+    let computed: { value: tf.Scalar; grads: tf.NamedTensorMap };
+    try {
+      computed = tf.tidy(() => {
+        const { x, y } = this.tensors(host);
+        return tf.variableGrads(() => {
+          const out = this.network.forward(x, { training: true, rng: this.forwardRng, probe }) as tf.Tensor2D;
+          outputs = tf.keep(out);
+          const loss = this.loss(out, y);
+          return reg ? tf.add(loss, reg.penalty()) : loss;
+        }, this.network.trainable);
+      });
+    } catch (e) {
+      this.trainActivity.dropBatch();
+      throw e;
+    } finally {
+      reg?.dispose();
+    }
+    const { value, grads } = computed;
+    this.trainActivity.endBatch(host.size);
     try {
       const loss = (await value.data())[0]!;
       if (!Number.isFinite(loss)) {
@@ -286,7 +339,9 @@ export class Trainer {
 
   private progress(phase: 'train' | 'test', batch: number, batches: number, loss: number, accuracy: number, seconds: number, lr: number): BatchProgress {
     const mem = tf.memory();
-    return { phase, epoch: this.state.epoch, batch, batches, loss, accuracy, seconds, lr, numTensors: mem.numTensors, numBytes: mem.numBytes };
+    const p: BatchProgress = { phase, epoch: this.state.epoch, batch, batches, loss, accuracy, seconds, lr, numTensors: mem.numTensors, numBytes: mem.numBytes };
+    if (phase === 'train' && this.rates) p.rates = this.rates;
+    return p;
   }
 }
 

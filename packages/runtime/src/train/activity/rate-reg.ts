@@ -13,7 +13,8 @@ export class RateRegProbe implements LayerProbe {
   constructor(private readonly reg: RateRegularizer) {}
 
   layer(layer: Layer, _input: tf.Tensor, output: tf.Tensor): void {
-    if (layer.kind === 'neuron') this.rates.push(tf.mean(output) as tf.Scalar);
+    // kept past the forward's tidy; the gradient tape keeps what its backward pass needs
+    if (layer.kind === 'neuron') this.rates.push(tf.keep(tf.mean(output) as tf.Scalar));
   }
 
   /** The loss term (call inside the same tidy/gradient scope as the forward pass); 0 without neuron layers. */
@@ -21,6 +22,12 @@ export class RateRegProbe implements LayerProbe {
     if (this.rates.length === 0) return tf.scalar(0);
     const sq = this.rates.map((r) => tf.square(tf.sub(r, this.reg.target)));
     return tf.mul(tf.mean(tf.stack(sq)), this.reg.weight) as tf.Scalar;
+  }
+
+  /** Frees the kept rates (after the gradients are computed). */
+  dispose(): void {
+    tf.dispose(this.rates);
+    this.rates.length = 0;
   }
 }
 
