@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { compile, type CompileResult } from '@snnc/dsl';
 import { makeDiagnostic, syntheticRange, type Diagnostic, type Experiment, type Program } from '@snnc/ir';
@@ -25,6 +26,8 @@ export function loadAndCompile(file: string, cwd: string): LoadedSource {
   }
   const result = compile(read.text, {
     file,
+    // Experiments and networks that cannot fit in this machine's memory are refused at check time.
+    memoryBytes: os.totalmem(),
     // Throwing hands the reason (a device, too large, not UTF-8) to the SNN2006 at the `use`.
     readFile: (p) => {
       const r = readText(path.resolve(cwd, p));

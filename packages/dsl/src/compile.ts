@@ -1,6 +1,7 @@
 import { hasErrors, makeDiagnostic, sortDiagnostics, syntheticRange, type Diagnostic, type Program } from '@snnc/ir';
 import type { SnnFile } from './ast.js';
 import type { LayerShapeInfo } from './check/models.js';
+import { checkResources } from './check/resources.js';
 import { Sink } from './check/sink.js';
 import { lowerProgram } from './lower.js';
 import { parse } from './parse.js';
@@ -11,6 +12,11 @@ export interface CompileOptions {
   file: string;
   /** Reads an imported file; undefined when it does not exist. */
   readFile?: (path: string) => string | undefined;
+  /**
+   * Memory a run may use, bytes: experiments and networks estimated above it are errors,
+   * above a quarter of it warnings (default DEFAULT_MEMORY_BYTES; the CLI passes the machine's).
+   */
+  memoryBytes?: number;
 }
 
 export interface CompileResult {
@@ -85,6 +91,7 @@ function compileUnsafe(text: string, opts: CompileOptions, sources: Map<string, 
   const main = load(opts.file, text, [opts.file]);
   if (!main) return { diagnostics: finish(sink.diagnostics), sources, layerShapes: [] };
   const { program, layerShapes } = lowerProgram(files, main, imports, sink);
+  checkResources(program, sink, opts.memoryBytes);
   const diagnostics = finish(sink.diagnostics);
   const result: CompileResult = { diagnostics, sources, layerShapes, ast: main };
   if (!hasErrors(diagnostics)) result.ir = program;

@@ -43,6 +43,8 @@ export const DIAGNOSTIC_CODES = {
   SNN4004: { severity: 'error', title: 'input shape does not fit the data', template: 'model `{model}` takes {actual} but `{data}` gives {expected}' },
   SNN4005: { severity: 'error', title: 'model without neurons', template: 'model `{model}` has no spiking layer' },
   SNN4006: { severity: 'warning', title: 'model does not end in a neuron', template: 'model `{model}` ends in {layer}, so `{decoder}` decoding sees no spikes' },
+  SNN4400: { severity: 'error', title: 'model too large', template: '{subject} about {size} of memory, more than the {budget} available (the most, {partSize}, for {part})' },
+  SNN4401: { severity: 'warning', title: 'large model', template: '{subject} about {size} of memory, a large part of the {budget} available (the most, {partSize}, for {part})' },
   SNN4450: { severity: 'error', title: 'steps do not fit the sequence data', template: 'model `{model}` runs {actual} steps but `{data}` gives {expected} steps per sample' },
 
   // 5xxx NEF networks and expressions
@@ -60,6 +62,9 @@ export const DIAGNOSTIC_CODES = {
   SNN5012: { severity: 'error', title: 'bad connection endpoint', template: '{message}' },
   SNN5013: { severity: 'error', title: 'loop without synapse', template: 'connections {cycle} form a loop with no synapse; give one of them a synapse' },
   SNN5014: { severity: 'error', title: 'ensemble cannot decode', template: 'no neuron of `{name}` fires at any evaluation point, so nothing can be decoded from it' },
+  SNN5400: { severity: 'error', title: 'network too large', template: '{subject} about {size} of memory, more than the {budget} available (the most, {partSize}, for {part})' },
+  SNN5401: { severity: 'warning', title: 'large network', template: '{subject} about {size} of memory, a large part of the {budget} available (the most, {partSize}, for {part})' },
+  SNN5402: { severity: 'error', title: 'transform too large', template: 'the transform of this connection would have {actual} entries (at most {max})' },
 
   // 6xxx experiments and sweeps
   SNN6001: { severity: 'error', title: 'unknown experiment field', template: 'experiment has no field `{name}`' },
@@ -83,6 +88,8 @@ export const DIAGNOSTIC_CODES = {
   SNN7011: { severity: 'error', title: 'cannot write run directory', template: 'cannot write `{path}`: {reason}' },
   SNN7012: { severity: 'error', title: 'not a run directory', template: '`{path}` is not a run directory: {reason}' },
   SNN7013: { severity: 'error', title: 'queue unavailable', template: 'cannot use the queue at `{url}`: {reason}' },
+  SNN7250: { severity: 'warning', title: 'silent layer', template: 'layer `{layer}` ({neuron}) stayed silent over {span}: no spike in {samples} sample(s)' },
+  SNN7251: { severity: 'warning', title: 'saturated layer', template: 'layer `{layer}` ({neuron}) stayed saturated over {span}: {percent}% of its neurons fire at every step' },
   SNN7450: { severity: 'error', title: 'bad sequence data file', template: '`{path}` is not a valid {format} file: {reason}' },
   SNN7451: { severity: 'error', title: 'sequence data too large', template: '`{path}` holds {actual} {what}, more than the limit of {limit}' },
   SNN7452: { severity: 'error', title: 'sequence data not usable here', template: '`{data}` is sequence data (one frame per time step), which {what} cannot use yet' },
@@ -97,8 +104,6 @@ export const DIAGNOSTIC_CODES = {
   SNN9003: { severity: 'error', title: 'bad option', template: '{message}' },
 } as const satisfies Record<string, { severity: 'error' | 'warning' | 'info'; title: string; template: string }>;
 
-  SNN7250: { severity: 'warning', title: 'silent layer', template: 'layer `{layer}` ({neuron}) stayed silent over {span}: no spike in {samples} sample(s)' },
-  SNN7251: { severity: 'warning', title: 'saturated layer', template: 'layer `{layer}` ({neuron}) stayed saturated over {span}: {percent}% of its neurons fire at every step' },
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
 /** Fills a code's template; a hole without a value is left visible so tests catch it. */

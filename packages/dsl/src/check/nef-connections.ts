@@ -148,9 +148,18 @@ function readSynapse(e: AstExpr, ctx: ReadCtx): number | null | undefined {
   return readNumber(e, 'synapse', numOf(callable('connection', 'connect'), 'synapse'), ctx);
 }
 
+/** Entries of a connection's full transform matrix, at most (2^24: 128 MiB of float64). */
+const MAX_TRANSFORM_ENTRIES = 2 ** 24;
+
 /** Scalar (times identity), vector (diagonal) or full post x in matrix; always returned full. */
 function readTransform(e: AstExpr | undefined, sizeIn: number, post: ResolvedEndpoint, range: SourceRange, ctx: NetCtx): number[][] | undefined {
   const out = post.endpoint.dims;
+  // Written out in full below: refuse what would not fit before allocating it (`c.neurons` of
+  // 1e8 neurons, or 1e9 dimensions).
+  if (out * sizeIn > MAX_TRANSFORM_ENTRIES) {
+    ctx.sink.report('SNN5402', e?.range ?? range, { actual: (out * sizeIn).toLocaleString('en-US'), max: MAX_TRANSFORM_ENTRIES.toLocaleString('en-US') }, 'connect fewer dimensions or neurons');
+    return undefined;
+  }
   const diag = (d: number[]) => Array.from({ length: out }, (_, i) => Array.from({ length: sizeIn }, (_, j) => (i === j ? d[i]! : 0)));
   const square = (at: SourceRange): boolean => {
     if (sizeIn === out) return true;
