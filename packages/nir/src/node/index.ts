@@ -1,0 +1,1 @@
+export { readNirFile, writeNirFile, NIR_FILE_LIMIT } from './files.js';
