@@ -35,6 +35,10 @@ const SAMPLES: Record<string, string> = {
   tau: '5ms',
   num: '[1]',
   den: '[0.005, 1]',
+  mac: '4.6',
+  ac: '0.9',
+  weight: '0.1',
+  regularize: 'firing_rate(weight: 0.1)',
 };
 
 const MODEL = 'model m(input: [1, 28, 28], steps: 2) {\n  flatten -> dense(outputs) -> LIF\n}\n';
@@ -82,6 +86,9 @@ function source(e: CallableEntry, extra?: string): string | undefined {
     case 'schedule':
     case 'target':
     case 'loss':
+    case 'init':
+    case 'energy':
+    case 'regularize':
       return `${MODEL}experiment x {\n  model: m\n  ${e.kind}: ${call(e, extra)}\n}\n`;
     case 'network':
       return `network n {\n  ${extra?.startsWith('run:') ? '' : 'run 0.1s'}\n  ${extra ? extra.replace(':', '') : ''}\n}\n`;

@@ -1,4 +1,4 @@
-import { NMNIST_DEFAULTS, SHD_DEFAULTS } from '@snnc/ir';
+import { ENERGY_TABLES, NMNIST_DEFAULTS, SHD_DEFAULTS } from '@snnc/ir';
 import type { CallableEntry, ParamEntry } from './types.js';
 
 const positive = { min: 0, minOpen: true };
@@ -20,6 +20,9 @@ export const EXPERIMENT_ENTRY: CallableEntry = {
     { name: 'batch', type: 'integer', num: { integer: true, min: 1 }, default: { value: 64, text: '64' }, doc: 'samples per training step' },
     { name: 'epochs', type: 'integer', num: { integer: true, min: 1 }, default: { value: 1, text: '1' }, doc: 'passes over the training set' },
     { name: 'seed', type: 'integer', num: { integer: true, min: 0 }, default: { value: 0, text: '0' }, doc: 'seed for initialisation, shuffling and encoders' },
+    { name: 'init', type: 'call', callKind: 'init', default: { value: 'pytorch', text: 'pytorch' }, doc: "the model's conv/dense kernel initialisation (biases keep PyTorch's)" },
+    { name: 'energy', type: 'call', callKind: 'energy', default: { value: 'horowitz45_fp32', text: 'horowitz45_fp32' }, doc: 'cost table of the energy estimate (docs/energy.md)' },
+    { name: 'regularize', type: 'call', callKind: 'regularize', default: { value: null, text: 'none' }, doc: 'an extra training-loss term; absent: none' },
   ],
 };
 
@@ -127,5 +130,42 @@ export const SCHEDULE_ENTRIES: readonly CallableEntry[] = [
     doc: 'cosine decay of the learning rate over all training steps',
     params: [{ name: 'min_lr', type: 'number', num: { min: 0 }, default: { value: 0, text: '0' }, doc: 'learning rate at the end' }],
     snippet: 'cosine(min_lr: ${1:0})',
+  },
+];
+
+const gain = (dflt: number, text: string): ParamEntry => ({ name: 'gain', positional: true, type: 'number', num: { min: 0 }, default: { value: dflt, text }, doc: 'multiplies the bound of the uniform draw' });
+
+export const INIT_ENTRIES: readonly CallableEntry[] = [
+  { name: 'pytorch', kind: 'init', doc: "PyTorch's default: U(-b, b), b = gain / sqrt(fan_in)", params: [gain(1, '1')], snippet: 'pytorch(gain: ${1:1})' },
+  { name: 'kaiming', kind: 'init', doc: 'kaiming_uniform: b = gain * sqrt(3 / fan_in)', params: [gain(Math.SQRT2, 'sqrt(2)')], snippet: 'kaiming(gain: ${1:1.41})' },
+  { name: 'xavier', kind: 'init', doc: 'xavier_uniform: b = gain * sqrt(6 / (fan_in + fan_out))', params: [gain(1, '1')], snippet: 'xavier(gain: ${1:1})' },
+];
+
+export const ENERGY_ENTRIES: readonly CallableEntry[] = [
+  ...Object.values(ENERGY_TABLES).map(
+    (t): CallableEntry => ({ name: t.name, kind: 'energy', doc: `Horowitz (ISSCC 2014) 45 nm: ${t.macPj} pJ per MAC, ${t.acPj} pJ per AC`, params: [], snippet: t.name }),
+  ),
+  {
+    name: 'custom',
+    kind: 'energy',
+    doc: 'your own cost table',
+    params: [
+      { name: 'mac', type: 'number', num: { min: 0 }, unit: 'pJ', doc: 'picojoules per multiply-accumulate' },
+      { name: 'ac', type: 'number', num: { min: 0 }, unit: 'pJ', doc: 'picojoules per accumulate (one synaptic operation)' },
+    ],
+    snippet: 'custom(mac: ${1:4.6}, ac: ${2:0.9})',
+  },
+];
+
+export const REGULARIZE_ENTRIES: readonly CallableEntry[] = [
+  {
+    name: 'firing_rate',
+    kind: 'regularize',
+    doc: 'adds weight * mean over neuron layers of (rate - target)^2 to the training loss',
+    params: [
+      { name: 'target', type: 'number', num: { min: 0, max: 1 }, default: { value: 0, text: '0' }, unit: 'spikes per neuron per step', doc: 'the rate aimed at' },
+      { name: 'weight', type: 'number', num: { min: 0 }, doc: 'the term\'s weight in the loss (0: off)' },
+    ],
+    snippet: 'firing_rate(target: ${1:0.05}, weight: ${2:0.1})',
   },
 ];

@@ -1,5 +1,5 @@
 import { BUILTIN_FUNCTIONS } from '@snnc/ir';
-import { DATA_ENTRIES, EXPERIMENT_ENTRY, LOSS_ENTRIES, NORMALIZE_ENTRIES, OPTIMIZER_ENTRIES, SCHEDULE_ENTRIES, TARGET_ENTRIES } from './experiments.js';
+import { DATA_ENTRIES, ENERGY_ENTRIES, EXPERIMENT_ENTRY, INIT_ENTRIES, LOSS_ENTRIES, NORMALIZE_ENTRIES, OPTIMIZER_ENTRIES, REGULARIZE_ENTRIES, SCHEDULE_ENTRIES, TARGET_ENTRIES } from './experiments.js';
 import { LAYER_ENTRIES } from './layers.js';
 import { DECODER_ENTRIES, ENCODER_ENTRIES, MODEL_ENTRY } from './models.js';
 import { CONNECTION_ENTRY, ENSEMBLE_ENTRIES, NETWORK_ENTRY, PROBE_ENTRY, SIGNAL_ENTRIES } from './nef.js';
@@ -38,6 +38,9 @@ const OTHERS: readonly CallableEntry[] = [
   ...LOSS_ENTRIES,
   ...OPTIMIZER_ENTRIES,
   ...SCHEDULE_ENTRIES,
+  ...INIT_ENTRIES,
+  ...ENERGY_ENTRIES,
+  ...REGULARIZE_ENTRIES,
   NETWORK_ENTRY,
   ...ENSEMBLE_ENTRIES,
   ...SIGNAL_ENTRIES,
@@ -73,6 +76,9 @@ export const CALLABLE_KINDS: readonly CallableKind[] = [
   'loss',
   'optimizer',
   'schedule',
+  'init',
+  'energy',
+  'regularize',
   'network',
   'ensemble',
   'signal',

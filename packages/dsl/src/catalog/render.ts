@@ -34,6 +34,12 @@ export function kindLabel(k: CallableKind): string {
       return 'optimizer';
     case 'schedule':
       return 'learning-rate schedule';
+    case 'init':
+      return 'weight initialisation';
+    case 'energy':
+      return 'energy cost table';
+    case 'regularize':
+      return 'loss regulariser';
     case 'network':
       return 'NEF network settings';
     case 'ensemble':

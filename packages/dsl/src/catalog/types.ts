@@ -39,6 +39,12 @@ export type CallableKind =
   | 'loss'
   | 'optimizer'
   | 'schedule'
+  /** Kernel initialisation of the experiment's model (`init: kaiming(gain: 2)`). */
+  | 'init'
+  /** Cost table of the energy estimate (`energy: horowitz45_int8`). */
+  | 'energy'
+  /** A training-loss regulariser (`regularize: firing_rate(target: 0.05, weight: 0.1)`). */
+  | 'regularize'
   /** A NEF network's settings (`dt`, `run`, `seed`). */
   | 'network'
   /** A NEF ensemble's neuron type (`ensemble a = LIF(n: 100)`). */

@@ -1,4 +1,4 @@
-import { dataClasses, didYouMean, sequenceOf, SHD_DEFAULTS, type DataSpec, type Experiment, type LossKind, type Model, type Normalize, type Optimizer, type Schedule, type SourceRange, type TargetCode } from '@snnc/ir';
+import { dataClasses, DEFAULT_ENERGY_TABLE, didYouMean, ENERGY_TABLES, sequenceOf, SHD_DEFAULTS, type DataSpec, type EnergyTable, type Experiment, type RateRegularizer, type WeightInit, type LossKind, type Model, type Normalize, type Optimizer, type Schedule, type SourceRange, type TargetCode } from '@snnc/ir';
 import { callable, defaultBoolean, defaultNumber, defaultWord, namesOf, numOf, paramOf, signatureOf, type CallableEntry } from '../catalog/index.js';
 import type { AstExpr, CallExpr, Ident } from '../ast.js';
 import { resolveRelative } from '../paths.js';
@@ -144,10 +144,25 @@ export function resolveExperiment(name: string, nameRange: SourceRange, fields: 
   const batch = int('batch');
   const epochs = int('epochs');
   const seed = int('seed');
+  const initEntry = fields.get('init');
+  const init = initEntry ? readInit(initEntry, ctx) : null;
+  const energyEntry = fields.get('energy');
+  const energy = energyEntry ? readEnergy(energyEntry, ctx) : null;
+  const regEntry = fields.get('regularize');
+  const rateReg = regEntry ? readRegularize(regEntry, ctx) : null;
+  if (init === undefined || energy === undefined || rateReg === undefined) return undefined;
   if (!model || !data || !normalize || !target || !loss || !optimizer || !schedule || batch === undefined || epochs === undefined || seed === undefined) return undefined;
   if (sink.errorCount !== before) return undefined;
   if (!checkFit(model, data, target, m, fields, sink)) return undefined;
-  return { name, model, data, normalize, target, loss, optimizer, schedule, batch, epochs, seed, range };
+  // Defaults stay out of the IR (absent means pytorch gain 1 and horowitz45_fp32), so
+  // writing a default compiles to the same program as leaving it out.
+  const isDefaultInit = init !== null && init.scheme === 'pytorch' && init.gain === 1;
+  const e: Experiment = { name, model: init && !isDefaultInit ? { ...model, init } : model, data, normalize, target, loss, optimizer, schedule, batch, epochs, seed, range };
+  const dflt = DEFAULT_ENERGY_TABLE;
+  if (energy && !(energy.name === dflt.name && energy.macPj === dflt.macPj && energy.acPj === dflt.acPj)) e.energy = energy;
+  // weight 0 is no regularisation (a sweep's baseline point)
+  if (rateReg && rateReg.weight > 0) e.rateReg = rateReg;
+  return e;
 }
 
 /** The model's output must match the target code's width, and its input the data (MNIST is 1x28x28). */
@@ -328,4 +343,40 @@ function readSchedule(entry: FieldEntry, ctx: ReadCtx): Schedule | undefined {
   const a = f.args.get('min_lr');
   const minLr = a ? readNumber(a.value, 'min_lr', numOf(fieldEntry('schedule', 'cosine'), 'min_lr'), ctx) : EXPERIMENT_DEFAULTS.cosine.minLr;
   return minLr === undefined ? undefined : { kind: 'cosine', minLr };
+}
+
+/** `init: kaiming(gain: 2)`: the model's kernel initialisation. */
+function readInit(entry: FieldEntry, ctx: ReadCtx): WeightInit | undefined {
+  const f = fieldArgs('init', entry, ctx, namesOf('init'));
+  if (!f) return undefined;
+  const scheme = f.kind as WeightInit['scheme'];
+  const table = fieldEntry('init', scheme);
+  const g = f.args.get('gain');
+  const gain = g ? readNumber(g.value, 'gain', numOf(table, 'gain'), ctx) : defaultNumber(table, 'gain');
+  return gain === undefined ? undefined : { scheme, gain };
+}
+
+/** `energy: horowitz45_int8` or `energy: custom(mac: 3.1, ac: 0.1)` (picojoules per operation). */
+function readEnergy(entry: FieldEntry, ctx: ReadCtx): EnergyTable | undefined {
+  const f = fieldArgs('energy', entry, ctx, namesOf('energy'));
+  if (!f) return undefined;
+  if (f.kind !== 'custom') return { ...ENERGY_TABLES[f.kind as keyof typeof ENERGY_TABLES] };
+  const table = fieldEntry('energy', 'custom');
+  const m = f.args.get('mac');
+  const a = f.args.get('ac');
+  const macPj = m && readNumber(m.value, 'mac', numOf(table, 'mac'), ctx);
+  const acPj = a && readNumber(a.value, 'ac', numOf(table, 'ac'), ctx);
+  return macPj === undefined || acPj === undefined ? undefined : { name: 'custom', macPj, acPj };
+}
+
+/** `regularize: firing_rate(target: 0.05, weight: 0.1)`: rate in spikes per neuron per step, loss weight. */
+function readRegularize(entry: FieldEntry, ctx: ReadCtx): RateRegularizer | undefined {
+  const f = fieldArgs('regularize', entry, ctx, namesOf('regularize'));
+  if (!f) return undefined;
+  const table = fieldEntry('regularize', 'firing_rate');
+  const t = f.args.get('target');
+  const w = f.args.get('weight');
+  const target = t ? readNumber(t.value, 'target', numOf(table, 'target'), ctx) : defaultNumber(table, 'target');
+  const weight = w && readNumber(w.value, 'weight', numOf(table, 'weight'), ctx);
+  return target === undefined || weight === undefined ? undefined : { target, weight };
 }
