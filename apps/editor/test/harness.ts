@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startEditorServer, type EditorServer } from '../../../packages/cli/src/commands/editor.js';
 
 export const APP = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REPO = path.resolve(APP, '../..');
@@ -41,6 +40,44 @@ export function ensureBuilt(): void {
   if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
 
+/** The `snnc editor` process serving dist/ (the real command, not its source). */
+export interface EditorServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The `snnc` binary as `npm run build` (tsc -b) leaves it; the suite drives the real command. */
+const SNNC_BIN = path.join(REPO, 'packages', 'cli', 'dist', 'bin.js');
+
+/** Starts `snnc editor --port 0` (it serves apps/editor/dist) and resolves once it prints its URL. */
+export function startSnncEditor(): Promise<EditorServer> {
+  if (!existsSync(SNNC_BIN)) throw new Error(`${SNNC_BIN} is missing: run \`npm run build\` first`);
+  const proc = spawn(process.execPath, [SNNC_BIN, 'editor', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`snnc editor printed no URL within 30 s: ${out}`)), 30_000);
+    proc.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(out)?.[0];
+      if (url === undefined) return;
+      clearTimeout(timer);
+      resolve({
+        url,
+        close: async () => {
+          proc.kill('SIGTERM');
+          await exited;
+        },
+      });
+    });
+    proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`snnc editor exited with ${code}: ${out}`));
+    });
+  });
+}
+
 export interface Session {
   server: EditorServer;
   context: BrowserContext;
@@ -67,7 +104,7 @@ export async function openSession(): Promise<Session> {
   // Screenshots of this run only, so a renamed step leaves no stale picture behind.
   rmSync(ARTIFACTS, { recursive: true, force: true });
   mkdirSync(ARTIFACTS, { recursive: true });
-  const server = await startEditorServer({ root: DIST, port: 0 });
+  const server = await startSnncEditor();
   const profile = mkdtempSync(path.join(tmpdir(), 'snnc-editor-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

@@ -1,24 +1,29 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { editorCommand, injectPreload, startEditorServer } from '../../../packages/cli/src/commands/editor.js';
-import type { Io } from '../../../packages/cli/src/io.js';
+import { editorCommand, injectPreload, isLocalHost, startEditorServer } from '../src/commands/editor.js';
+import { captureIo } from './helpers.js';
 
-/** `snnc editor` (packages/cli/src/commands/editor.ts), against a small stand-in build. */
+/** `snnc editor` (src/commands/editor.ts), against a small stand-in build. */
 
 let root: string;
 let cwd: string;
 
-function io(): Io & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return { stdout, stderr, cwd, out: () => out, err: () => err };
+const io = () => captureIo(cwd);
+
+/** A GET with the Host header a browser would send for `host` (fetch cannot set it). */
+function getWithHost(port: number, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', headers: { Host: host } }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 beforeAll(() => {
@@ -93,6 +98,23 @@ describe('snnc editor', () => {
     expect(await editorCommand(undefined, { port: taken.port, root }, busy)).toBe(1);
     expect(busy.err()).toContain(`port ${taken.port} is in use`);
     await taken.close();
+  });
+
+  test('answers only to its own host names, so a DNS-rebinding page cannot read the opened file', async () => {
+    const server = await startEditorServer({ root, port: 0, preload: { name: 'a.snn', text: 'the secret model' } });
+    try {
+      const evil = await getWithHost(server.port, `attacker.example:${server.port}`);
+      expect(evil.status).toBe(403);
+      expect(evil.body).not.toContain('secret');
+      expect((await getWithHost(server.port, `127.0.0.1:${server.port}`)).body).toContain('the secret model');
+      expect((await getWithHost(server.port, `localhost:${server.port}`)).status).toBe(200);
+      expect((await getWithHost(server.port, `localhost:${server.port + 1}`)).status).toBe(403);
+    } finally {
+      await server.close();
+    }
+    expect(isLocalHost(undefined, 80)).toBe(false);
+    expect(isLocalHost('LOCALHOST', 80)).toBe(true);
+    expect(isLocalHost('127.0.0.1.attacker.example:7070', 7070)).toBe(false);
   });
 
   test('injectPreload escapes line separators and needs a head', () => {

@@ -5,5 +5,6 @@ export * from './codes.js';
 export * from './diagnostic.js';
 export * from './suggest.js';
 export * from './random.js';
+export * from './limits.js';
 export * from './sequence-data.js';
 export * from './energy.js';

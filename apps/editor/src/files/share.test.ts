@@ -28,3 +28,12 @@ describe('share links', () => {
     expect((await decodeShare(fragment))?.name).toBe('shared.snn');
   });
 });
+
+describe('share links that expand too far', () => {
+  test('a decompression bomb is refused after 8 MiB, without inflating the rest', async () => {
+    // 64 MiB of zeros deflate to about 64 KB: the link is small, its text is not.
+    const bomb = await new Response(new Blob([new Uint8Array(64 * 2 ** 20)]).stream().pipeThrough(new CompressionStream('deflate-raw'))).arrayBuffer();
+    const fragment = `snn1=${toBase64Url(new Uint8Array(bomb))}&name=big.snn`;
+    await expect(decodeShare(fragment)).rejects.toThrow('the shared link holds more than 8 MiB of text');
+  });
+});

@@ -5,6 +5,8 @@
  * user presses Run.
  */
 
+import { READ_LIMITS } from '@snnc/ir';
+
 const PREFIX = 'snn1';
 
 export interface SharedSource {
@@ -13,7 +15,7 @@ export interface SharedSource {
 }
 
 export async function encodeShare(src: SharedSource): Promise<string> {
-  const bytes = await pipe(new TextEncoder().encode(src.text), new CompressionStream('deflate-raw'));
+  const bytes = (await pipe(new TextEncoder().encode(src.text), new CompressionStream('deflate-raw')))!;
   const params = new URLSearchParams();
   params.set(PREFIX, toBase64Url(bytes));
   params.set('name', src.name);
@@ -34,19 +36,46 @@ export async function decodeShare(fragment: string): Promise<SharedSource | unde
   } catch {
     throw new Error('the shared link is damaged (not base64url); was it cut short when copied?');
   }
-  let text: string;
+  let inflated: Uint8Array | undefined;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(await pipe(bytes, new DecompressionStream('deflate-raw')));
+    inflated = await pipe(bytes, new DecompressionStream('deflate-raw'), READ_LIMITS.source);
   } catch {
     throw new Error('the shared link is damaged (cannot decompress); was it cut short when copied?');
+  }
+  // A few KB of deflate can expand to gigabytes: stop at the size of the largest source file.
+  if (inflated === undefined) throw new Error(`the shared link holds more than ${READ_LIMITS.source / 2 ** 20} MiB of text; snnc does not open it`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(inflated);
+  } catch {
+    throw new Error('the shared link is damaged (not UTF-8 text)');
   }
   const name = params.get('name') ?? 'shared.snn';
   return { name: /^[\w.-]+\.snn$/.test(name) ? name : 'shared.snn', text };
 }
 
-async function pipe(input: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
-  const out = new Blob([input as BlobPart]).stream().pipeThrough(stream);
-  return new Uint8Array(await new Response(out).arrayBuffer());
+/** The stream's output, or undefined as soon as it passes `maxBytes` (the rest is not produced). */
+async function pipe(input: Uint8Array, stream: CompressionStream | DecompressionStream, maxBytes = Infinity): Promise<Uint8Array | undefined> {
+  const reader = new Blob([input as BlobPart]).stream().pipeThrough(stream).getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > maxBytes) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.length;
+  }
+  return out;
 }
 
 export function toBase64Url(bytes: Uint8Array): string {

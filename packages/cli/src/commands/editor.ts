@@ -52,8 +52,17 @@ export async function startEditorServer(opts: EditorServerOptions = {}): Promise
   const root = path.resolve(opts.root ?? EDITOR_DIST);
   const indexHtml = readFileSync(path.join(root, 'index.html'), 'utf8');
   const page = opts.preload ? injectPreload(indexHtml, opts.preload) : indexHtml;
-  const server = createServer((req, res) => handle(req, res, root, page));
-  const port = await listen(server, opts.port ?? 0);
+  let port = 0;
+  const server = createServer((req, res) => {
+    // DNS rebinding: a page on another site can point its own host name at 127.0.0.1 and
+    // read the opened file; the Host header still names that site, so only ours are served.
+    if (!isLocalHost(req.headers.host, port)) {
+      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('forbidden: the editor answers only to http://127.0.0.1 and http://localhost');
+      return;
+    }
+    handle(req, res, root, page);
+  });
+  port = await listen(server, opts.port ?? 0);
   return {
     url: `http://127.0.0.1:${port}/`,
     port,
@@ -75,6 +84,13 @@ function listen(server: Server, port: number): Promise<number> {
       else resolve(addr.port);
     });
   });
+}
+
+/** Whether a request's Host header names this server: 127.0.0.1 or localhost, at its port. */
+export function isLocalHost(host: string | undefined, port: number): boolean {
+  if (host === undefined) return false;
+  const m = /^(127\.0\.0\.1|localhost)(?::(\d+))?$/i.exec(host);
+  return m !== null && (m[2] === undefined ? port === 80 : Number(m[2]) === port);
 }
 
 /** Puts the document into index.html as JSON; `<` is escaped so the text cannot close the script. */

@@ -1,23 +1,6 @@
 import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-
-/**
- * Upper bounds on what snnc reads from a path it was given, bytes, per kind of file. A path
- * is untrusted input (a `use`, a data path, a checkpoint manifest): without a bound,
- * `/dev/zero` or a huge file would be read until memory runs out.
- */
-export const READ_LIMITS = {
-  /** A `.snn` source file (the largest example is a few KB). */
-  source: 8 * 2 ** 20,
-  /** An IDX data file (MNIST's training images are 47 MB; EMNIST's largest ~700 MB would need the limit raised). */
-  idx: 512 * 2 ** 20,
-  /** One weights file of a checkpoint. */
-  weights: 512 * 2 ** 20,
-  /** A JSON file snnc wrote (checkpoint manifests, records, metrics). */
-  json: 64 * 2 ** 20,
-} as const;
-
-export type ReadKind = keyof typeof READ_LIMITS;
+import { READ_LIMITS, type ReadKind } from '../limits.js';
 
 export type ReadResult = { ok: true; bytes: Buffer } | { ok: false; reason: string };
 
