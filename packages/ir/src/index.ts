@@ -8,3 +8,4 @@ export * from './random.js';
 export * from './limits.js';
 export * from './sequence-data.js';
 export * from './energy.js';
+export * from './validate.js';
