@@ -8,6 +8,8 @@ import type { LoadedSource } from '../source.js';
 export interface ExperimentRunFlags extends QuickRunFlags {
   runsDir: string;
   resume?: string;
+  /** wasm: data-parallel worker threads (default one per core). */
+  workers?: number;
 }
 
 /**
@@ -26,6 +28,7 @@ export async function runExperimentCommand(experiment: Experiment, loaded: Loade
       backend: flags.backend,
       overrides: overridesOf(flags),
       ...(flags.resume !== undefined ? { resume: path.resolve(io.cwd, flags.resume) } : {}),
+      ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
       out: io.stdout,
       tty: Boolean(io.stdout.isTTY),
       signal: interrupt.signal,

@@ -31,6 +31,7 @@ export function registerRunCommands(program: Command, io: Io, setExit: (code: nu
   addQuickRunOptions(run)
     .option('--runs-dir <dir>', 'where run directories go', 'runs')
     .option('--resume <run-dir>', 'continue an interrupted run from its last checkpoint')
+    .option('--workers <n>', 'wasm backend: train data-parallel on N worker threads (default: one per core; 1 = this thread only)', positiveInt)
     .option('--replay <run-dir>', 're-run a recorded run (same resolved spec, seed, limits, backend) and compare the numbers')
     .option('--probes <file.csv>', 'NEF: write every probe to a CSV file')
     .option('--plot <file.svg|png>', 'NEF: write a figure of inputs and probes over time')

@@ -43,6 +43,8 @@ export async function train(job: TrainJob): Promise<TrainResult> {
       out: process.stdout,
       tty: false,
       signal: job.signal,
+      // the point's share of the cores: wasm trains on that many data-parallel threads
+      workers: job.threads,
     });
     if (summary.status !== 'completed') {
       throw new Error(`${summary.status} after ${summary.epochsCompleted} of ${summary.epochs} epoch(s)`);

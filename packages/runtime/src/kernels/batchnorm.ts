@@ -1,4 +1,29 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { CrossReplicaSum } from '../train/parallel/all-reduce.js';
+
+/**
+ * Set while a data-parallel training step runs (train/parallel): batch statistics and their
+ * gradients are then summed over every replica's rows, so N replicas normalise exactly as one
+ * replica holding the whole batch would (synchronised batch norm).
+ */
+let crossReplica: CrossReplicaSum | null = null;
+
+/** Runs `f` with batch norm's statistics taken over all replicas of `sum`. */
+export function withCrossReplicaBatchNorm<T>(sum: CrossReplicaSum, f: () => T): T {
+  const previous = crossReplica;
+  crossReplica = sum;
+  try {
+    return f();
+  } finally {
+    crossReplica = previous;
+  }
+}
+
+/** Sums a per-channel tensor over the replicas (the local value itself without replicas). */
+function replicaSum(t: tf.Tensor, reducer: CrossReplicaSum): tf.Tensor1D {
+  const total = reducer.sum(Float64Array.from(t.dataSync()));
+  return tf.tensor1d(Float32Array.from(total));
+}
 
 /**
  * Batch normalisation in affine form: scale = gamma / sqrt(var + eps),
@@ -30,7 +55,7 @@ export function channelMoments(x: tf.Tensor): { mean: tf.Tensor; variance: tf.Te
  * Training-mode batch norm with batch statistics and the closed-form backward pass:
  * xhat = (x - mean) rsqrt(var + eps), y = gamma xhat + beta;
  * dbeta = sum(dy), dgamma = sum(dy xhat), dx = gamma rsqrt(var + eps) (dy - dbeta/M - xhat dgamma/M)
- * over the M = N*H*W values of each channel. Autodiff through moments + affine form takes about
+ * over the M = N*H*W values of each channel (of every replica's rows in a data-parallel step). Autodiff through moments + affine form takes about
  * twice the full-size ops. Returns the batch mean and biased variance too, for the running
  * statistics; they are kept out of any tidy scope, so the caller disposes them.
  */
@@ -41,14 +66,17 @@ export function batchNormTrain(
   eps: number,
 ): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor; count: number } {
   const axes = x.shape.slice(0, -1).map((_, i) => i);
-  const count = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  const reducer = crossReplica;
+  const localCount = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  // Values per channel over the whole batch: this replica's rows plus every other replica's.
+  const count = reducer === null ? localCount : reducer.sum(Float64Array.of(localCount))[0]!;
   let stats: { mean: tf.Tensor; variance: tf.Tensor } | null = null;
   const f = tf.customGrad((xIn, gIn, bIn, save) => {
     const xt = xIn as tf.Tensor;
     const g = gIn as tf.Tensor;
-    const mean = tf.mean(xt, axes);
+    const mean = reducer === null ? tf.mean(xt, axes) : tf.div(replicaSum(tf.sum(xt, axes), reducer), count);
     const centred = tf.sub(xt, mean);
-    const variance = tf.mean(tf.square(centred), axes);
+    const variance = reducer === null ? tf.mean(tf.square(centred), axes) : tf.div(replicaSum(tf.sum(tf.square(centred), axes), reducer), count);
     const rstd = tf.rsqrt(tf.add(variance, eps));
     const xhat = tf.mul(centred, rstd);
     // The forward runs in its own scope: keep the statistics for the caller.
@@ -60,7 +88,11 @@ export function batchNormTrain(
         const [xh, rs, gm] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
         const dbeta = tf.sum(dy, axes);
         const dgamma = tf.sum(tf.mul(dy, xh), axes);
-        const inner = tf.sub(tf.sub(dy, tf.div(dbeta, count)), tf.mul(xh, tf.div(dgamma, count)));
+        // dx needs the sums over the whole batch; gamma's and beta's gradients stay this
+        // replica's share (the replicas' parameter gradients are summed after the step).
+        const dbetaAll = reducer === null ? dbeta : replicaSum(dbeta, reducer);
+        const dgammaAll = reducer === null ? dgamma : replicaSum(dgamma, reducer);
+        const inner = tf.sub(tf.sub(dy, tf.div(dbetaAll, count)), tf.mul(xh, tf.div(dgammaAll, count)));
         return [tf.mul(inner, tf.mul(gm, rs)), dgamma, dbeta];
       },
     };

@@ -8,3 +8,4 @@ export { loadRng, saveRng, type RngState } from './rng-state.js';
 export { Trainer, type RunCallbacks, type RunOutcome, type TrainerOptions, type TrainerSnapshot, type TrainerState } from './trainer.js';
 export * from '../data/index.js';
 export * from './activity/index.js';
+export * from './parallel/index.js';

@@ -11,6 +11,8 @@ import { makeLoss, type LossFn } from './losses.js';
 import type { BatchProgress, EpochMetrics } from './metrics.js';
 import { learningRate, makeOptimizer, type Optimizer, type OptimizerSnapshot, type Param } from './optim/index.js';
 import { loadRng, saveRng, type RngState } from './rng-state.js';
+import { withCrossReplicaBatchNorm } from '../kernels/batchnorm.js';
+import { shardGradients, splitBatch, type GradientReplicas, type ShardResult } from './parallel/index.js';
 
 export interface TrainerOptions {
   /** The experiment with every override already applied. */
@@ -23,6 +25,14 @@ export interface TrainerOptions {
    * default a tenth of an epoch, at least 1, so even an epoch of a few batches is checked.
    */
   activityInterval?: number;
+  /**
+   * Data-parallel training: each batch is split over these replicas and the trainer (worker
+   * threads in Node, node/train/parallel). Results equal one replica's up to float rounding
+   * (batch norm uses the whole batch's statistics); dropout and stochastic encoders draw from
+   * per-replica generators instead of one. Not with rate regularisation (its penalty is not a
+   * sum over samples).
+   */
+  replicas?: GradientReplicas;
 }
 
 /** JSON part of a checkpoint: where the run is and everything random about it. */
@@ -99,6 +109,7 @@ export class Trainer {
   private readonly watch: ActivityWatch;
   private readonly activityInterval: number;
   private rates: LayerRate[] | undefined;
+  private readonly replicas: GradientReplicas | undefined;
 
   constructor(opts: TrainerOptions) {
     const { experiment, network, train, test } = opts;
@@ -118,6 +129,11 @@ export class Trainer {
       throw new SnncError('SNN3002', { name: 'batch', constraint: `at most the ${train.count} training samples`, value: experiment.batch });
     }
     this.totalSteps = this.batchesPerEpoch * experiment.epochs;
+    if (opts.replicas !== undefined && opts.replicas.replicas > 1) {
+      if (experiment.rateReg) throw new Error('Trainer: data-parallel replicas cannot train with rate regularisation');
+      if (opts.replicas.replicas > experiment.batch) throw new Error(`Trainer: ${opts.replicas.replicas} replicas for batches of ${experiment.batch}`);
+      this.replicas = opts.replicas;
+    }
     this.params = nameParams(network);
     this.optimizer = makeOptimizer(experiment.optimizer, this.params);
     this.trainActivity = new ActivityCollector(experiment.model, { synops: false });
@@ -298,6 +314,7 @@ export class Trainer {
    * the webgpu backend cannot read synchronously in Node.
    */
   private async trainStep(host: HostBatch, lr: number): Promise<{ loss: number; correct: number }> {
+    if (this.replicas !== undefined) return this.parallelStep(host, lr, this.replicas);
     let outputs: tf.Tensor | undefined;
     const reg = this.experiment.rateReg ? new RateRegProbe(this.experiment.rateReg) : undefined;
     const probe = combineProbes(this.trainActivity, reg)!;
@@ -334,6 +351,55 @@ export class Trainer {
       value.dispose();
       tf.dispose(grads);
       outputs?.dispose();
+    }
+  }
+
+  /**
+   * One optimisation step split over the replicas: the trainer computes the first shard while
+   * the others compute theirs from the same weights; the gradients add up to the whole batch's
+   * (each shard's loss is scaled by its share), and the trainer alone applies the update.
+   * Activity is counted on the trainer's shard.
+   */
+  private async parallelStep(host: HostBatch, lr: number, replicas: GradientReplicas): Promise<{ loss: number; correct: number }> {
+    const [own, ...others] = splitBatch(host, replicas.replicas);
+    const named = this.network.namedWeights();
+    const weights: Record<string, Float32Array> = {};
+    for (const [name, t] of Object.entries(named)) weights[name] = (await t.data()) as Float32Array;
+    const remote = replicas.compute(others.map((shard) => ({ weights, shard, globalBatch: host.size, rng: saveRng(this.forwardRng.fork()) })));
+    let local: ReturnType<typeof shardGradients>;
+    try {
+      local = withCrossReplicaBatchNorm(replicas.reducer, () =>
+        tf.tidy(() =>
+          shardGradients({ network: this.network, loss: this.loss, codec: this.codec, sampleShape: this.sampleShape, shard: own!, globalBatch: host.size, rng: this.forwardRng, probe: this.trainActivity }),
+        ),
+      );
+    } catch (e) {
+      this.trainActivity.dropBatch();
+      replicas.abort();
+      await remote.catch(() => undefined);
+      throw e;
+    }
+    this.trainActivity.endBatch(own!.size);
+    let results: ShardResult[];
+    try {
+      results = await remote;
+    } catch (e) {
+      tf.dispose([local.value, local.outputs, ...local.grads]);
+      throw e;
+    }
+    const grads = tf.tidy(() => local.grads.map((g, i) => tf.addN([g, ...results.map((r) => tf.tensor(r.grads[i]!, g.shape, 'float32'))])));
+    try {
+      const loss = (await local.value.data())[0]! + results.reduce((a, r) => a + r.loss, 0);
+      if (!Number.isFinite(loss)) {
+        throw new SnncError('SNN7005', { value: String(loss), epoch: this.state.epoch, step: this.state.step }, {
+          hint: 'lower the learning rate (optimizer lr) or use a schedule; the best checkpoint is kept',
+        });
+      }
+      this.optimizer.apply(grads, lr);
+      const correct = countCorrect(this.codec, await local.outputs.data(), own!.labels) + results.reduce((a, r) => a + r.correct, 0);
+      return { loss, correct };
+    } finally {
+      tf.dispose([local.value, local.outputs, ...local.grads, ...grads]);
     }
   }
 

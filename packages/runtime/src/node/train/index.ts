@@ -11,3 +11,4 @@ export { createRunDir, readRunSpec, runFiles, safeName, type RunRecord } from '.
 export { runExperiment, type RunOptions, type RunSummary } from './run-experiment.js';
 export { machineInfo, MemoryPeaks, snncVersion, type MachineInfo } from './system.js';
 export { readWeights, writeWeights, type WeightsManifestGroup } from './weights-file.js';
+export { planReplicas, startReplicas, WorkerReplicas, type ReplicaPlan, type WorkerReplicasOptions } from './parallel/index.js';

@@ -14,6 +14,7 @@ import { applyOverrides, experimentDiff, type RunOverrides } from './overrides.j
 import { plainProgress, ttyProgress, type ProgressReporter } from './progress.js';
 import { appendMetrics, createRunDir, readRunSpec, rewriteMetrics, runFiles, writeRunSpec, type RunRecord } from './run-dir.js';
 import { machineInfo, MemoryPeaks, snncVersion, type MachineInfo } from './system.js';
+import { planReplicas, startReplicas } from './parallel/index.js';
 
 /** What `snnc run FILE [--experiment NAME]` passes in. */
 export interface RunOptions {
@@ -36,6 +37,11 @@ export interface RunOptions {
   tty: boolean;
   /** Abort (Ctrl-C): the run stops between two batches, saves `last/` and returns. */
   signal?: AbortSignal;
+  /**
+   * Data-parallel replicas on the wasm backend (worker threads, this one included); default one
+   * per core. Other backends, and runs that cannot split a batch, train on one (node/train/parallel).
+   */
+  workers?: number;
 }
 
 /** summary.json, also returned by runExperiment. */
@@ -115,19 +121,24 @@ export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
     limits = { train: stored.record.overrides.trainLimit, test: stored.record.overrides.testLimit };
   }
 
-  const backend = await loadBackend(opts.backend);
-  out.write(`${c.bold('backend')}: ${backend.detail}\n`);
+  const loaded = await loadBackend(opts.backend);
+  const plan = planReplicas(opts.workers, loaded, experiment);
+  // The replica count is part of how the run was made (float rounding differs), so it is recorded.
+  const backend: LoadedBackend = plan.replicas > 1 ? { ...loaded, detail: `${loaded.detail}, ${plan.replicas} data-parallel workers` } : loaded;
+  out.write(`${c.bold('backend')}: ${backend.detail}${plan.reason !== undefined ? ` (one worker: ${plan.reason})` : ''}\n`);
 
   const data = await loadData(experiment.data, path.dirname(path.resolve(opts.specFile)));
   const train = takeFirst(data.train, limits.train);
   const test = takeFirst(data.test, limits.test);
 
+  const replicas = await startReplicas(plan, loaded, experiment, train);
   const network = buildNetwork(experiment.model, { seed: experiment.seed });
   let trainer: Trainer;
   try {
-    trainer = new Trainer({ experiment, network, train, test });
+    trainer = new Trainer({ experiment, network, train, test, ...(replicas !== undefined ? { replicas } : {}) });
   } catch (e) {
     network.dispose();
+    await replicas?.close();
     throw e;
   }
 
@@ -162,6 +173,7 @@ export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
   } catch (e) {
     trainer.dispose();
     network.dispose();
+    await replicas?.close();
     throw e;
   }
   const dir = runDir;
@@ -261,5 +273,6 @@ export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
   } finally {
     trainer.dispose();
     network.dispose();
+    await replicas?.close();
   }
 }
