@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import pc from 'picocolors';
-import type { BatchProgress } from '../../train/index.js';
+import { formatRates, type BatchProgress } from '../../train/index.js';
 
 /** Prints training progress: bars on a terminal, periodic plain lines in logs and CI. */
 export interface ProgressReporter {
@@ -85,7 +85,7 @@ export function ttyProgress(out: NodeJS.WritableStream, color: boolean): Progres
         elapsed: formatDuration(p.seconds),
         remaining: formatDuration(r.eta),
         rate: r.itPerS.toFixed(2),
-        metrics: `loss=${p.loss.toFixed(4)} acc=${p.accuracy.toFixed(4)}`,
+        metrics: `loss=${p.loss.toFixed(4)} acc=${p.accuracy.toFixed(4)}${p.rates ? ` ${formatRates(p.rates)}` : ''}`,
       });
     },
     line(text) {
@@ -118,7 +118,7 @@ export function plainProgress(out: NodeJS.WritableStream): ProgressReporter {
       lastPrint = p.seconds;
       out.write(
         `  ${p.phase === 'train' ? 'train' : 'test '} epoch ${p.epoch}  ${String(p.batch).padStart(String(p.batches).length)}/${p.batches}  ` +
-          `loss=${p.loss.toFixed(4)} acc=${p.accuracy.toFixed(4)}  ${r.itPerS.toFixed(2)} it/s  elapsed ${formatDuration(p.seconds)}  eta ${formatDuration(r.eta)}\n`,
+          `loss=${p.loss.toFixed(4)} acc=${p.accuracy.toFixed(4)}${p.rates ? `  ${formatRates(p.rates)}` : ''}  ${r.itPerS.toFixed(2)} it/s  elapsed ${formatDuration(p.seconds)}  eta ${formatDuration(r.eta)}\n`,
       );
     },
     line(text) {

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { isSnncError, SnncError, type Experiment, type Program } from '@snnc/ir';
+import { formatDiagnostic, IR_VERSION, isSnncError, SnncError, type Experiment, type Program } from '@snnc/ir';
 import pc from 'picocolors';
 import { takeFirst } from '../../data/index.js';
 import { buildNetwork } from '../../model/index.js';
-import { formatEpochLine, Trainer, type EpochMetrics } from '../../train/index.js';
+import { formatActivityLine, formatEpochLine, Trainer, warningDiagnostic, type ActivitySummary, type ActivityWarning, type EpochMetrics } from '../../train/index.js';
 import { loadBackend, type BackendRequest, type LoadedBackend } from '../backend/index.js';
 import { disposeCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { renderCurvesSvg } from './curves.js';
@@ -73,6 +73,8 @@ export interface RunSummary {
   /** Seconds this process ran (after a resume: only the resumed part). */
   wallSeconds: number;
   resumedFrom: { epoch: number; batch: number } | null;
+  /** The last epoch's per-layer activity, SynOps, MACs and energy per test sample. */
+  activity: ActivitySummary | null;
 }
 
 function countParameters(trainable: readonly tf.Variable[]): number {
@@ -153,7 +155,7 @@ export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
       }
       resumedFrom = { epoch: ckpt.info.state.epoch, batch: ckpt.info.state.batch };
       if (opts.overrides?.epochs !== undefined) {
-        await writeFileSynced(runFiles(runDir).experiment, JSON.stringify({ irVersion: 1, experiment }, null, 1) + '\n');
+        await writeFileSynced(runFiles(runDir).experiment, JSON.stringify({ irVersion: IR_VERSION, experiment }, null, 1) + '\n');
       }
       await rewriteMetrics(runDir, trainer.history);
     } else {
@@ -222,6 +224,7 @@ export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
       finishedAt: new Date().toISOString(),
       wallSeconds: (performance.now() - t0) / 1000,
       resumedFrom,
+      activity: last?.activity ?? null,
     };
     if (error) s.error = { code: error.code, message: error.message };
     return s;
@@ -237,8 +240,10 @@ export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
           peaks.sample(p.numBytes, p.numTensors);
           progress.batch(p);
         },
+        onWarning: (w) => progress.line(formatWarning(w, opts)),
         onEpoch: async (m) => {
           progress.line(formatEpochLine(m));
+          if (m.activity) progress.line(formatActivityLine(m.activity));
           await appendMetrics(dir, m);
           if (m.improved) {
             progress.line('Saving...');
@@ -275,4 +280,12 @@ export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
     network.dispose();
     await replicas?.close();
   }
+}
+
+/** A silent/saturated-layer warning, located in the spec when the layer's range is in it. */
+function formatWarning(w: ActivityWarning, opts: Pick<RunOptions, 'specFile' | 'specSource' | 'tty'>): string {
+  const d = warningDiagnostic(w);
+  if (d === null) return `warning ${w.code}: ${w.message}\n  hint: ${w.hint}`;
+  const source = path.resolve(d.range.file) === path.resolve(opts.specFile) ? opts.specSource : undefined;
+  return formatDiagnostic(d, source, { color: opts.tty });
 }

@@ -4,3 +4,4 @@ export { planActivity, type LayerPlan, type LayerRole, type ValueKind } from './
 export { combineProbes, RateRegProbe } from './rate-reg.js';
 export { energyJoules, neuronStats, summarizeActivity, type ActivitySummary, type LayerActivity } from './summary.js';
 export { ActivityWatch, formatRates, SATURATED_FRACTION, warningDiagnostic, type ActivityWarning, type LayerRate } from './watch.js';
+export { formatActivityLine, formatActivityTable, formatCount, formatJoules } from './format.js';
