@@ -68,9 +68,42 @@ export interface UseStatement {
 export interface NeuronStatement {
   kind: 'neuron';
   name: Ident;
-  value: AstExpr;
+  /** `neuron lif = LIF(tau: 2)`: an instance of a definition; absent when `definition` is set. */
+  value?: AstExpr;
+  /** `neuron LIF(tau: 2.0) { ... }`: a neuron model written as equations. */
+  definition?: NeuronDefinition;
   range: SourceRange;
   broken?: boolean;
+}
+
+/** `v = c`, `u += d`, `v -= 1` (in a spike's reset block or a discrete update). */
+export interface NeuronAssign {
+  target: Ident;
+  op: '=' | '+=' | '-=';
+  value: AstExpr;
+  range: SourceRange;
+}
+
+export type NeuronItem =
+  | { kind: 'input'; name: Ident; range: SourceRange }
+  | { kind: 'state'; name: Ident; init: AstExpr; range: SourceRange }
+  /** `dv/dt = rhs` */
+  | { kind: 'ode'; target: Ident; rhs: AstExpr; range: SourceRange }
+  /** `v = rhs`, `v += rhs`: a discrete per-step update. */
+  | ({ kind: 'update' } & Omit<NeuronAssign, 'range'> & { range: SourceRange })
+  /** `spike when v >= threshold { v = c  u += d }` */
+  | { kind: 'spike'; condition: AstExpr; reset: NeuronAssign[]; range: SourceRange }
+  | { kind: 'refractory'; value: AstExpr; range: SourceRange }
+  | { kind: 'surrogate'; value: AstExpr; range: SourceRange }
+  | { kind: 'integrate'; scheme: Ident; range: SourceRange };
+
+export type NeuronItemKind = NeuronItem['kind'];
+
+/** `neuron Izhikevich(a: 0.02, b: 0.2) { ... }`: parameters with defaults, then the body. */
+export interface NeuronDefinition {
+  params: Param[];
+  items: NeuronItem[];
+  range: SourceRange;
 }
 
 export type ModelItem =

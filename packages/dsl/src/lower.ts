@@ -1,6 +1,7 @@
 import { didYouMean, IR_VERSION, type Experiment, type NeuronDef, type Program } from '@snnc/ir';
-import type { ExperimentStatement, NeuronStatement, SnnFile, Statement } from './ast.js';
+import type { CallExpr, ExperimentStatement, NeuronDefinition, NeuronStatement, SnnFile, Statement } from './ast.js';
 import { asCall } from './check/args.js';
+import { checkNeuronDefinition, instantiateNeuron, type CheckedNeuron } from './check/neuron-defs.js';
 import { describeValue } from './check/describe.js';
 import { EMPTY_ENV } from './check/evaluate.js';
 import { applyField, resolveExperiment, type ExperimentDeps, type FieldMap } from './check/experiments.js';
@@ -32,6 +33,7 @@ class Lowering {
   private readonly scope: Scope;
   private readonly deps: ExperimentDeps;
   private readonly neurons = new Map<NeuronStatement, NeuronDef | undefined>();
+  private readonly definitions = new Map<NeuronStatement, CheckedNeuron | undefined>();
   private readonly usedNeurons = new Set<NeuronStatement>();
   private readonly fields = new Map<ExperimentStatement, FieldMap | undefined>();
   private readonly experiments = new Map<ExperimentStatement, Experiment | undefined>();
@@ -48,6 +50,7 @@ class Lowering {
         const d = this.scope.get(name, 'neuron');
         if (!d) return 'unknown';
         this.usedNeurons.add(d);
+        if (d.definition) return this.instance(d as NeuronStatement & { definition: NeuronDefinition }, call, name, call?.range ?? d.name.range);
         return this.neuron(d);
       },
     };
@@ -102,12 +105,38 @@ class Lowering {
   }
 
   private neuron(decl: NeuronStatement): NeuronDef | undefined {
-    if (!this.neurons.has(decl)) this.neurons.set(decl, decl.broken ? undefined : lowerNeuron(decl, this.sink));
+    if (!this.neurons.has(decl)) this.neurons.set(decl, decl.broken ? undefined : this.lowerNeuron(decl));
     return this.neurons.get(decl);
   }
 
   private experiment(decl: ExperimentStatement): Experiment | undefined {
     if (this.experiments.has(decl)) return this.experiments.get(decl);
+  /** A definition's checks run once, however many layers instantiate it. */
+  private definition(decl: NeuronStatement & { definition: NeuronDefinition }): CheckedNeuron | undefined {
+    if (!this.definitions.has(decl)) this.definitions.set(decl, decl.broken ? undefined : checkNeuronDefinition(decl, this.sink));
+    return this.definitions.get(decl);
+  }
+
+  private instance(decl: NeuronStatement & { definition: NeuronDefinition }, call: CallExpr | undefined, name: string, range: NeuronStatement['range']): NeuronDef | undefined {
+    const def = this.definition(decl);
+    return def && instantiateNeuron(def, call, name, range, { sink: this.sink, env: EMPTY_ENV });
+  }
+
+  /** `neuron NAME = LIF(...)` (built-in), `neuron NAME = Izhikevich(...)` (a definition), or a definition itself (its defaults). */
+  private lowerNeuron(decl: NeuronStatement): NeuronDef | undefined {
+    if (decl.definition) return this.instance(decl as NeuronStatement & { definition: NeuronDefinition }, undefined, decl.name.name, decl.range);
+    const value = decl.value!;
+    const call = asCall(value);
+    if (call && !isNeuronKeyword(call.callee.name)) {
+      const target = this.scope.get(call.callee.name, 'neuron');
+      if (target?.definition) {
+        this.usedNeurons.add(target);
+        return this.instance(target as NeuronStatement & { definition: NeuronDefinition }, call, decl.name.name, decl.range);
+      }
+    }
+    return lowerBuiltinNeuron(decl, value, this.scope.names(['neuron']).filter((n) => this.scope.get(n, 'neuron')?.definition), this.sink);
+  }
+
     const fields = this.fieldsOf(decl, []);
     // Inherited fields point into the base experiment: note which experiment was being checked.
     const local = new Sink();
@@ -173,9 +202,9 @@ class Lowering {
   }
 }
 
-function lowerNeuron(decl: NeuronStatement, sink: Sink): NeuronDef | undefined {
-  const call = asCall(decl.value);
-  const kinds = Object.keys(NEURON_KINDS);
+function lowerBuiltinNeuron(decl: NeuronStatement, value: NonNullable<NeuronStatement['value']>, definitions: string[], sink: Sink): NeuronDef | undefined {
+  const call = asCall(value);
+  const kinds = [...new Set([...Object.keys(NEURON_KINDS), ...definitions])].sort();
   if (!call || !isNeuronKeyword(call.callee.name)) {
     const at = call ? call.callee.range : decl.value.range;
     sink.report('SNN3003', at, { name: 'neuron', choices: kinds.map((k) => `\`${k}\``).join(', '), value: call ? call.callee.name : describeValue(decl.value) }, call ? didYouMean(call.callee.name, kinds) : undefined);

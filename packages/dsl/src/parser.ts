@@ -96,6 +96,90 @@ class SnnParser extends CstParser {
     this.CONSUME(T.Equals);
     this.SUBRULE(this.expression);
   });
+    this.OR((this.alts['neuronStatement'] ??= [
+      {
+        ALT: () => {
+          this.CONSUME(T.Equals);
+          this.SUBRULE(this.expression);
+        },
+      },
+      {
+        ALT: () => {
+          this.OPTION(() => this.SUBRULE(this.paramList));
+          this.CONSUME(T.LCurly);
+          this.MANY(() => this.SUBRULE(this.neuronItem));
+          this.CONSUME(T.RCurly);
+        },
+      },
+    ]));
+  });
+
+  private neuronItem = this.RULE('neuronItem', () => {
+    this.OR((this.alts['neuronItem'] ??= [
+      {
+        ALT: () => {
+          this.CONSUME(T.Input);
+          this.CONSUME(T.Identifier);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.State);
+          this.CONSUME1(T.Identifier);
+          this.CONSUME(T.Equals);
+          this.SUBRULE(this.expression);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Spike);
+          this.CONSUME(T.When);
+          this.SUBRULE1(this.expression);
+          this.OPTION(() => {
+            this.CONSUME(T.LCurly);
+            this.MANY(() => this.SUBRULE(this.neuronAssign));
+            this.CONSUME(T.RCurly);
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Refractory);
+          this.SUBRULE2(this.expression);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Surrogate);
+          this.SUBRULE3(this.expression);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Integrate);
+          this.CONSUME2(T.Identifier);
+        },
+      },
+      {
+        // `dv/dt = rhs`: `dv` is one identifier, `dt` the keyword
+        ALT: () => {
+          this.CONSUME3(T.Identifier);
+          this.CONSUME(T.Slash);
+          this.CONSUME(T.Dt);
+          this.CONSUME1(T.Equals);
+          this.SUBRULE4(this.expression);
+        },
+      },
+      { ALT: () => this.SUBRULE1(this.neuronAssign) },
+    ]));
+  });
+
+  /** `v = c`, `u += d`, `v -= 1`. */
+  private neuronAssign = this.RULE('neuronAssign', () => {
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.OR((this.alts['neuronAssign'] ??= [{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]));
+    });
 
   private modelStatement = this.RULE('modelStatement', () => {
     this.CONSUME(T.Model);

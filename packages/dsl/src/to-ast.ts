@@ -11,6 +11,8 @@ import type {
   ModelItem,
   NetworkItem,
   Param,
+  NeuronAssign,
+  NeuronItem,
   SliceSpec,
   Statement,
 } from './ast.js';
@@ -55,8 +57,16 @@ export class AstBuilder {
         this.checkClosed(tok);
         return { kind: 'use', path: unquote(tok.image), pathRange: this.tokenRange(tok), range };
       }
-      case 'neuronStatement':
-        return { kind: 'neuron', name: this.ident(token(n, 'Identifier'), range), value: this.expr(node(n, 'expression'), range), range };
+      case 'neuronStatement': {
+        const name = this.ident(token(n, 'Identifier'), range);
+        if (token(n, 'Equals') || !token(n, 'LCurly')) return { kind: 'neuron', name, value: this.expr(node(n, 'expression'), range), range };
+        const pl = node(n, 'paramList');
+        const items = nodes(n, 'neuronItem').flatMap((m) => {
+          const it = this.neuronItem(m);
+          return it ? [it] : [];
+        });
+        return { kind: 'neuron', name, definition: { params: pl ? this.params(pl) : [], items, range }, range };
+      }
       case 'modelStatement': {
         const items = nodes(n, 'modelItem').map((m) => this.modelItem(m));
         const pl = node(n, 'paramList');
@@ -109,6 +119,44 @@ export class AstBuilder {
   private fields(block: CstNode | undefined): Field[] {
     if (!block) {
       this.broken = true;
+  private neuronItem(n: CstNode): NeuronItem | undefined {
+    const range = this.nodeRange(n);
+    const ids = tokens(n, 'Identifier');
+    if (token(n, 'Input')) return { kind: 'input', name: this.ident(ids[0], range), range };
+    if (token(n, 'State')) return { kind: 'state', name: this.ident(ids[0], range), init: this.expr(node(n, 'expression'), range), range };
+    if (token(n, 'Spike')) {
+      const reset = nodes(n, 'neuronAssign').map((a) => this.neuronAssign(a));
+      return { kind: 'spike', condition: this.expr(node(n, 'expression'), range), reset, range };
+    }
+    if (token(n, 'Refractory')) return { kind: 'refractory', value: this.expr(node(n, 'expression'), range), range };
+    if (token(n, 'Surrogate')) return { kind: 'surrogate', value: this.expr(node(n, 'expression'), range), range };
+    if (token(n, 'Integrate')) return { kind: 'integrate', scheme: this.ident(ids[0], range), range };
+    if (token(n, 'Dt')) {
+      const target = this.ident(ids[0], range);
+      // `dv` names the derivative of `v`
+      const name = target.name.startsWith('d') ? target.name.slice(1) : '';
+      if (name === '' && target.name !== '') {
+        this.diagnostics.push(makeDiagnostic('SNN1002', target.range, { message: `expected \`d<state>/dt\` such as \`dv/dt\`, got \`${target.name}/dt\`` }));
+        this.broken = true;
+      }
+      const tr = target.name === '' ? target.range : this.lines.range(this.file, target.range.start + 1, target.range.end);
+      return { kind: 'ode', target: { kind: 'ident', name, range: tr }, rhs: this.expr(node(n, 'expression'), range), range };
+    }
+    const assign = node(n, 'neuronAssign');
+    if (!assign) {
+      this.broken = true;
+      return undefined;
+    }
+    const a = this.neuronAssign(assign);
+    return { kind: 'update', target: a.target, op: a.op, value: a.value, range: a.range };
+  }
+
+  private neuronAssign(n: CstNode): NeuronAssign {
+    const range = this.nodeRange(n);
+    const op = token(n, 'Plus') ? '+=' : token(n, 'Minus') ? '-=' : '=';
+    return { target: this.ident(token(n, 'Identifier'), range), op, value: this.expr(node(n, 'expression'), range), range };
+  }
+
       return [];
     }
     return nodes(block, 'field').map((f) => {

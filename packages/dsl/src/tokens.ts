@@ -41,9 +41,18 @@ export const Probe = keyword('probe');
 export const Run = keyword('run');
 export const Dt = keyword('dt');
 export const Seed = keyword('seed');
+// Neuron definitions (`neuron NAME(...) { state v = 0  dv/dt = ...  spike when v >= 1 { v = 0 } }`).
+export const State = keyword('state');
+export const Spike = keyword('spike');
+export const When = keyword('when');
+export const Refractory = keyword('refractory');
+export const Surrogate = keyword('surrogate');
+export const Integrate = keyword('integrate');
+// Reusable model parts (`block sew(c) { ... }`).
+export const Block = keyword('block');
 
 /** Every reserved word, for the editor's highlighter (imported, so the lists cannot drift). */
-export const KEYWORD_TOKENS = [Use, Neuron, Model, Experiment, Sweep, Network, From, Encode, Decode, Input, Ensemble, Connect, Probe, Run, Dt, Seed];
+export const KEYWORD_TOKENS = [Use, Neuron, Model, Experiment, Sweep, Network, From, Encode, Decode, Input, Ensemble, Connect, Probe, Run, Dt, Seed, State, Spike, When, Refractory, Surrogate, Integrate, Block];
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED });
 export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n\r]*/, group: 'comments' });

@@ -26,6 +26,12 @@ export const DIAGNOSTIC_CODES = {
   SNN2007: { severity: 'error', title: 'import cycle', template: 'import cycle: {cycle}' },
   SNN2008: { severity: 'error', title: 'too many positional arguments', template: '{owner} takes at most {max} positional argument(s)' },
   SNN2009: { severity: 'warning', title: 'unused definition', template: '{what} `{name}` is never used' },
+  SNN2200: { severity: 'error', title: 'block uses itself', template: 'block `{name}` uses itself: {cycle}' },
+  SNN2201: { severity: 'error', title: 'not allowed in a block', template: '`{what}` belongs in a model, not in block `{block}`' },
+  SNN2100: { severity: 'error', title: 'not a state variable', template: '`{name}` is {what} of neuron `{neuron}`, not a state variable, so it cannot be {verb}' },
+  SNN2101: { severity: 'warning', title: 'state never changes', template: 'state `{name}` of neuron `{neuron}` never changes: no equation or reset assigns it' },
+  SNN2102: { severity: 'error', title: 'state updated twice', template: '`{name}` already has {what} in neuron `{neuron}`' },
+  SNN2103: { severity: 'error', title: 'reserved name in a neuron definition', template: '`{name}` cannot be {what} of a neuron: {reason}' },
 
   // 3xxx parameter types, values and units
   SNN3001: { severity: 'error', title: 'wrong type', template: '`{name}` expects {expected} but got {actual}' },
@@ -35,6 +41,10 @@ export const DIAGNOSTIC_CODES = {
   SNN3005: { severity: 'error', title: 'unit not allowed', template: '`{name}` takes a plain number, not `{unit}`' },
   SNN3006: { severity: 'error', title: 'not a constant', template: '`{name}` must be a constant, not an expression of {uses}' },
   SNN3007: { severity: 'error', title: 'mixed units', template: 'cannot combine {left} and {right} with `{op}`' },
+  SNN3200: { severity: 'error', title: 'merge input is not a name', template: '`{merge}` takes names of results (`h = ...`, or `x`), got {actual}' },
+  SNN3201: { severity: 'error', title: 'wrong number of merge inputs', template: '`{merge}` needs {expected} inputs, got {actual}' },
+  SNN3100: { severity: 'error', title: 'wrong dimension in a neuron equation', template: '{what} must be {expected}, but it is {actual}' },
+  SNN3101: { severity: 'error', title: 'mixed dimensions in a neuron equation', template: 'cannot combine {left} and {right} with `{op}`' },
 
   // 4xxx shapes
   SNN4001: { severity: 'error', title: 'shape mismatch', template: '{layer} expects {expected} but {previous} gives {actual}' },
@@ -69,6 +79,17 @@ export const DIAGNOSTIC_CODES = {
   // 6xxx experiments and sweeps
   SNN6001: { severity: 'error', title: 'unknown experiment field', template: 'experiment has no field `{name}`' },
   SNN6002: { severity: 'error', title: 'missing experiment field', template: 'experiment `{experiment}` needs `{name}`' },
+  SNN5100: { severity: 'error', title: 'integration scheme does not fit', template: '{message}' },
+  SNN5101: { severity: 'error', title: 'bad spike condition', template: 'the spike condition must compare two values with `>=` or `>` (as in `v >= threshold`), got {actual}' },
+  SNN5102: { severity: 'error', title: 'not allowed in a neuron definition', template: '{message}' },
+  // 53xx NEF learning, synapses, computing nodes, matrices (helper block 5)
+  SNN5300: { severity: 'error', title: 'learning rule not allowed here', template: '{message}' },
+  SNN5301: { severity: 'error', title: 'bad learning connection', template: '{message}' },
+  SNN5302: { severity: 'error', title: 'bad synapse', template: 'synapse {synapse}: {message}' },
+  SNN5303: { severity: 'error', title: 'weights probe too large', template: 'probe `{name}` would record {entries} weights per step (at most {max}); probe `.weights_norm` or a smaller connection' },
+  SNN5304: { severity: 'error', title: 'bad node input', template: '{message}' },
+  SNN5305: { severity: 'error', title: 'bad matrix', template: '{message}' },
+  SNN5306: { severity: 'error', title: 'cannot load matrix file', template: 'cannot load `{path}`: {reason}' },
   SNN6003: { severity: 'error', title: 'unknown sweep axis', template: 'cannot sweep `{path}`: {reason}' },
   SNN6004: { severity: 'error', title: 'empty sweep axis', template: 'sweep axis `{path}` has no values' },
   SNN6005: { severity: 'error', title: 'bad sweep point', template: 'sweep point {point}: {message}' },

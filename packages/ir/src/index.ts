@@ -1,6 +1,7 @@
 export * from './ir.js';
 export * from './expr.js';
 export * from './source.js';
+export * from './neuron-math.js';
 export * from './codes.js';
 export * from './diagnostic.js';
 export * from './suggest.js';

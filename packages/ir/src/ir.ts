@@ -70,7 +70,9 @@ export type NeuronDef =
    * Adaptive LIF: the threshold rises by `beta` per spike and relaxes with `tauAdapt` steps:
    * a[t] = a[t-1] (1 - 1/tauAdapt) + S[t-1]; threshold[t] = threshold + beta a[t].
    */
-  | (NeuronCommon & { kind: 'alif'; tau: number; decayInput: boolean; tauAdapt: number; beta: number });
+  | (NeuronCommon & { kind: 'alif'; tau: number; decayInput: boolean; tauAdapt: number; beta: number })
+  /** A neuron given by its `.snn` definition (library or user): see {@link EquationNeuron}. */
+  | EquationNeuron;
 
 export type NeuronKind = NeuronDef['kind'];
 
@@ -79,6 +81,68 @@ export type NeuronKind = NeuronDef['kind'];
 
 /** A per-sample tensor shape: `[C, H, W]` for images (channels first), `[N]` for vectors. */
 export type Shape = number[];
+/** The four neurons with hand-written runtime kernels (IF/LIF/PLIF/ALIF). */
+export type BuiltinNeuron = Exclude<NeuronDef, { kind: 'equations' }>;
+
+/**
+ * How the dynamics advance one step: `discrete` runs the update assignments as written (in
+ * order; SpikingJelly-style neurons with tau in steps); `euler` is forward Euler on the
+ * `dX/dt` equations; `exact` uses the exact propagator expm(A dt) of linear dynamics with
+ * constant coefficients, the input held constant over the step (as NESTML).
+ */
+export type IntegrationScheme = 'discrete' | 'euler' | 'exact';
+
+/** One update: `dX/dt = rhs` (`ode`, rhs in 1/s) or `X = rhs` (`assign`, one step). */
+export interface NeuronEquation {
+  target: string;
+  form: 'ode' | 'assign';
+  rhs: Expr;
+}
+
+/** `X = value` on a spike (a written `u += d` is stored as `u = u + d`). */
+export interface NeuronAssignment {
+  target: string;
+  value: Expr;
+}
+
+/**
+ * A neuron from a definition, instantiated with its parameter values. Expressions read the
+ * parameters (by name, values in `params`, times in seconds), the state variables, the input
+ * (`input`) and nothing else; unit constants are already seconds (`1ms` is 0.001). Per step:
+ * 1) the equations advance the state (inputs held over the step); 2) the spike condition
+ * `left op right` is evaluated on the new state (S = Heaviside(left - right), backward by the
+ * surrogate of x = left - right); 3) where S = 1 the reset assignments run in order, and the
+ * refractory count starts. While refractory, the first state variable (the membrane) is held
+ * and no spike is emitted. A neuron without `spike` is non-spiking: its output is the first
+ * state variable.
+ */
+export interface EquationNeuron {
+  kind: 'equations';
+  /** The declared name (`neuron izh = Izhikevich(...)`), or the definition's for inline layers. */
+  name: string;
+  /** The definition it instantiates (`Izhikevich`). */
+  definition: string;
+  params: Record<string, number>;
+  /** Name of the input variable (`I`, default `x`). */
+  input: string;
+  /** In declaration order; `init` reads only parameters. */
+  state: { name: string; init: Expr }[];
+  scheme: IntegrationScheme;
+  /** Seconds per simulation step (used by `euler`/`exact` and time-valued refractory periods). */
+  dt: number;
+  equations: NeuronEquation[];
+  spike: { left: Expr; op: '>=' | '>'; right: Expr } | null;
+  reset: NeuronAssignment[];
+  /**
+   * How long the membrane is held after a spike: whole steps (discrete neurons) or seconds,
+   * rounded to steps of `dt` by the runtime; null for none.
+   */
+  refractory: { unit: 'steps' | 'seconds'; value: number } | null;
+  surrogate: Surrogate;
+  detachReset: boolean;
+  range?: SourceRange;
+}
+
 
 export type Encoder =
   /** The analogue input is presented unchanged at every step. */

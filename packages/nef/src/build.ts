@@ -1,10 +1,9 @@
-import { compileExpr, Random, SnncError, type Connection, type Ensemble, type Expr, type NefEndpoint, type Network } from '@snnc/ir';
+import { compileExpr, Random, SnncError, throwIfInvalid, validateNetwork, type Connection, type Ensemble, type Expr, type NefEndpoint, type Network } from '@snnc/ir';
 import type { BuiltConnection, BuiltEnsemble, BuiltInput, BuiltNetwork, BuiltProbe, BuiltSource } from './built.js';
 import { choiceRows, sphereBall, sphereSurface } from './distributions.js';
 import { fillRates, gainBias } from './neurons.js';
 import { deriveSeed } from './seeds.js';
 import { lstsqL2 } from './solver.js';
-import { validateNetwork } from './validate.js';
 
 /**
  * How many evaluation points an ensemble gets.
@@ -44,7 +43,7 @@ const now = (): number => (typeof performance !== 'undefined' ? performance.now(
 /** Builds a network: samples neurons, solves every decoder, lays out the simulation. */
 export function buildNetwork(net: Network, opts: BuildOptions = {}): BuiltNetwork {
   const start = now();
-  validateNetwork(net);
+  throwIfInvalid(validateNetwork(net));
   const seed = opts.seed ?? net.seed ?? 0;
   const rule = opts.evalPoints ?? 'economy';
   const reg = opts.reg ?? 0.1;

@@ -4,7 +4,6 @@ export { createSimulator, lowpassDecay, type ProbeData, type RunOptions, type Si
 export { fillRates, gainBias, hasVoltage, isSpiking, makeNeuronStep, maxFiringRate, rateOf, type NeuronState, type NeuronStep } from './neurons.js';
 export { cholesky, choleskySolve, gram, lstsqL2, type LstsqL2Result } from './solver.js';
 export { meanOfLast, rmse, RMSE_SKIP_SECONDS, summarizeProbe, type ColumnSummary, type ProbeSummary } from './metrics.js';
-export { validateNetwork } from './validate.js';
 export { deriveSeed } from './seeds.js';
 export * as nefIr from './ir-builders.js';
 

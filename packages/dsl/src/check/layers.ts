@@ -1,5 +1,5 @@
 import { assertNever, type Layer, type NeuronDef } from '@snnc/ir';
-import type { AstExpr } from '../ast.js';
+import type { AstExpr, CallExpr } from '../ast.js';
 import { callable, defaultBoolean, defaultNumber, defaultPair, numOf, signatureOf, type CallableEntry } from '../catalog/index.js';
 import { asCall, bindArgs, type BoundArgs } from './args.js';
 import { describeValue, fmtNumber } from './describe.js';
@@ -23,7 +23,8 @@ export const BATCHNORM_DEFAULTS = { eps: defaultNumber(ENTRY.batchnorm, 'eps'), 
 export interface ModelEnvCtx extends ReadCtx {
   scope: Scope;
   /** Resolved top-level neurons, by name (undefined: the definition has errors). */
-  neuron: (name: string) => NeuronDef | undefined | 'unknown';
+  /** `call` is passed for neuron definitions, which take their parameters at the call. */
+  neuron: (name: string, call?: CallExpr) => NeuronDef | undefined | 'unknown';
 }
 
 export interface ResolvedLayer {
@@ -53,12 +54,13 @@ export function resolveLayer(e: AstExpr, ctx: ModelEnvCtx): ResolvedLayer | unde
     const neuron = resolveNeuron(call, name, NEURON_KINDS[name], range, ctx);
     return neuron && { spec: { kind: 'neuron', neuron, range }, label: name };
   }
-  const found = ctx.neuron(name);
+  const isDefinition = ctx.scope.get(name, 'neuron')?.definition !== undefined;
+  const found = ctx.neuron(name, isDefinition ? call : undefined);
   if (found === 'unknown') {
     ctx.sink.report('SNN2001', call.callee.range, { what: 'layer or neuron', name }, ctx.scope.hint(name, ['neuron'], [...LAYER_KINDS, ...Object.keys(NEURON_KINDS)]));
     return undefined;
   }
-  if (call.args.length > 0) {
+  if (call.args.length > 0 && !isDefinition) {
     // A defined neuron is used as is; its parameters live in its definition.
     ctx.sink.report('SNN2008', call.range, { owner: `neuron \`${name}\``, max: 0 });
     return undefined;
