@@ -6,6 +6,7 @@ import { Sink } from './check/sink.js';
 import { lowerProgram } from './lower.js';
 import { parse } from './parse.js';
 import { resolveRelative } from './paths.js';
+import { STDLIB_FILE, STDLIB_NEURONS_SOURCE, stdlibAst } from './stdlib/index.js';
 
 export interface CompileOptions {
   /** The file's path, as diagnostics should print it; imports resolve against its directory. */
@@ -17,6 +18,8 @@ export interface CompileOptions {
    * above a quarter of it warnings (default DEFAULT_MEMORY_BYTES; the CLI passes the machine's).
    */
   memoryBytes?: number;
+  /** Import the standard library of neurons implicitly (default true; false compiles the library itself). */
+  stdlib?: boolean;
 }
 
 export interface CompileResult {
@@ -47,7 +50,12 @@ export function compile(text: string, opts: CompileOptions): CompileResult {
 
 function compileUnsafe(text: string, opts: CompileOptions, sources: Map<string, string>): CompileResult {
   const sink = new Sink();
+  // The standard library of neurons comes first, as an implicit import (not listed in `imports`).
   const files: SnnFile[] = [];
+  if (opts.stdlib !== false) {
+    files.push(stdlibAst());
+    sources.set(STDLIB_FILE, STDLIB_NEURONS_SOURCE);
+  }
   const imports: string[] = [];
   const loaded = new Set<string>([opts.file]);
 

@@ -1,5 +1,5 @@
 import { assertNever, type Diagnostic } from '@snnc/ir';
-import type { Arg, AstExpr, Comment, Endpoint, Field, ModelItem, NetworkItem, Param, SliceSpec, Statement } from './ast.js';
+import type { Arg, AstExpr, Comment, Endpoint, Field, ModelItem, NetworkItem, NeuronItem, Param, SliceSpec, Statement } from './ast.js';
 import { parse } from './parse.js';
 
 export interface FormatResult {
@@ -94,12 +94,21 @@ function statement(out: string[], st: Statement, inner: Comment[], trailing: Com
       out.push(`use ${quote(st.path)}${trailingText(trailing)}`);
       return;
     case 'neuron':
+      if (st.definition) {
+        block(out, `neuron ${st.name.name}${params(st.definition.params)} {`, st.range.line, st.definition.items, inner, trailing, neuronItem);
+        return;
+      }
       for (const c of inner) out.push(c.text);
-      out.push(`neuron ${st.name.name} = ${expr(st.value)}${trailingText(trailing)}`);
+      out.push(`neuron ${st.name.name} = ${st.value ? expr(st.value) : ''}${trailingText(trailing)}`);
       return;
     case 'model':
       block(out, `model ${st.name.name}${params(st.params)} {`, st.range.line, st.items, inner, trailing, modelItem);
       return;
+    case 'block': {
+      const ps = st.hasParamList ? `(${st.params.map((p) => (p.value ? `${p.name.name}: ${expr(p.value)}` : p.name.name)).join(', ')})` : '';
+      block(out, `block ${st.name.name}${ps} {`, st.range.line, st.items, inner, trailing, modelItem);
+      return;
+    }
     case 'network':
       block(out, `network ${st.name.name}${params(st.params)} {`, st.range.line, st.items, inner, trailing, networkItem);
       return;
@@ -150,7 +159,30 @@ function modelItem(item: ModelItem): string {
     case 'decode':
       return `decode ${expr(item.value)}`;
     case 'chain':
-      return item.layers.map(expr).join(' -> ');
+      return `${item.name ? `${item.name.name} = ` : ''}${item.layers.map(expr).join(' -> ')}`;
+    default:
+      return assertNever(item);
+  }
+}
+
+function neuronItem(item: NeuronItem): string {
+  switch (item.kind) {
+    case 'input':
+      return `input ${item.name.name}`;
+    case 'state':
+      return `state ${item.name.name} = ${expr(item.init)}`;
+    case 'ode':
+      return `d${item.target.name}/dt = ${expr(item.rhs)}`;
+    case 'update':
+      return `${item.target.name} ${item.op} ${expr(item.value)}`;
+    case 'spike':
+      return `spike when ${expr(item.condition)}${item.reset.length > 0 ? ` { ${item.reset.map((a) => `${a.target.name} ${a.op} ${expr(a.value)}`).join('  ')} }` : ''}`;
+    case 'refractory':
+      return `refractory ${expr(item.value)}`;
+    case 'surrogate':
+      return `surrogate ${expr(item.value)}`;
+    case 'integrate':
+      return `integrate ${item.scheme.name}`;
     default:
       return assertNever(item);
   }
@@ -169,7 +201,7 @@ function networkItem(item: NetworkItem): string {
     case 'ensemble':
       return `ensemble ${item.name.name} = ${expr(item.value)}`;
     case 'connect':
-      return `connect ${endpoint(item.pre)} -> ${endpoint(item.post)}${item.args ? ` (${args(item.args)})` : ''}`;
+      return `connect ${item.name ? `${item.name.name} = ` : ''}${endpoint(item.pre)} -> ${endpoint(item.post)}${item.args ? ` (${args(item.args)})` : ''}`;
     case 'probe':
       return `probe ${item.name ? `${item.name.name} = ` : ''}${endpoint(item.target)}${item.args ? ` (${args(item.args)})` : ''}`;
     default:

@@ -107,7 +107,7 @@ function readCommon(args: BoundArgs, ctx: ReadCtx): Common | undefined {
 
 const SURROGATES = Object.keys(SURROGATE_ALPHA) as SurrogateKind[];
 
-function readSurrogate(e: Parameters<typeof asCall>[0], ctx: ReadCtx): Surrogate | undefined {
+export function readSurrogate(e: Parameters<typeof asCall>[0], ctx: ReadCtx): Surrogate | undefined {
   const call = asCall(e);
   if (!call) {
     ctx.sink.report('SNN3001', e.range, { name: 'surrogate', expected: 'a surrogate such as `atan(alpha: 2)`', actual: describeValue(unwrapParens(e)) });
