@@ -59,7 +59,7 @@ export const DATA_ENTRIES: readonly CallableEntry[] = [
   {
     name: 'nmnist',
     kind: 'data',
-    doc: `N-MNIST event folders (<digit>/*.bin): frames [${NMNIST_DEFAULTS.polarities}, ${NMNIST_DEFAULTS.size}, ${NMNIST_DEFAULTS.size}] of event counts, ${NMNIST_DEFAULTS.classes} classes`,
+    doc: `N-MNIST event folders (one folder of .bin files per digit): frames [${NMNIST_DEFAULTS.polarities}, ${NMNIST_DEFAULTS.size}, ${NMNIST_DEFAULTS.size}] of event counts, ${NMNIST_DEFAULTS.classes} classes`,
     params: [
       idxPath('train', 'the training folder (Train)'),
       idxPath('test', 'the test folder (Test)'),
