@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic, hasErrors } from '@snnc/ir';
+import { formatDiagnostic, hasErrors, validateIR } from '@snnc/ir';
 import { compile, format, parse } from '@snnc/dsl';
 import { matchGolden, stableJson } from './golden.js';
 
@@ -59,6 +59,8 @@ describe('lower fixtures', () => {
       const r = compile(readFile(file)!, { file, readFile });
       expect(r.diagnostics.map((d) => formatDiagnostic(d))).toEqual([]);
       expect(hasErrors(r.diagnostics)).toBe(false);
+      // The lowered IR is what every runtime validates before running it.
+      expect(validateIR(r.ir!).map((e) => `${e.code} ${e.message}`)).toEqual([]);
       matchGolden(path.join(root, file.replace(/\.snn$/, '.ir.json')), `${stableJson(r.ir)}\n`);
     });
   }

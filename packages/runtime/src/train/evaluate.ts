@@ -50,7 +50,7 @@ const now = () => globalThis.performance.now() / 1000;
 export async function evaluateNetwork(opts: EvaluateOptions): Promise<Evaluation | 'aborted'> {
   const { experiment, network, data } = opts;
   const codec = targetCodec(experiment.target, data.classes);
-  const sampleShape = checkFit(experiment, data, codec);
+  const sampleShape = checkFit(experiment, data);
   const loss = makeLoss(experiment.loss, codec, experiment.model.decoder.kind);
   const table = normalizeTable(experiment.normalize);
   const rng = opts.rng ?? evaluationRng(experiment.seed);

@@ -120,8 +120,8 @@ export class Trainer {
     this.train = train;
     this.test = test;
     this.codec = targetCodec(experiment.target, train.classes);
-    this.sampleShape = checkFit(experiment, train, this.codec);
-    checkFit(experiment, test, this.codec);
+    this.sampleShape = checkFit(experiment, train);
+    checkFit(experiment, test);
     this.loss = makeLoss(experiment.loss, this.codec, experiment.model.decoder.kind);
     this.table = normalizeTable(experiment.normalize);
     this.batchesPerEpoch = trainBatchCount(train.count, experiment.batch);

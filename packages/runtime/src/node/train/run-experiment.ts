@@ -1,6 +1,6 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { formatDiagnostic, IR_VERSION, isSnncError, SnncError, type Experiment, type Program } from '@snnc/ir';
+import { formatDiagnostic, IR_VERSION, isSnncError, SnncError, throwIfInvalid, validateExperiment, type Experiment, type Program } from '@snnc/ir';
 import pc from 'picocolors';
 import { takeFirst } from '../../data/index.js';
 import { buildNetwork } from '../../model/index.js';
@@ -123,6 +123,8 @@ export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
     limits = { train: stored.record.overrides.trainLimit, test: stored.record.overrides.testLimit };
   }
 
+  // IR from a spec file or a stored run is checked like the compiler's output before any work.
+  throwIfInvalid(validateExperiment(experiment));
   const loaded = await loadBackend(opts.backend);
   const plan = planReplicas(opts.workers, loaded, experiment);
   // The replica count is part of how the run was made (float rounding differs), so it is recorded.
