@@ -1,22 +1,29 @@
 #!/usr/bin/env node
-// Training speed of the report's SNN (conv 32-64-128, fc 64, T=4, MSE on one-hot rates, Adam)
-// on every tfjs backend that loads here, side by side with the PyTorch reference
-// (/work/shared/peers/torch_lif/lif_snn.py --bench), plus fused vs composed LIF kernels.
+// Training speed and peak memory of two workloads on every tfjs backend that loads here, side by
+// side with the PyTorch reference (lif_snn.py --bench, path from TORCH_LIF), plus fused vs
+// composed LIF kernels:
+//   report   the report's SNN: conv 32-64-128, fc 64, T=4, LIF, MSE on one-hot rates, Adam
+//   sj_csnn  SpikingJelly's CSNN: 2 x conv 128 at 28x28 (and 14x14), fc 2048, IF neurons, T=4
+// Training goes through the same Trainer as `snnc run` (data pipeline, activity counting and, on
+// wasm, the data-parallel worker threads, one per core unless --workers N).
 //
 //   npx tsc -b packages/runtime && node tools/bench/runtime/bench.mjs [options]
 //     --iters N        timed training iterations per row (default 10), after --warmup (default 3)
-//     --batches 64,128 --backends tensorflow,wasm,cpu --no-torch --no-lif --no-train
+//     --batches 64,128 --backends tensorflow,wasm,cpu --workloads report,sj_csnn
+//     --workers N      wasm replicas (default: one per core, as `snnc run`)
+//     --no-torch --no-lif --no-train --no-ablation
 //     --lif-steps 4,8,16,32  --lif-batch 16  --cpu-iters 2 (the cpu backend takes ~30 s/step)
 //     --profile        one tf.profile()d step per backend: the kernels that dominate
-//     --json FILE      also write every row as JSON
-// Each row runs in its own process (clean peak RSS); rows run one after another, never in parallel.
-// Each row records the load: other processes' CPU (cores, from /proc/stat) during the timed loop.
+//     --json FILE      also write every row as JSON (each with its `workload`)
+// Each row runs in its own process (clean peak RSS: worker threads count, they share it); rows
+// run one after another, never in parallel. Each row records the load: other processes' CPU
+// (cores, from /proc/stat) during the timed loop.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuSampler, loadMnist, median, mnistDir, reportModel } from './workload.mjs';
+import { benchExperiment, cpuSampler, loadMnist, median, mnistDir, reportModel, WORKLOADS, workloadModel } from './workload.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const TORCH = process.env.TORCH_LIF ?? '/work/shared/peers/torch_lif/lif_snn.py';
@@ -42,63 +49,94 @@ async function child(a) {
   const { Random } = await import('@snnc/ir');
   const loaded = await loadBackend(a.backend);
   const out = { backend: loaded.name, detail: loaded.detail };
-  if (a.child === 'train' || a.child === 'profile') {
+  if (a.child === 'profile') {
     const B = Number(a.batch);
-    const iters = Number(a.iters);
-    const warmup = Number(a.warmup);
-    const impl = a.impl ?? 'auto';
-    const net = buildNetwork(reportModel(128, 64, 4), { seed: 0, neuronImpl: impl });
-    const data = loadMnist(B * 8);
-    const batches = Array.from({ length: 8 }, (_, i) => ({
+    const net = buildNetwork(workloadModel(a.workload), { seed: 0 });
+    const data = loadMnist(B * 2);
+    const batches = [0, 1].map((i) => ({
       x: tf.tensor4d(data.x.subarray(i * B * 784, (i + 1) * B * 784), [B, 28, 28, 1]),
       y: tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(data.y.subarray(i * B, (i + 1) * B), 'int32'), 10), 'float32')),
     }));
     const opt = tf.train.adam(1e-3);
     const rng = new Random(1);
     const step = (i) => {
-      const { x, y } = batches[i % batches.length];
+      const { x, y } = batches[i];
       const loss = opt.minimize(() => tf.mean(tf.square(tf.sub(net.forward(x, { training: true, rng }), y))), true, net.trainable);
-      const v = loss.dataSync()[0];
+      loss.dataSync();
       loss.dispose();
-      return v;
     };
-    if (a.child === 'profile') {
-      step(0);
-      const info = await tf.profile(() => { step(1); });
-      const byKernel = new Map();
-      for (const k of info.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (await k.kernelTimeMs));
-      const total = [...byKernel.values()].reduce((s, v) => s + v, 0);
-      out.profile = [...byKernel.entries()].sort((p, q) => q[1] - p[1]).slice(0, 14).map(([name, ms]) => ({ name, ms: +ms.toFixed(1), share: +(ms / total).toFixed(3) }));
-      out.kernelMsTotal = +total.toFixed(1);
-      return out;
-    }
-    for (let i = 0; i < warmup; i++) step(i);
-    const tensorsAfterWarmup = tf.memory().numTensors;
-    const sample = cpuSampler();
+    step(0);
+    const info = await tf.profile(() => { step(1); });
+    const byKernel = new Map();
+    for (const k of info.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (await k.kernelTimeMs));
+    const total = [...byKernel.values()].reduce((s, v) => s + v, 0);
+    out.profile = [...byKernel.entries()].sort((p, q) => q[1] - p[1]).slice(0, 14).map(([name, ms]) => ({ name, ms: +ms.toFixed(1), share: +(ms / total).toFixed(3) }));
+    out.kernelMsTotal = +total.toFixed(1);
+    out.peakBytes = info.peakBytes;
+    return out;
+  }
+  if (a.child === 'train') {
+    // The Trainer of `snnc run`, timed per training batch through its progress callback.
+    const { Trainer, takeFirst } = await import('@snnc/runtime');
+    const { loadData, planReplicas, startReplicas } = await import('@snnc/runtime/node');
+    const B = Number(a.batch);
+    const iters = Number(a.iters);
+    const warmup = Number(a.warmup);
+    const impl = a.impl ?? 'auto';
+    const experiment = benchExperiment(a.workload, B);
+    const mnist = await loadData({ kind: 'mnist' }, '.');
+    const train = takeFirst(mnist.train, B * (warmup + iters));
+    const test = takeFirst(mnist.test, B);
+    const plan = planReplicas(a.workers === undefined ? undefined : Number(a.workers), loaded, experiment);
+    const replicas = await startReplicas(plan, loaded, experiment, train);
+    const net = buildNetwork(experiment.model, { seed: experiment.seed, neuronImpl: impl });
+    const trainer = new Trainer({ experiment, network: net, train, test, ...(replicas ? { replicas } : {}) });
     const times = [];
     const cpuTimes = [];
+    let tensorsAfterWarmup = 0;
+    let sample;
+    let lastSeconds = 0;
+    let c0 = process.cpuUsage();
     let loss = 0;
-    for (let i = 0; i < iters; i++) {
-      const t0 = performance.now();
-      const c0 = process.cpuUsage();
-      loss = step(warmup + i);
-      const c1 = process.cpuUsage(c0);
-      times.push(performance.now() - t0);
-      cpuTimes.push((c1.user + c1.system) / 1000);
-    }
+    await trainer.run({
+      callbacks: {
+        onBatch: (p) => {
+          if (p.phase !== 'train') return;
+          const c1 = process.cpuUsage(c0);
+          c0 = process.cpuUsage();
+          if (p.batch > warmup) {
+            times.push((p.seconds - lastSeconds) * 1000);
+            cpuTimes.push((c1.user + c1.system) / 1000);
+          }
+          if (p.batch === warmup) {
+            tensorsAfterWarmup = tf.memory().numTensors;
+            sample = cpuSampler();
+          }
+          lastSeconds = p.seconds;
+          loss = p.loss;
+        },
+      },
+    });
     const cpu = sample();
     const fwd = [];
+    const x = tf.tensor4d(loadMnist(B).x, [B, 28, 28, 1]);
+    const rng = new Random(1);
     for (let i = 0; i < Math.min(5, iters); i++) {
       const t0 = performance.now();
-      tf.tidy(() => net.forward(batches[i % 8].x, { training: false, rng }).dataSync());
+      tf.tidy(() => net.forward(x, { training: false, rng }).dataSync());
       fwd.push(performance.now() - t0);
     }
+    x.dispose();
+    const tensorsFlat = tf.memory().numTensors === tensorsAfterWarmup;
+    trainer.dispose();
+    net.dispose();
+    await replicas?.close();
     Object.assign(out, {
-      kind: 'train', impl, batch: B, iters, warmup,
+      kind: 'train', workload: a.workload, impl, batch: B, iters, warmup, workers: plan.replicas,
       msPerIter: +median(times).toFixed(1), imgPerS: +(B / (median(times) / 1000)).toFixed(1),
       cpuMsPerIter: +median(cpuTimes).toFixed(1), // process CPU time (all threads): the work, less sensitive to load than wall time
       forwardMs: +median(fwd).toFixed(1), lastLoss: +loss.toFixed(5),
-      tensorsFlat: tf.memory().numTensors === tensorsAfterWarmup,
+      tensorsFlat,
       peakRssKB: process.resourceUsage().maxRSS, selfCores: +cpu.selfCores.toFixed(2), otherCores: +cpu.otherCores.toFixed(2),
       loadavg: +os.loadavg()[0].toFixed(2),
     });
@@ -135,7 +173,7 @@ async function child(a) {
       rows.push({ impl, fwdMs: +fwdMs.toFixed(1), fwdBwdMs: +fwdBwdMs.toFixed(1), otherCores: +cpu.otherCores.toFixed(2) });
     }
     tf.dispose([...xs, ...dys]);
-    Object.assign(out, { kind: 'lif', steps: T, batch: B, rows });
+    Object.assign(out, { kind: 'lif', workload: 'lif', steps: T, batch: B, rows });
     return out;
   }
   throw new Error(`unknown child mode ${a.child}`);
@@ -151,18 +189,18 @@ function runChild(argv, timeoutS = 900) {
   return JSON.parse(line);
 }
 
-function runTorch(B, iters, warmup) {
-  if (!fs.existsSync(TORCH)) return { error: `${TORCH} not found` };
-  const r = spawnSync('/usr/bin/time', ['-v', '/usr/bin/python3', TORCH, '--conv', '128', '--fc', '64', '--batch', String(B), '--T', '4', '--threads', '2', '--bench', String(iters), '--warmup', String(warmup)], {
+function runTorch(workload, B, iters, warmup) {
+  if (!fs.existsSync(TORCH)) return { workload, error: `${TORCH} not found` };
+  const r = spawnSync('/usr/bin/time', ['-v', '/usr/bin/python3', TORCH, '--arch', workload, '--conv', '128', '--fc', '64', '--batch', String(B), '--T', '4', '--threads', String(os.availableParallelism()), '--bench', String(iters), '--warmup', String(warmup)], {
     encoding: 'utf8', env: { ...process.env, MNIST_DIR: mnistDir() }, cwd: path.dirname(TORCH), timeout: 900_000,
   });
   const bench = (r.stdout ?? '').split('\n').find((l) => l.startsWith('BENCH'));
-  if (!bench) return { error: ((r.stderr ?? '') + (r.stdout ?? '')).trim().split('\n').slice(-3).join(' | ') };
+  if (!bench) return { workload, error: ((r.stderr ?? '') + (r.stdout ?? '')).trim().split('\n').slice(-3).join(' | ') };
   const kv = Object.fromEntries(bench.split(' ').slice(1).map((p) => p.split('=')));
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');
   const cpuPct = /Percent of CPU this job got: (\d+)%/.exec(r.stderr ?? '');
   return {
-    kind: 'train', backend: 'pytorch', detail: `PyTorch (Debian python3-torch), 2 threads`, batch: B, iters, warmup,
+    kind: 'train', workload, backend: 'pytorch', detail: `PyTorch ${/torch=(\S+)/.exec(r.stdout ?? '')?.[1] ?? '?'}, ${os.availableParallelism()} threads`, batch: B, iters, warmup,
     msPerIter: +(Number(kv.median_s_per_iter) * 1000).toFixed(1), imgPerS: Number(kv.img_per_s),
     cpuMsPerIter: +(Number(kv.median_cpu_s_per_iter) * 1000).toFixed(1),
     peakRssKB: rss ? Number(rss[1]) : null, loadavg: Number(kv.loadavg1_start), psi: `${kv.cpu_psi_some_avg10_start}->${kv.cpu_psi_some_avg10_end}`,
@@ -187,21 +225,28 @@ async function main() {
     console.error(JSON.stringify(r));
   };
   console.error(`# ${new Date().toISOString()} ${os.cpus()[0]?.model} x${os.cpus().length}; loadavg at start ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  const workloads = list(a.workloads, WORKLOADS);
+  const bad = workloads.filter((w) => !WORKLOADS.includes(w));
+  if (bad.length) throw new Error(`--workloads: unknown ${bad.join(', ')} (known: ${WORKLOADS.join(', ')})`);
+  const workers = a.workers === undefined ? [] : ['--workers', String(a.workers)];
   if (a.profile) {
-    for (const backend of backends.filter((b) => b !== 'cpu')) log({ mode: 'profile', ...runChild(['--child', 'profile', '--backend', backend, '--batch', '64', '--iters', '1', '--warmup', '1']) });
+    for (const backend of backends.filter((b) => b !== 'cpu')) log({ mode: 'profile', workload: workloads[0], ...runChild(['--child', 'profile', '--workload', workloads[0], '--backend', backend, '--batch', '64', '--iters', '1', '--warmup', '1']) });
   }
   if (!a['no-train']) {
-    for (const B of batches) {
-      if (!a['no-torch']) log(runTorch(B, Math.max(iters, 10), warmup));
-      for (const backend of backends) {
-        const cpuRow = backend === 'cpu';
-        if (cpuRow && B !== batches[0]) continue; // ~30 s per step: one batch size is enough
-        const it = cpuRow ? Number(a['cpu-iters'] ?? 2) : iters;
-        log(runChild(['--child', 'train', '--backend', backend, '--batch', String(B), '--iters', String(it), '--warmup', String(cpuRow ? 1 : warmup)]));
-        if (backend !== 'cpu' && B === batches[0] && !a['no-ablation']) {
-          // the same step with the other neuron implementations (auto = fused on wasm, bptt on tensorflow)
-          for (const impl of backend === 'wasm' ? ['composed', 'bptt'] : ['composed']) {
-            log(runChild(['--child', 'train', '--backend', backend, '--batch', String(B), '--iters', String(it), '--warmup', String(warmup), '--impl', impl]));
+    for (const workload of workloads) {
+      for (const B of batches) {
+        if (!a['no-torch']) log(runTorch(workload, B, Math.max(iters, 10), warmup));
+        for (const backend of backends) {
+          const cpuRow = backend === 'cpu';
+          if (cpuRow && (B !== batches[0] || workload !== 'report')) continue; // ~30 s per step: one row is enough
+          const it = cpuRow ? Number(a['cpu-iters'] ?? 2) : iters;
+          const common = ['--child', 'train', '--workload', workload, '--backend', backend, '--batch', String(B), '--iters', String(it), ...workers];
+          log({ workload, ...runChild([...common, '--warmup', String(cpuRow ? 1 : warmup)]) });
+          if (backend !== 'cpu' && B === batches[0] && workload === 'report' && !a['no-ablation']) {
+            // the same step with the other neuron implementations (auto = fused on wasm, bptt on tensorflow)
+            for (const impl of backend === 'wasm' ? ['composed', 'bptt'] : ['composed']) {
+              log({ workload, ...runChild([...common, '--warmup', String(warmup), '--impl', impl]) });
+            }
           }
         }
       }
@@ -211,7 +256,7 @@ async function main() {
     for (const backend of backends) {
       for (const T of list(a['lif-steps'], ['4', '8', '16', '32']).map(Number)) {
         if (backend === 'cpu' && T > 8) continue;
-        log(runChild(['--child', 'lif', '--backend', backend, '--steps', String(T), '--lif-batch', String(a['lif-batch'] ?? 16)]));
+        log({ workload: 'lif', ...runChild(['--child', 'lif', '--backend', backend, '--steps', String(T), '--lif-batch', String(a['lif-batch'] ?? 16)]) });
       }
     }
   }
@@ -220,9 +265,9 @@ async function main() {
 }
 
 function table(rows) {
-  const out = ['| backend | LIF | batch | train ms/iter | img/s | CPU ms/iter | forward ms | peak RSS MB | own cores | other cores (load) |', '|---|---|---:|---:|---:|---:|---:|---:|---:|---|'];
+  const out = ['| workload | backend | LIF | batch | train ms/iter | img/s | CPU ms/iter | forward ms | peak RSS MB | own cores | other cores (load) |', '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|'];
   for (const r of rows.filter((r) => r.kind === 'train')) {
-    out.push(`| ${r.detail} | ${r.impl ?? 'autograd'} | ${r.batch} | ${r.msPerIter} | ${r.imgPerS} | ${r.cpuMsPerIter ?? ''} | ${r.forwardMs ?? ''} | ${r.peakRssKB ? (r.peakRssKB / 1024).toFixed(0) : ''} | ${r.selfCores ?? ''} | ${r.otherCores ?? ''}${r.psi ? ` psi ${r.psi}` : ''} (${r.loadavg}) |`);
+    out.push(`| ${r.workload} | ${r.detail} | ${r.impl ?? 'autograd'} | ${r.batch} | ${r.msPerIter} | ${r.imgPerS} | ${r.cpuMsPerIter ?? ''} | ${r.forwardMs ?? ''} | ${r.peakRssKB ? (r.peakRssKB / 1024).toFixed(0) : ''} | ${r.selfCores ?? ''} | ${r.otherCores ?? ''}${r.psi ? ` psi ${r.psi}` : ''} (${r.loadavg}) |`);
   }
   const lif = rows.filter((r) => r.kind === 'lif');
   if (lif.length) {

@@ -9,6 +9,12 @@ export const LIF = {
   detachReset: false, surrogate: { kind: 'atan', alpha: 2 },
 };
 
+/** IF (no leak), threshold 1, hard reset to 0, ATan alpha 2: SpikingJelly's IFNode defaults. */
+export const IF = { kind: 'if', name: 'if', threshold: 1, reset: 'hard', resetValue: 0, detachReset: false, surrogate: { kind: 'atan', alpha: 2 } };
+
+/** The workloads the bench knows; the PyTorch peer's --arch has the same names. */
+export const WORKLOADS = ['report', 'sj_csnn'];
+
 /** conv C/4, C/2, C (3x3, pad 1) -> BN -> LIF -> maxpool 2; flatten -> dense F -> LIF -> dense 10 -> LIF; rate. */
 export function reportModel(conv = 128, fc = 64, steps = 4) {
   const layers = [];
@@ -35,6 +41,66 @@ export function reportModel(conv = 128, fc = 64, steps = 4) {
   return {
     name: 'csnn', params: { conv, fc }, input: [1, 28, 28], steps, encoder: { kind: 'direct' },
     layers, decoder: { kind: 'rate' }, outputShape: [10],
+  };
+}
+
+/**
+ * SpikingJelly's CSNN (conv_fashion_mnist.py): 2 x [conv C 3x3 pad 1 (no bias) -> BN -> IF ->
+ * maxpool 2]; flatten -> dense C*4*4 (no bias) -> IF -> dense 10 (no bias) -> IF; rate.
+ */
+export function sjCsnnModel(conv = 128, steps = 4) {
+  const layers = [];
+  let shape = [1, 28, 28];
+  const counts = {};
+  const add = (kind, extra, out) => {
+    const id = `${kind}_${(counts[kind] = (counts[kind] ?? -1) + 1)}`;
+    const inShape = shape;
+    shape = out ?? shape;
+    layers.push({ kind, id, inShape, outShape: shape, ...extra });
+  };
+  for (let i = 0; i < 2; i++) {
+    const [, h, w] = shape;
+    add('conv2d', { filters: conv, kernel: [3, 3], stride: [1, 1], padding: [1, 1], bias: false }, [conv, h, w]);
+    add('batchnorm', { eps: 1e-5, momentum: 0.1 });
+    add('neuron', { neuron: IF });
+    add('maxpool', { size: [2, 2], stride: [2, 2] }, [conv, Math.floor(h / 2), Math.floor(w / 2)]);
+  }
+  add('flatten', {}, [shape.reduce((a, b) => a * b, 1)]);
+  add('dense', { units: conv * 16, bias: false }, [conv * 16]);
+  add('neuron', { neuron: IF });
+  add('dense', { units: 10, bias: false }, [10]);
+  add('neuron', { neuron: IF });
+  return {
+    name: 'sj_csnn', params: { conv }, input: [1, 28, 28], steps, encoder: { kind: 'direct' },
+    layers, decoder: { kind: 'rate' }, outputShape: [10],
+  };
+}
+
+export function workloadModel(workload) {
+  switch (workload) {
+    case 'report':
+      return reportModel(128, 64, 4);
+    case 'sj_csnn':
+      return sjCsnnModel(128, 4);
+    default:
+      throw new Error(`unknown workload ${workload} (known: ${WORKLOADS.join(', ')})`);
+  }
+}
+
+/** The experiment both workloads train in the bench: MNIST, one-hot MSE on rates, Adam 1e-3, as lif_snn.py. */
+export function benchExperiment(workload, batch) {
+  return {
+    name: `bench_${workload}`,
+    model: workloadModel(workload),
+    data: { kind: 'mnist' },
+    normalize: { kind: 'unit' },
+    target: 'onehot',
+    loss: 'mse',
+    optimizer: { kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
+    schedule: { kind: 'constant' },
+    batch,
+    epochs: 1,
+    seed: 1,
   };
 }
 

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Experiment } from '@snnc/ir';
 import type { Dataset } from '../../../data/index.js';
-import { checkFit, targetCodec } from '../../../train/index.js';
+import { toRuntimeShape } from '../../../model/index.js';
 import type { LoadedBackend } from '../../backend/index.js';
 import { WorkerReplicas } from './worker-replicas.js';
 
@@ -29,6 +29,7 @@ export function planReplicas(requested: number | undefined, backend: LoadedBacke
 /** Starts the worker threads of a plan (none for one replica). */
 export async function startReplicas(plan: ReplicaPlan, backend: LoadedBackend, experiment: Experiment, train: Dataset): Promise<WorkerReplicas | undefined> {
   if (plan.replicas <= 1) return undefined;
-  const sampleShape = checkFit(experiment, train, targetCodec(experiment.target, train.classes));
+  // The trainer checks that the data fit the model; the replicas take the same sample shape.
+  const sampleShape = toRuntimeShape(experiment.model.input);
   return WorkerReplicas.start({ workers: plan.replicas, experiment, classes: train.classes, sampleShape, backend: backend.name });
 }
