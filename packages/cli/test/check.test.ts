@@ -49,7 +49,7 @@ describe('snnc compile', () => {
     const r = await snnc(['compile', 'examples/report/network.snn']);
     expect(r.code).toBe(0);
     const ir = JSON.parse(r.stdout) as { irVersion: number; experiments: { name: string; model: { layers: unknown[] } }[] };
-    expect(ir.irVersion).toBe(1);
+    expect(ir.irVersion).toBe(2);
     expect(ir.experiments.length).toBeGreaterThan(0);
     expect(ir.experiments[0]!.model.layers.length).toBeGreaterThan(10);
   });

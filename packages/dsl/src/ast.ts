@@ -109,13 +109,32 @@ export interface NeuronDefinition {
 export type ModelItem =
   | { kind: 'encode'; value: AstExpr; range: SourceRange }
   | { kind: 'decode'; value: AstExpr; range: SourceRange }
-  | { kind: 'chain'; layers: AstExpr[]; range: SourceRange };
+  /** `a -> b -> c`, or `h = a -> b` naming its result for later chains and merges. */
+  | { kind: 'chain'; name?: Ident; layers: AstExpr[]; range: SourceRange };
 
 export interface ModelStatement {
   kind: 'model';
   name: Ident;
   params: Param[];
   /** Whether the header had parentheses (kept by the formatter). */
+  hasParamList: boolean;
+  items: ModelItem[];
+  range: SourceRange;
+  broken?: boolean;
+}
+
+/** A block parameter: `c` (required) or `stride: 1` (with a default). */
+export interface BlockParam {
+  name: Ident;
+  value?: AstExpr;
+  range: SourceRange;
+}
+
+/** `block sew(c) { ... }`: model items applied to `x`, the block's input, wherever it is used. */
+export interface BlockStatement {
+  kind: 'block';
+  name: Ident;
+  params: BlockParam[];
   hasParamList: boolean;
   items: ModelItem[];
   range: SourceRange;
@@ -179,7 +198,7 @@ export interface NetworkStatement {
   broken?: boolean;
 }
 
-export type Statement = UseStatement | NeuronStatement | ModelStatement | ExperimentStatement | SweepStatement | NetworkStatement;
+export type Statement = UseStatement | NeuronStatement | ModelStatement | BlockStatement | ExperimentStatement | SweepStatement | NetworkStatement;
 export type StatementKind = Statement['kind'];
 
 export interface Comment {

@@ -94,6 +94,8 @@ class Lowering {
         if (s) program?.sweeps.push(s);
         return;
       }
+      case 'block': // checked where a model uses it, with that use's arguments
+        return;
       case 'network': {
         const n = resolveNetwork(st, this.sink);
         if (n) program?.networks.push(n);

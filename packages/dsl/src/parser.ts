@@ -79,6 +79,7 @@ class SnnParser extends CstParser {
       { ALT: () => this.SUBRULE(this.useStatement) },
       { ALT: () => this.SUBRULE(this.neuronStatement) },
       { ALT: () => this.SUBRULE(this.modelStatement) },
+      { ALT: () => this.SUBRULE(this.blockStatement) },
       { ALT: () => this.SUBRULE(this.experimentStatement) },
       { ALT: () => this.SUBRULE(this.sweepStatement) },
       { ALT: () => this.SUBRULE(this.networkStatement) },
@@ -232,8 +233,50 @@ class SnnParser extends CstParser {
     ]));
   });
 
-  /** `conv2d(32, kernel: 3) -> batchnorm -> lif`. */
+  /** `block sew(c, stride: 1) { ... }`: a reusable part of a model, applied to `x`. */
+  private blockStatement = this.RULE('blockStatement', () => {
+    this.CONSUME(T.Block);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => this.SUBRULE(this.blockParamList));
+    this.CONSUME(T.LCurly);
+    this.MANY(() => this.SUBRULE(this.modelItem));
+    this.CONSUME(T.RCurly);
+  });
+
+  /** `(c, stride: 1)`: parameters, each with an optional default. */
+  private blockParamList = this.RULE('blockParamList', () => {
+    this.CONSUME(T.LParen);
+    this.OPTION(() => {
+      this.SUBRULE(this.blockParam);
+      this.MANY({
+        GATE: () => this.LA(2).tokenType !== T.RParen,
+        DEF: () => {
+          this.CONSUME(T.Comma);
+          this.SUBRULE1(this.blockParam);
+        },
+      });
+      this.OPTION1(() => this.CONSUME1(T.Comma));
+    });
+    this.CONSUME(T.RParen);
+  });
+
+  private blockParam = this.RULE('blockParam', () => {
+    this.CONSUME(T.Name);
+    this.OPTION(() => {
+      this.CONSUME(T.Colon);
+      this.SUBRULE(this.expression);
+    });
+  });
+
+  /** `conv2d(32, kernel: 3) -> batchnorm -> lif`, optionally named: `h = x -> dense(10)`. */
   private chain = this.RULE('chain', () => {
+    this.OPTION({
+      GATE: () => this.LA(2).tokenType === T.Equals,
+      DEF: () => {
+        this.CONSUME(T.Identifier);
+        this.CONSUME(T.Equals);
+      },
+    });
     this.SUBRULE(this.expression);
     this.MANY(() => {
       this.CONSUME(T.Arrow);

@@ -3,6 +3,7 @@ import { makeDiagnostic, type Diagnostic, type LineMap, type SourceRange } from 
 import type {
   Arg,
   AstExpr,
+  BlockParam,
   Endpoint,
   EndpointPart,
   Field,
@@ -72,6 +73,20 @@ export class AstBuilder {
         const pl = node(n, 'paramList');
         return { kind: 'model', name: this.ident(token(n, 'Identifier'), range), params: pl ? this.params(pl) : [], hasParamList: !!pl, items, range };
       }
+      case 'blockStatement': {
+        const items = nodes(n, 'modelItem').map((m) => this.modelItem(m));
+        const pl = node(n, 'blockParamList');
+        const params = pl
+          ? nodes(pl, 'blockParam').map((p) => {
+              const prange = this.nodeRange(p);
+              const e = node(p, 'expression');
+              const param: BlockParam = { name: this.ident(token(p, 'Name'), prange), range: prange };
+              if (e) param.value = this.expr(e, prange);
+              return param;
+            })
+          : [];
+        return { kind: 'block', name: this.ident(token(n, 'Identifier'), range), params, hasParamList: !!pl, items, range };
+      }
       case 'experimentStatement': {
         const ids = tokens(n, 'Identifier');
         const st: Statement = { kind: 'experiment', name: this.ident(ids[0], range), fields: this.fields(node(n, 'fieldBlock')), range };
@@ -113,7 +128,10 @@ export class AstBuilder {
       this.broken = true;
       return { kind: 'chain', layers: [], range };
     }
-    return { kind: 'chain', layers: nodes(chain, 'expression').map((e) => this.expr(e, range)), range: this.nodeRange(chain) };
+    const item: ModelItem = { kind: 'chain', layers: nodes(chain, 'expression').map((e) => this.expr(e, range)), range: this.nodeRange(chain) };
+    const name = token(chain, 'Identifier');
+    if (name) item.name = this.ident(name, item.range);
+    return item;
   }
 
   private fields(block: CstNode | undefined): Field[] {

@@ -11,7 +11,7 @@ describe('VOCABULARY', () => {
   });
 
   it('layers, encoders and decoders', () => {
-    const layer: Record<string, string> = { conv2d: 'conv2d(2, kernel: 3)', dense: 'flatten -> dense(4)', maxpool: 'maxpool(2)', avgpool: 'avgpool(2)', batchnorm: 'batchnorm', flatten: 'flatten', dropout: 'dropout(0.5)' };
+    const layer: Record<string, string> = { conv2d: 'conv2d(2, kernel: 3)', dense: 'flatten -> dense(4)', maxpool: 'maxpool(2)', avgpool: 'avgpool(2)', batchnorm: 'batchnorm', flatten: 'flatten', dropout: 'dropout(0.5)', sumpool: 'sumpool(2)', scale: 'scale(2)', layernorm: 'layernorm', delay: 'delay(2)', conv1d: 'flatten -> dense(8) -> delay -> LIF' };
     expect(Object.keys(layer).sort()).toEqual([...VOCABULARY.layers].sort());
     for (const l of VOCABULARY.layers) expect(codes(compileText(`model m(input: [1, 8, 8], steps: 2) { ${layer[l]} -> LIF }`)), l).toEqual([]);
     for (const e of VOCABULARY.encoders) for (const d of VOCABULARY.decoders) expect(codes(compileText(`model m(input: [4], steps: 2) { encode ${e}  dense(2) -> LIF  decode ${d} }`)), `${e} ${d}`).toEqual([]);

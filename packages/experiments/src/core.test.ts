@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Program } from '@snnc/ir';
+import { IR_VERSION, type Program } from '@snnc/ir';
 import { canonicalJson } from './canonical.js';
 import { applyOverrides, definedOverrides } from './overrides.js';
 import { buildReport } from './report/table.js';
@@ -29,7 +29,7 @@ describe('applyOverrides', () => {
 });
 
 describe('selectSweep', () => {
-  const program = (names: string[]): Program => ({ irVersion: 1, file: 'f.snn', imports: [], neurons: [], models: [], experiments: [], sweeps: names.map((n) => tinySweep(n, { batch: [1] })), networks: [] });
+  const program = (names: string[]): Program => ({ irVersion: IR_VERSION, file: 'f.snn', imports: [], neurons: [], models: [], experiments: [], sweeps: names.map((n) => tinySweep(n, { batch: [1] })), networks: [] });
   it('takes the named or the only sweep, and lists the choices otherwise', () => {
     expect('sweep' in selectSweep(program(['a']), undefined)).toBe(true);
     expect(selectSweep(program(['a', 'b']), 'b')).toMatchObject({ sweep: { name: 'b' } });

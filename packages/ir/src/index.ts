@@ -1,4 +1,5 @@
 export * from './ir.js';
+export * from './graph.js';
 export * from './expr.js';
 export * from './source.js';
 export * from './neuron-math.js';

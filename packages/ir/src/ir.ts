@@ -7,7 +7,12 @@ import type { SourceRange } from './source.js';
  * differently. All values are resolved: defaults filled in, units converted (times in
  * seconds for NEF, time steps for trained neurons), shapes inferred, sweeps expanded.
  */
-export const IR_VERSION = 1 as const;
+export const IR_VERSION = 2 as const;
+/**
+ * The oldest version this IR still reads unchanged: version 2 added graph models (optional
+ * `inputs`, `output`, new layer kinds), so every version-1 document is a valid version 2.
+ */
+export const OLDEST_READABLE_IR_VERSION = 1;
 
 export interface Program {
   irVersion: typeof IR_VERSION;
@@ -169,8 +174,17 @@ export type DecoderKind = Decoder['kind'];
 interface LayerCommon {
   /** Unique within the model: `<kind><index>` such as `conv2d_0`, used for weight names. */
   id: string;
+  /** The (first) input's per-sample shape. */
   inShape: Shape;
   outShape: Shape;
+  /**
+   * Ids of the nodes this layer reads, in order: other layers' ids or `"input"` (the encoded
+   * model input). Absent: the previous layer in `Model.layers` (the input for the first), so a
+   * chain needs no edges. Only a `delay` may read a later layer or sit on a cycle.
+   */
+  inputs?: string[];
+  /** The name the source gave this node (`h = ... -> lif`); trace columns use it. */
+  name?: string;
   range?: SourceRange;
 }
 
@@ -191,7 +205,23 @@ export type Layer =
   | (LayerCommon & { kind: 'avgpool'; size: [number, number]; stride: [number, number] })
   | (LayerCommon & { kind: 'flatten' })
   | (LayerCommon & { kind: 'dropout'; rate: number })
-  | (LayerCommon & { kind: 'neuron'; neuron: NeuronDef });
+  | (LayerCommon & { kind: 'neuron'; neuron: NeuronDef })
+  /** 1-D convolution over `[C, L]` inputs (PyTorch Conv1d); kernel, stride and padding in samples. */
+  | (LayerCommon & { kind: 'conv1d'; filters: number; kernel: number; stride: number; padding: number; bias: boolean })
+  /** Sum over windows (NIR `SumPool2d`): avgpool times the window area. */
+  | (LayerCommon & { kind: 'sumpool'; size: [number, number]; stride: [number, number] })
+  /** Multiplies by a constant (NIR `Scale` with one factor). */
+  | (LayerCommon & { kind: 'scale'; factor: number })
+  /** Normalises each sample over all its axes, then a learned elementwise gain and bias (PyTorch LayerNorm). */
+  | (LayerCommon & { kind: 'layernorm'; eps: number })
+  /** Its input `steps` time steps earlier, zeros before (NIR `Delay`); the only node a cycle may pass. */
+  | (LayerCommon & { kind: 'delay'; steps: number })
+  /** Elementwise sum of its inputs (all the same shape). */
+  | (LayerCommon & { kind: 'add' })
+  /** Joins its inputs along the channel axis (IR axis 0: channels of [C, H, W], features of [N]). */
+  | (LayerCommon & { kind: 'concat' })
+  /** SEW-ResNet's IAND of two spike maps: (1 - a) * b, with a the first input. */
+  | (LayerCommon & { kind: 'iand' });
 
 export type LayerKind = Layer['kind'];
 
@@ -216,7 +246,10 @@ export interface Model {
   /** Time steps T per sample. */
   steps: number;
   encoder: Encoder;
+  /** Every node, in execution order (a `delay` may read a later one). */
   layers: Layer[];
+  /** Id of the node whose output is decoded; absent: the last layer. */
+  output?: string;
   decoder: Decoder;
   outputShape: Shape;
   /** Absent: PyTorch's default (`pytorch`, gain 1). Set by the experiment field `init:`. */

@@ -11,7 +11,7 @@ import type { Scope } from './scope.js';
 export type LayerSpec = DistributiveOmit<Layer, 'id' | 'inShape' | 'outShape'>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-export const LAYER_KINDS = ['conv2d', 'dense', 'batchnorm', 'maxpool', 'avgpool', 'flatten', 'dropout'] as const;
+export const LAYER_KINDS = ['conv2d', 'dense', 'batchnorm', 'maxpool', 'avgpool', 'flatten', 'dropout', 'conv1d', 'sumpool', 'scale', 'layernorm', 'delay'] as const;
 type LayerKeyword = (typeof LAYER_KINDS)[number];
 
 /** The table entry of each layer keyword: parameters, defaults and ranges. */
@@ -101,6 +101,32 @@ function layerFromArgs(kw: LayerKeyword, args: BoundArgs, ctx: ReadCtx, range: L
       if (eps === undefined || momentum === undefined) return undefined;
       return { spec: { kind: 'batchnorm', eps, momentum, range }, label: 'batchnorm' };
     }
+    case 'conv1d': {
+      const filters = readNumber(get('filters')!, 'filters', spec('filters'), ctx);
+      const kernel = readNumber(get('kernel')!, 'kernel', spec('kernel'), ctx);
+      const s = get('stride');
+      const stride = s ? readNumber(s, 'stride', spec('stride'), ctx) : defaultNumber(entry, 'stride');
+      const p = get('padding');
+      const padding = p ? readNumber(p, 'padding', spec('padding'), ctx) : defaultNumber(entry, 'padding');
+      const bias = bool('bias');
+      if (filters === undefined || kernel === undefined || stride === undefined || padding === undefined || bias === undefined) return undefined;
+      return { spec: { kind: 'conv1d', filters, kernel, stride, padding, bias, range }, label: `conv1d(${filters})` };
+    }
+    case 'scale': {
+      const factor = readNumber(get('factor')!, 'factor', spec('factor'), ctx);
+      return factor === undefined ? undefined : { spec: { kind: 'scale', factor, range }, label: `scale(${fmtNumber(factor)})` };
+    }
+    case 'layernorm': {
+      const e = get('eps');
+      const eps = e ? readNumber(e, 'eps', spec('eps'), ctx) : defaultNumber(entry, 'eps');
+      return eps === undefined ? undefined : { spec: { kind: 'layernorm', eps, range }, label: 'layernorm' };
+    }
+    case 'delay': {
+      const st = get('steps');
+      const steps = st ? readNumber(st, 'steps', spec('steps'), ctx) : defaultNumber(entry, 'steps');
+      return steps === undefined ? undefined : { spec: { kind: 'delay', steps, range }, label: `delay(${steps})` };
+    }
+    case 'sumpool':
     case 'maxpool':
     case 'avgpool': {
       const size = readPair(get('size')!, 'size', spec('size'), ctx);

@@ -1,13 +1,13 @@
-import { didYouMean, type Encoder, type Layer, type Model, type Shape, type SourceRange } from '@snnc/ir';
+import { didYouMean, type Encoder, type Model, type Shape, type SourceRange } from '@snnc/ir';
 import type { AstExpr, ModelStatement } from '../ast.js';
 import { callable, defaultNumber, defaultWord, numOf, paramOf, signatureOf } from '../catalog/index.js';
 import { asCall, bindArgs, type BoundArg } from './args.js';
 import { describeValue, unwrapParens } from './describe.js';
 import type { ConstEnv } from './evaluate.js';
-import { resolveLayer, type ModelEnvCtx, type ResolvedLayer } from './layers.js';
+import { ModelGraph } from './graph.js';
+import type { ModelEnvCtx } from './layers.js';
 import { readChoice, readNumber, type ReadCtx } from './read.js';
 import type { Scope } from './scope.js';
-import { inferShape } from './shapes.js';
 import type { Sink } from './sink.js';
 
 /** snnTorch's latency defaults: tau 1, threshold 0.01; `linear` timing by default here (from the parameter table). */
@@ -61,19 +61,27 @@ export function instantiateModel(
   const header = readHeader(decl, overrides, ctx);
   const body = readBody(decl, ctx);
   if (!header || !body || sink.errorCount !== before) return undefined;
-  const layers = inferLayers(header.input, body.layers, sink, shapes);
-  if (!layers) return undefined;
   const name = decl.name.name;
+  if (!decl.items.some((i) => i.kind === 'chain' && i.layers.length > 0)) {
+    sink.report('SNN4005', decl.name.range, { model: name });
+    return undefined;
+  }
+  const graph = new ModelGraph(header.input).build(decl.items, ctx);
+  if (!graph || sink.errorCount !== before) return undefined;
+  const layers = graph.layers;
+  shapes?.push(...graph.shapes);
   if (!layers.some((l) => l.kind === 'neuron')) {
     sink.report('SNN4005', decl.name.range, { model: name });
     return undefined;
   }
-  const last = layers[layers.length - 1]!;
+  const last = layers.find((l) => l.id === (graph.output ?? layers[layers.length - 1]!.id))!;
   if (last.kind !== 'neuron' && body.decoder.kind !== 'membrane') {
-    sink.report('SNN4006', last.range!, { model: name, layer: body.layers[body.layers.length - 1]!.label, decoder: body.decoder.kind });
+    sink.report('SNN4006', last.range!, { model: name, layer: graph.outputLabel, decoder: body.decoder.kind });
   }
   const params = Object.fromEntries([...header.params].filter(([k]) => header.declared.has(k)));
-  return { name, params, input: header.input, steps: header.steps, encoder: body.encoder, layers, decoder: body.decoder, outputShape: last.outShape, range: decl.range };
+  const model: Model = { name, params, input: header.input, steps: header.steps, encoder: body.encoder, layers, decoder: body.decoder, outputShape: last.outShape, range: decl.range };
+  if (graph.output !== undefined) model.output = graph.output;
+  return model;
 }
 
 /** `input`, `steps` and the user parameters, each from the overrides or the default; fills `ctx.env`. */
@@ -106,14 +114,12 @@ function readHeader(decl: ModelStatement, overrides: ReadonlyMap<string, BoundAr
 }
 
 /** The encoder, decoder and layers of the body, in order; undefined if any layer failed. */
-function readBody(decl: ModelStatement, ctx: ModelEnvCtx): { encoder: Encoder; decoder: Model['decoder']; layers: ResolvedLayer[] } | undefined {
+function readBody(decl: ModelStatement, ctx: ModelEnvCtx): { encoder: Encoder; decoder: Model['decoder'] } | undefined {
   const sink = ctx.sink;
   let encoder: Encoder = { kind: 'direct' };
   let decoder: Model['decoder'] = { kind: 'rate' };
   let sawEncode = false;
   let sawDecode = false;
-  const layers: ResolvedLayer[] = [];
-  let ok = true;
   for (const item of decl.items) {
     switch (item.kind) {
       case 'encode': {
@@ -130,44 +136,20 @@ function readBody(decl: ModelStatement, ctx: ModelEnvCtx): { encoder: Encoder; d
         if (kind) decoder = { kind };
         break;
       }
-      case 'chain':
-        for (const l of item.layers) {
-          const r = resolveLayer(l, ctx);
-          if (r) layers.push(r);
-          else ok = false;
-        }
+      case 'chain': // the graph builder reads the chains
         break;
       default:
         item satisfies never;
     }
   }
-  return ok ? { encoder, decoder, layers } : undefined;
-}
-
-/** Threads the shape through the layers, numbering them per kind (`conv2d_0`, `neuron_2`). */
-function inferLayers(input: Shape, resolved: readonly ResolvedLayer[], sink: Sink, shapes?: LayerShapeInfo[]): Layer[] | undefined {
-  const layers: Layer[] = [];
-  const counters = new Map<string, number>();
-  let shape = input;
-  let previous = 'the input';
-  for (const r of resolved) {
-    const out = inferShape(r.spec, r.label, shape, previous, sink);
-    if (!out) return undefined;
-    const n = counters.get(r.spec.kind) ?? 0;
-    counters.set(r.spec.kind, n + 1);
-    layers.push({ ...r.spec, id: `${r.spec.kind}_${n}`, inShape: shape, outShape: out } as Layer);
-    shapes?.push({ range: r.spec.range!, shape: out, label: r.label });
-    shape = out;
-    previous = r.label;
-  }
-  return layers;
+  return { encoder, decoder };
 }
 
 /** `[1, 28, 28]` or `[784]`: positive integers, channels first. */
 function readShape(e: AstExpr, ctx: ReadCtx): Shape | undefined {
   const x = unwrapParens(e);
-  if (x.kind !== 'list' || (x.items.length !== 1 && x.items.length !== 3)) {
-    ctx.sink.report('SNN3001', e.range, { name: 'input', expected: 'a shape [C, H, W] or [N]', actual: x.kind === 'list' ? `a list of ${x.items.length}` : describeValue(e) });
+  if (x.kind !== 'list' || x.items.length < 1 || x.items.length > 3) {
+    ctx.sink.report('SNN3001', e.range, { name: 'input', expected: 'a shape [C, H, W], [C, L] or [N]', actual: x.kind === 'list' ? `a list of ${x.items.length}` : describeValue(e) });
     return undefined;
   }
   const out: number[] = [];

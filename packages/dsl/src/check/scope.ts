@@ -1,8 +1,8 @@
 import { didYouMean, type SourceRange } from '@snnc/ir';
-import type { ExperimentStatement, Ident, ModelStatement, NetworkStatement, NeuronStatement, SnnFile, SweepStatement } from '../ast.js';
+import type { BlockStatement, ExperimentStatement, Ident, ModelStatement, NetworkStatement, NeuronStatement, SnnFile, SweepStatement } from '../ast.js';
 import type { Sink } from './sink.js';
 
-export type Definition = NeuronStatement | ModelStatement | ExperimentStatement | SweepStatement | NetworkStatement;
+export type Definition = NeuronStatement | ModelStatement | BlockStatement | ExperimentStatement | SweepStatement | NetworkStatement;
 export type DefinitionKind = Definition['kind'];
 
 type DefOf<K extends DefinitionKind> = Extract<Definition, { kind: K }>;

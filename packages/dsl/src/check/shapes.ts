@@ -30,6 +30,15 @@ export function inferShape(spec: LayerSpec, label: string, input: Shape, previou
       const out = [spec.filters, oh, ow];
       return oh < 1 || ow < 1 ? collapsed(out.map((v) => Math.max(0, v))) : out;
     }
+    case 'conv1d': {
+      if (input.length !== 2) {
+        sink.report('SNN4001', range, { layer: label, expected: 'a sequence [C, L]', previous, actual: shapeText(input) });
+        return undefined;
+      }
+      const l = Math.floor((input[1]! + 2 * spec.padding - spec.kernel) / spec.stride) + 1;
+      return l < 1 ? collapsed([spec.filters, 0]) : [spec.filters, l];
+    }
+    case 'sumpool':
     case 'maxpool':
     case 'avgpool': {
       if (input.length !== 3) return needImage();
@@ -50,6 +59,13 @@ export function inferShape(spec: LayerSpec, label: string, input: Shape, previou
     case 'batchnorm':
     case 'dropout':
     case 'neuron':
+    case 'scale':
+    case 'layernorm':
+    case 'delay':
+    // Merges: the first input's shape; the graph check compares the others (and widens concat).
+    case 'add':
+    case 'concat':
+    case 'iand':
       return input;
     default:
       return assertNever(spec);

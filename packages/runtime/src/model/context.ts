@@ -27,3 +27,9 @@ export interface LayerRuntime {
   /** x: [N, ...] with N = T*B or B (see ForwardContext.folded). */
   apply(x: tf.Tensor, ctx: ForwardContext): tf.Tensor;
 }
+
+/** A node that combines several inputs of the same rows (all [T*B, ...] or all [B, ...]). */
+export interface MergeRuntime {
+  readonly id: string;
+  merge(xs: readonly tf.Tensor[]): tf.Tensor;
+}

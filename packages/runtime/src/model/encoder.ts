@@ -64,3 +64,21 @@ export function latencyEncode(x: tf.Tensor, steps: number, enc: Extract<Encoder,
     return steps === 1 ? frames[0]! : tf.concat(frames, 0);
   });
 }
+
+/**
+ * Sequence data already has its time axis: x [T*B, ...] time-major. `direct` presents it as
+ * it is, `poisson` draws Bernoulli spikes per step and unit; `latency` (one spike per static
+ * value) has no meaning for a sequence.
+ */
+export function encodeSequence(encoder: Encoder, x: tf.Tensor, rng: Random): Encoded {
+  switch (encoder.kind) {
+    case 'direct':
+      return { folded: true, x };
+    case 'poisson':
+      return { folded: true, x: poissonEncode(x, 1, encoder.gain, rng) };
+    case 'latency':
+      throw new Error('encode latency: sequence data already has a time axis; use `direct` or `poisson`');
+    default:
+      return assertNever(encoder);
+  }
+}

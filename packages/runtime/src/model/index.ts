@@ -1,4 +1,4 @@
-export { buildNetwork, type BuildOptions, type LayerSpikes, type SnnNetwork } from './network.js';
+export { buildNetwork, type BuildOptions, type ForwardOptions, type LayerProbe, type LayerSpikes, type LayerTrace, type SnnNetwork } from './network.js';
 export { buildNeuron, fusedConfigFor, type NeuronImpl, type NeuronRuntime } from './layers/neuron.js';
 export { toRuntimeShape } from './layout.js';
 export { encode, latencyEncode, poissonEncode } from './encoder.js';

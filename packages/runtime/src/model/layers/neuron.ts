@@ -9,7 +9,7 @@ import { alifCell } from '../neurons/alif.js';
 import { ifCell } from '../neurons/if.js';
 import { lifCell } from '../neurons/lif.js';
 import { plifCell, plifInitialW } from '../neurons/plif.js';
-import { runComposed, type SequenceResult } from '../neurons/sequence.js';
+import { neuronStepper, runComposed, type NeuronStepper, type SequenceResult } from '../neurons/sequence.js';
 import type { NeuronCell } from '../neurons/types.js';
 
 /**
@@ -25,6 +25,8 @@ type Path = 'fused' | 'bptt' | 'composed';
 
 export interface NeuronRuntime extends LayerRuntime {
   readonly def: NeuronDef;
+  /** A fresh per-step runner (composed ops), for layers inside a recurrent loop. */
+  stepper(): NeuronStepper;
   /**
    * x: [T*B, ...] time-major, or [B, ...] when ctx.folded is false (a static input, the same
    * at every step). Returns spikes [T*B, ...] and, when asked, H before firing.
@@ -131,6 +133,7 @@ export function buildNeuron(layer: Extract<Layer, { kind: 'neuron' }>, impl: Neu
     weights,
     trainable: Object.values(weights),
     run,
+    stepper: () => neuronStepper(cell, { reset: def.reset, vReset: def.resetValue, detachReset: def.detachReset, surrogate: def.surrogate }),
     usesFused,
     path,
     apply: (x, ctx) => run(x, ctx, false).spikes,

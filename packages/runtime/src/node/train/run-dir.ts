@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { IR_VERSION, SnncError, type Experiment, type Program } from '@snnc/ir';
+import { IR_VERSION, OLDEST_READABLE_IR_VERSION, SnncError, type Experiment, type Program } from '@snnc/ir';
 import type { EpochMetrics } from '../../train/index.js';
 import { writeFileSynced } from './fs-atomic.js';
 import type { RunOverrides } from './overrides.js';
@@ -96,7 +96,7 @@ export async function readRunSpec(dir: string): Promise<{ experiment: Experiment
   try {
     const e = JSON.parse(await readFile(f.experiment, 'utf8')) as { irVersion: number; experiment: Experiment };
     const record = JSON.parse(await readFile(f.run, 'utf8')) as RunRecord;
-    if (e.irVersion !== IR_VERSION) throw new Error(`experiment.json has IR version ${e.irVersion}, this snnc reads ${IR_VERSION}`);
+    if (!(e.irVersion >= OLDEST_READABLE_IR_VERSION && e.irVersion <= IR_VERSION)) throw new Error(`experiment.json has IR version ${e.irVersion}, this snnc reads ${OLDEST_READABLE_IR_VERSION} to ${IR_VERSION}`);
     if (record.format !== 'snnc-run') throw new Error('run.json is not an snnc run record');
     return { experiment: e.experiment, record };
   } catch (e) {
