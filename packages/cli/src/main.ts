@@ -7,6 +7,7 @@ import { registerReportCommand } from './commands/report.js';
 import { registerSweepCommand } from './commands/sweep.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { registerHelpCommand } from './commands/help.js';
+import { registerTraceCommand } from './commands/trace.js';
 import { nodeIo, type Io } from './io.js';
 import { nonNegativeInt, oneOf } from './options.js';
 import { snncVersion } from './version.js';
@@ -68,6 +69,7 @@ export async function main(argv: string[], io: Io = nodeIo()): Promise<number> {
   registerSweepCommand(program, io, setExit);
   registerReportCommand(program, io, setExit);
   registerWorkerCommand(program, io, setExit);
+  registerTraceCommand(program, io, setExit);
 
   program
     .command('editor')

@@ -7,3 +7,6 @@ export type * from './ast.js';
 export { format, type FormatResult } from './format.js';
 export { VOCABULARY } from './vocabulary.js';
 export * from './catalog/index.js';
+export { libraryNeuron, libraryNeuronNames } from './stdlib/library.js';
+export { STDLIB_FILE } from './stdlib/index.js';
+export { UNITS, KNOWN_UNITS } from './units.js';
