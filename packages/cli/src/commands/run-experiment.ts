@@ -41,7 +41,7 @@ export async function runExperimentCommand(experiment: Experiment, loaded: Loade
 
 export async function evalCommand(
   experiment: Experiment,
-  flags: { file: string; checkpoint: string; backend: BackendRequest; testLimit?: number },
+  flags: { file: string; checkpoint: string; backend: BackendRequest; testLimit?: number; activity?: boolean },
   io: Io,
 ): Promise<number> {
   // evaluateCheckpoint prints the `test_loss=..., test_acc=...` line itself.
@@ -51,6 +51,7 @@ export async function evalCommand(
     backend: flags.backend,
     specFile: path.resolve(io.cwd, flags.file),
     ...(flags.testLimit !== undefined ? { testLimit: flags.testLimit } : {}),
+    ...(flags.activity ? { activity: true } : {}),
     out: io.stdout,
     tty: Boolean(io.stdout.isTTY),
   });

@@ -53,7 +53,8 @@ export function registerRunCommands(program: Command, io: Io, setExit: (code: nu
     .option('-e, --experiment <name>', 'the experiment whose model and data to use')
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKEND_REQUESTS).default('auto'))
     .option('--test-limit <n>', 'evaluate on the first N test images only', positiveInt)
-    .action(async (file: string, flags: { checkpoint: string; experiment?: string; backend: BackendRequest; testLimit?: number }) => {
+    .option('--activity', 'also print per-layer firing rates, SynOps, MACs and the energy estimate (docs/energy.md)')
+    .action(async (file: string, flags: { checkpoint: string; experiment?: string; backend: BackendRequest; testLimit?: number; activity?: boolean }) => {
       setExit(await withSource(file, io, async (loaded) => {
         const program = loaded.result!.ir!;
         const picked = selectRunnable(program, { experiment: flags.experiment ?? (program.experiments.length === 1 ? program.experiments[0]!.name : undefined) });

@@ -3,7 +3,7 @@ import { SnncError, type Experiment } from '@snnc/ir';
 import pc from 'picocolors';
 import { takeFirst } from '../../data/index.js';
 import { buildNetwork } from '../../model/index.js';
-import { evaluateNetwork } from '../../train/index.js';
+import { ActivityCollector, evaluateNetwork, formatActivityTable, type ActivitySummary } from '../../train/index.js';
 import { loadBackend, type BackendRequest } from '../backend/index.js';
 import { disposeCheckpoint, loadCheckpoint } from './checkpoint.js';
 import { loadData } from './data.js';
@@ -23,10 +23,12 @@ export interface EvalOptions {
   out: NodeJS.WritableStream;
   tty?: boolean;
   signal?: AbortSignal;
+  /** Also count spikes, SynOps and MACs and print the per-layer activity and energy table. */
+  activity?: boolean;
 }
 
 /** Test loss and accuracy of a saved checkpoint, printed as `test_loss=..., test_acc=...`. */
-export async function evaluateCheckpoint(opts: EvalOptions): Promise<{ loss: number; accuracy: number }> {
+export async function evaluateCheckpoint(opts: EvalOptions): Promise<{ loss: number; accuracy: number; activity?: ActivitySummary }> {
   const c = opts.tty ? pc : pc.createColors(false);
   let dir = path.resolve(opts.checkpoint);
   if (!(await exists(path.join(dir, 'checkpoint.json'))) && (await exists(path.join(dir, 'best')))) dir = path.join(dir, 'best');
@@ -34,6 +36,7 @@ export async function evaluateCheckpoint(opts: EvalOptions): Promise<{ loss: num
   opts.out.write(`${c.bold('backend')}: ${backend.detail}\n`);
   const ckpt = await loadCheckpoint(dir);
   const network = buildNetwork(opts.experiment.model, { seed: opts.experiment.seed });
+  const activity = opts.activity ? new ActivityCollector(opts.experiment.model, { synops: true }) : undefined;
   try {
     network.loadWeights(ckpt.weights);
     disposeCheckpoint(ckpt);
@@ -53,12 +56,15 @@ export async function evaluateCheckpoint(opts: EvalOptions): Promise<{ loss: num
       ...(opts.signal ? { signal: opts.signal } : {}),
       onPhase: (p, e, n, s) => progress.phase(p, e, n, s),
       onBatch: (p) => progress.batch(p),
+      ...(activity ? { activity } : {}),
     });
     progress.stop();
     if (r === 'aborted') throw new SnncError('SNN9002', { message: 'evaluation interrupted' });
     opts.out.write(`test_loss=${r.loss.toFixed(4)}, test_acc=${r.accuracy.toFixed(4)} (${r.samples} samples)\n`);
-    return { loss: r.loss, accuracy: r.accuracy };
+    if (r.activity) opts.out.write(`\n${formatActivityTable(r.activity)}\n`);
+    return { loss: r.loss, accuracy: r.accuracy, ...(r.activity ? { activity: r.activity } : {}) };
   } finally {
+    activity?.dispose();
     network.dispose();
   }
 }
