@@ -1,4 +1,4 @@
-import type { Layer, Model, NeuronDef, Surrogate } from '@snnc/ir';
+import type { BuiltinNeuron, Layer, Model, NeuronDef, Surrogate } from '@snnc/ir';
 
 /** Hand-built IR for tests (the runtime never depends on the compiler). */
 export function lifDef(over: Partial<Extract<NeuronDef, { kind: 'lif' }>> = {}): NeuronDef {
@@ -16,7 +16,7 @@ export function lifDef(over: Partial<Extract<NeuronDef, { kind: 'lif' }>> = {}):
   };
 }
 
-export function neuronDef(kind: NeuronDef['kind'], over: Record<string, unknown> = {}): NeuronDef {
+export function neuronDef(kind: BuiltinNeuron['kind'], over: Record<string, unknown> = {}): NeuronDef {
   const base = {
     name: kind,
     threshold: 1,

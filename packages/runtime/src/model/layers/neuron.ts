@@ -11,6 +11,7 @@ import { lifCell } from '../neurons/lif.js';
 import { plifCell, plifInitialW } from '../neurons/plif.js';
 import { neuronStepper, runComposed, type NeuronStepper, type SequenceResult } from '../neurons/sequence.js';
 import type { NeuronCell } from '../neurons/types.js';
+import { buildEquationNeuron } from '../neurons/equation-layer.js';
 
 /**
  * How neuron layers run their time loop.
@@ -40,6 +41,7 @@ export interface NeuronRuntime extends LayerRuntime {
 
 /** The fused kernel's config for `def`, or null where fusion does not apply (PLIF, ALIF). */
 export function fusedConfigFor(def: NeuronDef, steps: number): FusedNeuronConfig | null {
+  if (def.kind === 'equations') return null; // composed ops from its definition
   const common = {
     steps,
     threshold: def.threshold,
@@ -71,6 +73,7 @@ export function repeatSteps(x: tf.Tensor, steps: number): tf.Tensor {
 
 export function buildNeuron(layer: Extract<Layer, { kind: 'neuron' }>, impl: NeuronImpl): NeuronRuntime {
   const def = layer.neuron;
+  if (def.kind === 'equations') return buildEquationNeuron(layer.id, def);
   const weights: Record<string, tf.Variable> = {};
   let cell: NeuronCell;
   switch (def.kind) {

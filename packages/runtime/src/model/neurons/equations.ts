@@ -1,0 +1,203 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { assertNever, neuronStep, type EquationNeuron, type Expr, type NeuronStepProgram } from '@snnc/ir';
+import { detach, spikeFunction } from '../surrogate.js';
+
+/**
+ * A neuron from its `.snn` definition, as composed tfjs ops built from the IR's expression
+ * trees, so autodiff gives BPTT through any definition. The step program (Euler, exact
+ * propagator or discrete updates, parameters substituted) comes from @snnc/ir's
+ * `neuronStep`, the same one `snnc trace` simulates in float64.
+ */
+
+type Value = tf.Tensor | number;
+
+/** Evaluates an expression tree on tensors; constants stay JS numbers so they fold. */
+export function exprToTensor(e: Expr, env: ReadonlyMap<string, Value>, shape: readonly number[]): Value {
+  switch (e.kind) {
+    case 'num':
+      return e.value;
+    case 'var': {
+      const v = env.get(e.name);
+      if (v === undefined) throw new Error(`equation neuron: expected a value for \`${e.name}\``);
+      return v;
+    }
+    case 'index':
+      throw new Error('equation neuron: indexing is not part of neuron equations');
+    case 'unary': {
+      const a = exprToTensor(e.arg, env, shape);
+      const op = e.op;
+      switch (op) {
+        case '-':
+          return typeof a === 'number' ? -a : tf.neg(a);
+        case '+':
+          return a;
+        case '!':
+          return typeof a === 'number' ? (a === 0 ? 1 : 0) : tf.cast(tf.equal(a, 0), 'float32');
+        default:
+          return assertNever(op);
+      }
+    }
+    case 'binary':
+      return binary(e.op, exprToTensor(e.left, env, shape), exprToTensor(e.right, env, shape), shape);
+    case 'call':
+      return callFn(e, env, shape);
+    default:
+      return assertNever(e);
+  }
+}
+
+const asTensor = (v: Value, shape: readonly number[]): tf.Tensor => (typeof v === 'number' ? tf.fill(shape as number[], v) : v);
+const truthy = (v: Value, shape: readonly number[]): tf.Tensor => tf.notEqual(asTensor(v, shape), 0);
+const flag = (b: tf.Tensor): tf.Tensor => tf.cast(b, 'float32');
+
+function binary(op: Extract<Expr, { kind: 'binary' }>['op'], a: Value, b: Value, shape: readonly number[]): Value {
+  if (typeof a === 'number' && typeof b === 'number') {
+    switch (op) {
+      case '+':
+        return a + b;
+      case '-':
+        return a - b;
+      case '*':
+        return a * b;
+      case '/':
+        return a / b;
+      case '^':
+        return Math.pow(a, b);
+      default:
+        break; // comparisons of constants: let the tensor path below handle them uniformly
+    }
+  }
+  switch (op) {
+    case '+':
+      return tf.add(a, b);
+    case '-':
+      return tf.sub(a, b);
+    case '*':
+      return tf.mul(a, b);
+    case '/':
+      return tf.div(a, b);
+    case '^':
+      return b === 2 ? tf.square(asTensor(a, shape)) : tf.pow(asTensor(a, shape), b);
+    case '%':
+      return tf.mod(asTensor(a, shape), b);
+    case '<':
+      return flag(tf.less(asTensor(a, shape), b));
+    case '<=':
+      return flag(tf.lessEqual(asTensor(a, shape), b));
+    case '>':
+      return flag(tf.greater(asTensor(a, shape), b));
+    case '>=':
+      return flag(tf.greaterEqual(asTensor(a, shape), b));
+    case '==':
+      return flag(tf.equal(asTensor(a, shape), b));
+    case '!=':
+      return flag(tf.notEqual(asTensor(a, shape), b));
+    case '&&':
+      return flag(tf.logicalAnd(truthy(a, shape), truthy(b, shape)));
+    case '||':
+      return flag(tf.logicalOr(truthy(a, shape), truthy(b, shape)));
+    default:
+      return assertNever(op);
+  }
+}
+
+function callFn(e: Extract<Expr, { kind: 'call' }>, env: ReadonlyMap<string, Value>, shape: readonly number[]): Value {
+  const args = e.args.map((a) => exprToTensor(a, env, shape));
+  const t0 = () => asTensor(args[0]!, shape);
+  switch (e.fn) {
+    case 'sin':
+      return tf.sin(t0());
+    case 'cos':
+      return tf.cos(t0());
+    case 'tan':
+      return tf.tan(t0());
+    case 'exp':
+      return tf.exp(t0());
+    case 'log':
+      return tf.log(t0());
+    case 'tanh':
+      return tf.tanh(t0());
+    case 'abs':
+      return tf.abs(t0());
+    case 'sqrt':
+      return tf.sqrt(t0());
+    case 'sign':
+      return tf.sign(t0());
+    case 'floor':
+      return tf.floor(t0());
+    case 'ceil':
+      return tf.ceil(t0());
+    case 'min':
+    case 'max':
+      return args.slice(1).reduce<tf.Tensor>((m, v) => (e.fn === 'min' ? tf.minimum(m, v) : tf.maximum(m, v)), t0());
+    case 'if':
+    case 'where':
+      return tf.where(truthy(args[0]!, shape), asTensor(args[1]!, shape), asTensor(args[2]!, shape));
+    case 'clip':
+      return tf.minimum(tf.maximum(t0(), args[1]!), args[2]!);
+    default:
+      return assertNever(e.fn);
+  }
+}
+
+/** One time step at a time, the state kept between calls (the shape of the runtime's neuron steppers). */
+export interface EquationStepper {
+  /** x: [B, ...] this step's input. Returns S[t] (or v for non-spiking neurons) and v before the reset. */
+  step(x: tf.Tensor): { spikes: tf.Tensor; membrane: tf.Tensor };
+}
+
+/** The step program of `def`, or an Error naming why there is none (never for compiler output). */
+export function stepProgram(def: EquationNeuron): NeuronStepProgram {
+  const r = neuronStep(def);
+  if (!r.ok) throw new Error(`neuron \`${def.name}\`: ${r.reason}`);
+  return r.program;
+}
+
+/**
+ * A fresh sequence of `def`, one step per call: update -> fire -> reset, state kept between
+ * calls. `membrane` is the first state variable after the update and before the reset (H);
+ * a non-spiking neuron outputs it as its `spikes`.
+ */
+export function equationStepper(def: EquationNeuron, prog: NeuronStepProgram = stepProgram(def)): EquationStepper {
+  const spike = spikeFunction(def.surrogate);
+  const state = new Map<string, Value>();
+  let refractory: tf.Tensor | null = null;
+  return {
+    step(x: tf.Tensor) {
+      const shape = x.shape;
+      if (state.size === 0) for (const s of prog.init) state.set(s.name, s.value);
+      const env = new Map<string, Value>(state);
+      env.set(def.input, x);
+      const held = state.get(prog.membrane)!;
+      if (prog.sequential) {
+        for (const u of prog.updates) env.set(u.target, exprToTensor(u.rhs, env, shape));
+      } else {
+        const next = prog.updates.map((u) => [u.target, exprToTensor(u.rhs, env, shape)] as const);
+        for (const [t, v] of next) env.set(t, v);
+      }
+      const blocked = refractory && tf.greater(refractory, 0);
+      if (blocked) env.set(prog.membrane, tf.where(blocked, asTensor(held, shape), asTensor(env.get(prog.membrane)!, shape)));
+      const membrane = asTensor(env.get(prog.membrane)!, shape);
+      let out: tf.Tensor;
+      if (prog.spike) {
+        const diff = tf.sub(asTensor(exprToTensor(prog.spike.left, env, shape), shape), exprToTensor(prog.spike.right, env, shape));
+        // `>`: fire only strictly above, H(0) = 0; the surrogate still sees x = left - right
+        let s = prog.spike.op === '>=' ? spike(diff) : tf.sub(spike(diff), detach(flag(tf.equal(diff, 0))));
+        if (blocked) s = tf.mul(s, flag(tf.logicalNot(blocked)));
+        const sr = def.detachReset ? detach(s) : s;
+        for (const r of prog.reset) {
+          const cur = asTensor(env.get(r.target)!, shape);
+          env.set(r.target, tf.add(cur, tf.mul(sr, tf.sub(exprToTensor(r.value, env, shape), cur))));
+        }
+        if (prog.refractorySteps > 0) {
+          const fired = tf.greater(s, 0);
+          const left = refractory ? tf.relu(tf.sub(refractory, 1)) : tf.zeros(shape as number[]);
+          refractory = tf.where(fired, tf.fill(shape as number[], prog.refractorySteps), left);
+        }
+        out = s;
+      } else out = membrane;
+      for (const name of state.keys()) state.set(name, env.get(name)!);
+      return { spikes: out, membrane };
+    },
+  };
+}
