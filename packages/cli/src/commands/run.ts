@@ -30,7 +30,7 @@ export function registerRunCommands(program: Command, io: Io, setExit: (code: nu
     .option('-n, --network <name>', 'the network to run (when the file has several)');
   addQuickRunOptions(run)
     .option('--runs-dir <dir>', 'where run directories go', 'runs')
-    .option('--resume <run-dir>', 'continue an interrupted run from its last checkpoint')
+    .option('--resume <run-dir>', 'continue an interrupted run from its last checkpoint (no FILE needed: the run directory holds the spec), or train a finished one further with --epochs')
     .option('--workers <n>', 'wasm backend: train data-parallel on N worker threads (default: one per core; 1 = this thread only)', positiveInt)
     .option('--replay <run-dir>', 're-run a recorded run (same resolved spec, seed, limits, backend) and compare the numbers')
     .option('--probes <file.csv>', 'NEF: write every probe to a CSV file')
@@ -41,7 +41,10 @@ export function registerRunCommands(program: Command, io: Io, setExit: (code: nu
         if (file !== undefined) return setExit(usage(io, '--replay takes no FILE: the run directory holds the spec'));
         return setExit(await replayCommand(flags.replay, flags.backend === 'auto' ? undefined : flags.backend, io));
       }
-      if (file === undefined) return setExit(usage(io, "missing required argument 'file'"));
+      if (file === undefined) {
+        if (flags.resume !== undefined) return setExit(await resumeWithoutFile({ ...flags, resume: flags.resume }, io));
+        return setExit(usage(io, "missing required argument 'file' (or --resume RUN_DIR, --replay RUN_DIR)"));
+      }
       setExit(await runCommand(file, flags, io));
     });
 
@@ -100,6 +103,20 @@ async function withSource(file: string, io: Io, body: (loaded: LoadedSource) => 
     if (isSnncError(e)) {
       // A runtime failure without a source range (a missing checkpoint) gets no code frame.
       printDiagnostics(io, [e.toDiagnostic(file)], (f) => (e.range === undefined ? undefined : loaded.sources.get(f)));
+      return 1;
+    }
+    throw e;
+  }
+}
+
+/** `snnc run --resume RUN_DIR`: the run directory holds the spec, so no FILE is needed. */
+async function resumeWithoutFile(flags: RunFlags & { resume: string }, io: Io): Promise<number> {
+  try {
+    const { resumeCommand } = await import('./resume.js');
+    return await resumeCommand(flags, io);
+  } catch (e) {
+    if (isSnncError(e)) {
+      printDiagnostics(io, [e.toDiagnostic(flags.resume)], () => undefined);
       return 1;
     }
     throw e;

@@ -82,6 +82,16 @@ export interface RunOutcome {
 const now = () => globalThis.performance.now() / 1000;
 
 /**
+ * Whether an evaluation is the new best: a higher test accuracy than any before, with a
+ * finite test loss (an epoch whose test loss overflowed is not a model worth keeping, even
+ * when argmax still picks some right answers).
+ */
+export function isImprovement(maxTestAcc: number | null, e: { loss: number; accuracy: number }): boolean {
+  if (!Number.isFinite(e.loss) || !Number.isFinite(e.accuracy)) return false;
+  return maxTestAcc === null || e.accuracy > maxTestAcc;
+}
+
+/**
  * The training loop of one experiment, browser-safe: per epoch, a freshly shuffled pass over
  * the training set in batches (drop_last) with one optimizer update each, then an evaluation
  * of the whole test set in eval mode. All randomness (shuffling, dropout, Poisson spikes) comes
@@ -237,15 +247,15 @@ export class Trainer {
       const evalResult = await this.evaluate(this.test, { epoch: s.epoch, onBatch: cb.onBatch, onPhase: cb.onPhase, signal: opts.signal });
       if (evalResult === 'aborted') return { status: 'aborted', history: s.history };
       const testTime = now() - t1;
-      const improved = s.maxTestAcc === null || evalResult.accuracy > s.maxTestAcc;
-      s.maxTestAcc = Math.max(s.maxTestAcc ?? 0, evalResult.accuracy);
+      const improved = isImprovement(s.maxTestAcc, evalResult);
+      if (improved) s.maxTestAcc = evalResult.accuracy;
       const m: EpochMetrics = {
         epoch: s.epoch,
         train_loss: s.running.lossSum / s.running.seen,
         train_acc: s.running.correct / s.running.seen,
         test_loss: evalResult.loss,
         test_acc: evalResult.accuracy,
-        max_test_acc: s.maxTestAcc,
+        max_test_acc: s.maxTestAcc ?? 0,
         total_time: trainTime + testTime,
         train_time: trainTime,
         test_time: testTime,

@@ -147,7 +147,7 @@ describe.each(backends)('runExperiment on %s', (backend) => {
 });
 
 describe('runExperiment failures', () => {
-  it('stops with SNN7005 when the loss blows up, keeping the best checkpoint', async () => {
+  it('stops with SNN7005 when the loss blows up, and keeps no epoch whose test loss overflowed as the best', async () => {
     // membrane outputs with an absurd learning rate: weights ~1e30 after the first update,
     // so the squared error overflows to Infinity in epoch 1 (epoch 0 is a single batch)
     const model = { ...mlpModel(16, 2), decoder: { kind: 'membrane' as const } };
@@ -163,11 +163,14 @@ describe('runExperiment failures', () => {
     expect(isSnncError(caught) && caught.code).toBe('SNN7005');
     const [id] = readdirSync(path.join(runsDir, 'small'));
     const dir = path.join(runsDir, 'small', id!);
-    expect(existsSync(path.join(dir, 'best', 'weights.bin'))).toBe(true);
+    // epoch 0's test loss already overflowed (saved as null): not a best worth keeping
+    expect(readMetrics(dir)[0]!.test_loss).toBeNull();
+    expect(existsSync(path.join(dir, 'best'))).toBe(false);
     const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as RunSummary;
     expect(summary.status).toBe('failed');
     expect(summary.error!.code).toBe('SNN7005');
-    expect(out.text).toContain('the best checkpoint is kept');
+    expect(summary.best).toBeNull();
+    expect(out.text).not.toContain('the best checkpoint is kept');
   });
 
   it('refuses to resume a run with a different experiment', async () => {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { formatDiagnostic, IR_VERSION, isSnncError, SnncError, throwIfInvalid, validateExperiment, type Experiment, type Program } from '@snnc/ir';
+import { describeFsError } from '@snnc/ir/node';
 import pc from 'picocolors';
 import { takeFirst } from '../../data/index.js';
 import { buildNetwork } from '../../model/index.js';
@@ -157,9 +158,13 @@ export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
       }
       resumedFrom = { epoch: ckpt.info.state.epoch, batch: ckpt.info.state.batch };
       if (opts.overrides?.epochs !== undefined) {
-        await writeFileSynced(runFiles(runDir).experiment, JSON.stringify({ irVersion: IR_VERSION, experiment }, null, 1) + '\n');
+        await writeFileSynced(runFiles(runDir).experiment, JSON.stringify({ irVersion: IR_VERSION, experiment }, null, 1) + '\n').catch((e: unknown) => {
+          throw unwritable(runDir!, e);
+        });
       }
-      await rewriteMetrics(runDir, trainer.history);
+      await rewriteMetrics(runDir, trainer.history).catch((e: unknown) => {
+        throw unwritable(runDir!, e);
+      });
     } else {
       runDir = await createRunDir(path.resolve(opts.runsDir ?? 'runs'), experiment, started);
       const record: RunRecord = {
@@ -200,7 +205,8 @@ export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
   const summarize = (status: RunSummary['status'], error?: SnncError): RunSummary => {
     const h = trainer.history;
     const ran = resumedFrom === null ? h : h.filter((m) => m.epoch >= resumedFrom!.epoch);
-    const best = h.reduce<EpochMetrics | null>((b, m) => (b === null || m.test_acc > b.test_acc ? m : b), null);
+    // The epoch saved in best/: the last that improved (a test loss that overflowed never does).
+    const best = h.filter((m) => m.improved).at(-1) ?? null;
     const last = h.at(-1);
     const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
     const s: RunSummary = {
@@ -273,8 +279,12 @@ export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
   } catch (e) {
     progress.stop();
     if (isSnncError(e)) {
-      await writeSummary(summarize('failed', e));
-      if (e.code === 'SNN7005') out.write(`the best checkpoint is kept in ${path.join(rel, 'best')}\n`);
+      const s = summarize('failed', e);
+      // An unwritable run directory already failed once; the original error says why.
+      await writeSummary(s).catch(() => undefined);
+      if (e.code === 'SNN7005') {
+        out.write(s.best ? `the best checkpoint is kept in ${path.join(rel, 'best')} (epoch ${s.best.epoch}, test_acc=${s.best.test_acc.toFixed(4)})\n` : 'no checkpoint was saved: the loss stopped being finite before the first epoch ended\n');
+      }
     }
     throw e;
   } finally {
@@ -282,6 +292,11 @@ export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
     network.dispose();
     await replicas?.close();
   }
+}
+
+/** A failed write into a run directory (read-only, full, a directory where a file belongs) as SNN7011. */
+function unwritable(dir: string, e: unknown): SnncError {
+  return new SnncError('SNN7011', { path: dir, reason: describeFsError(e) }, { cause: e, hint: 'resume needs to write its checkpoints and metrics there; copy the run directory somewhere writable' });
 }
 
 /** A silent/saturated-layer warning, located in the spec when the layer's range is in it. */
