@@ -1,8 +1,7 @@
+import { IR_RANGES } from '@snnc/ir';
 import { ENERGY_TABLES, NMNIST_DEFAULTS, SHD_DEFAULTS } from '@snnc/ir';
 import type { CallableEntry, ParamEntry } from './types.js';
 
-const positive = { min: 0, minOpen: true };
-const unitInterval = { min: 0, max: 1, maxOpen: true };
 
 /** The fields of an `experiment { ... }` block (a field whose value is a call names a kind of `callKind`). */
 export const EXPERIMENT_ENTRY: CallableEntry = {
@@ -17,9 +16,9 @@ export const EXPERIMENT_ENTRY: CallableEntry = {
     { name: 'loss', type: 'word', callKind: 'loss', default: { value: 'mse', text: 'mse' }, doc: 'loss between the decoded output and the target code' },
     { name: 'optimizer', type: 'call', callKind: 'optimizer', default: { value: 'adam', text: 'adam' }, doc: 'the optimizer, with its arguments' },
     { name: 'schedule', type: 'call', callKind: 'schedule', default: { value: 'constant', text: 'constant' }, doc: 'learning-rate schedule over all training steps' },
-    { name: 'batch', type: 'integer', num: { integer: true, min: 1 }, default: { value: 64, text: '64' }, doc: 'samples per training step' },
-    { name: 'epochs', type: 'integer', num: { integer: true, min: 1 }, default: { value: 1, text: '1' }, doc: 'passes over the training set' },
-    { name: 'seed', type: 'integer', num: { integer: true, min: 0 }, default: { value: 0, text: '0' }, doc: 'seed for initialisation, shuffling and encoders' },
+    { name: 'batch', type: 'integer', num: IR_RANGES.experiment.batch, default: { value: 64, text: '64' }, doc: 'samples per training step' },
+    { name: 'epochs', type: 'integer', num: IR_RANGES.experiment.epochs, default: { value: 1, text: '1' }, doc: 'passes over the training set' },
+    { name: 'seed', type: 'integer', num: IR_RANGES.experiment.seed, default: { value: 0, text: '0' }, doc: 'seed for initialisation, shuffling and encoders' },
     { name: 'init', type: 'call', callKind: 'init', default: { value: 'pytorch', text: 'pytorch' }, doc: "the model's conv/dense kernel initialisation (biases keep PyTorch's)" },
     { name: 'energy', type: 'call', callKind: 'energy', default: { value: 'horowitz45_fp32', text: 'horowitz45_fp32' }, doc: 'cost table of the energy estimate (docs/energy.md)' },
     { name: 'regularize', type: 'call', callKind: 'regularize', default: { value: null, text: 'none' }, doc: 'an extra training-loss term; absent: none' },
@@ -39,7 +38,7 @@ export const DATA_ENTRIES: readonly CallableEntry[] = [
       idxPath('train_labels', 'training labels'),
       idxPath('test_images', 'test images'),
       idxPath('test_labels', 'test labels'),
-      { name: 'classes', type: 'integer', num: { integer: true, min: 2 }, default: { value: 10, text: '10' }, doc: 'number of classes' },
+      { name: 'classes', type: 'integer', num: IR_RANGES.experiment.classes, default: { value: 10, text: '10' }, doc: 'number of classes' },
     ],
     snippet: 'idx(train_images: "${1}", train_labels: "${2}", test_images: "${3}", test_labels: "${4}")',
   },
@@ -78,7 +77,7 @@ export const NORMALIZE_ENTRIES: readonly CallableEntry[] = [
     doc: '(x - mean) / std after scaling to [0, 1]',
     params: [
       { name: 'mean', type: 'number', doc: 'subtracted' },
-      { name: 'std', type: 'number', num: positive, doc: 'divided by' },
+      { name: 'std', type: 'number', num: IR_RANGES.experiment.std, doc: 'divided by' },
     ],
     snippet: 'standard(mean: ${1:0.1307}, std: ${2:0.3081})',
   },
@@ -98,11 +97,11 @@ export const LOSS_ENTRIES: readonly CallableEntry[] = [
 
 // PyTorch's defaults: Adam lr 1e-3, betas 0.9/0.999, eps 1e-8; AdamW weight decay 0.01; SGD lr 1e-3.
 const adamParams = (weightDecay: number): ParamEntry[] => [
-  { name: 'lr', positional: true, type: 'number', num: positive, default: { value: 1e-3, text: '1e-3' }, doc: 'learning rate' },
-  { name: 'beta1', type: 'number', num: unitInterval, default: { value: 0.9, text: '0.9' }, doc: 'first-moment decay' },
-  { name: 'beta2', type: 'number', num: unitInterval, default: { value: 0.999, text: '0.999' }, doc: 'second-moment decay' },
-  { name: 'eps', type: 'number', num: positive, default: { value: 1e-8, text: '1e-8' }, doc: 'added to the denominator' },
-  { name: 'weight_decay', type: 'number', num: { min: 0 }, default: { value: weightDecay, text: String(weightDecay) }, doc: weightDecay === 0 ? 'L2 penalty' : 'decoupled weight decay' },
+  { name: 'lr', positional: true, type: 'number', num: IR_RANGES.experiment.lr, default: { value: 1e-3, text: '1e-3' }, doc: 'learning rate' },
+  { name: 'beta1', type: 'number', num: IR_RANGES.experiment.beta, default: { value: 0.9, text: '0.9' }, doc: 'first-moment decay' },
+  { name: 'beta2', type: 'number', num: IR_RANGES.experiment.beta, default: { value: 0.999, text: '0.999' }, doc: 'second-moment decay' },
+  { name: 'eps', type: 'number', num: IR_RANGES.experiment.eps, default: { value: 1e-8, text: '1e-8' }, doc: 'added to the denominator' },
+  { name: 'weight_decay', type: 'number', num: IR_RANGES.experiment.weightDecay, default: { value: weightDecay, text: String(weightDecay) }, doc: weightDecay === 0 ? 'L2 penalty' : 'decoupled weight decay' },
 ];
 
 export const OPTIMIZER_ENTRIES: readonly CallableEntry[] = [
@@ -113,10 +112,10 @@ export const OPTIMIZER_ENTRIES: readonly CallableEntry[] = [
     kind: 'optimizer',
     doc: 'stochastic gradient descent',
     params: [
-      { name: 'lr', positional: true, type: 'number', num: positive, default: { value: 1e-3, text: '1e-3' }, doc: 'learning rate' },
-      { name: 'momentum', type: 'number', num: unitInterval, default: { value: 0, text: '0' }, doc: 'momentum factor' },
+      { name: 'lr', positional: true, type: 'number', num: IR_RANGES.experiment.lr, default: { value: 1e-3, text: '1e-3' }, doc: 'learning rate' },
+      { name: 'momentum', type: 'number', num: IR_RANGES.experiment.momentum, default: { value: 0, text: '0' }, doc: 'momentum factor' },
       { name: 'nesterov', type: 'boolean', default: { value: false, text: 'false' }, doc: 'Nesterov momentum (needs momentum > 0)' },
-      { name: 'weight_decay', type: 'number', num: { min: 0 }, default: { value: 0, text: '0' }, doc: 'L2 penalty' },
+      { name: 'weight_decay', type: 'number', num: IR_RANGES.experiment.weightDecay, default: { value: 0, text: '0' }, doc: 'L2 penalty' },
     ],
     snippet: 'sgd(lr: ${1:0.1}, momentum: ${2:0.9})',
   },
@@ -128,7 +127,7 @@ export const SCHEDULE_ENTRIES: readonly CallableEntry[] = [
     name: 'cosine',
     kind: 'schedule',
     doc: 'cosine decay of the learning rate over all training steps',
-    params: [{ name: 'min_lr', type: 'number', num: { min: 0 }, default: { value: 0, text: '0' }, doc: 'learning rate at the end' }],
+    params: [{ name: 'min_lr', type: 'number', num: IR_RANGES.experiment.minLr, default: { value: 0, text: '0' }, doc: 'learning rate at the end' }],
     snippet: 'cosine(min_lr: ${1:0})',
   },
 ];

@@ -1,3 +1,4 @@
+import { IR_RANGES } from '@snnc/ir';
 import type { CallableEntry } from './types.js';
 
 /** A model header's built-in parameters; every other header parameter is the user's. */
@@ -6,8 +7,8 @@ export const MODEL_ENTRY: CallableEntry = {
   kind: 'model',
   doc: 'a trained spiking network: `model name(input: [1, 28, 28], steps: 4, ...) { ... }`',
   params: [
-    { name: 'input', type: 'shape', num: { integer: true, min: 1 }, doc: 'per-sample shape, [C, H, W] channels first or [N]' },
-    { name: 'steps', type: 'integer', num: { integer: true, min: 1 }, unit: 'time steps', doc: 'time steps T per sample' },
+    { name: 'input', type: 'shape', num: IR_RANGES.model.input, doc: 'per-sample shape, [C, H, W] channels first or [N]' },
+    { name: 'steps', type: 'integer', num: IR_RANGES.model.steps, unit: 'time steps', doc: 'time steps T per sample' },
   ],
 };
 
@@ -17,7 +18,7 @@ export const ENCODER_ENTRIES: readonly CallableEntry[] = [
     name: 'poisson',
     kind: 'encoder',
     doc: 'Bernoulli spikes with probability clamp(gain x, 0, 1) per step',
-    params: [{ name: 'gain', positional: true, type: 'number', num: { min: 0, minOpen: true }, default: { value: 1, text: '1' }, doc: 'spike probability per unit of input' }],
+    params: [{ name: 'gain', positional: true, type: 'number', num: IR_RANGES.encoder.gain, default: { value: 1, text: '1' }, doc: 'spike probability per unit of input' }],
     snippet: 'poisson(gain: ${1:1})',
   },
   {
@@ -27,8 +28,8 @@ export const ENCODER_ENTRIES: readonly CallableEntry[] = [
     // snnTorch's latency defaults: tau 1, threshold 0.01; `linear` timing by default here.
     params: [
       { name: 'mode', type: 'word', choices: ['linear', 'log'], default: { value: 'linear', text: 'linear' }, doc: 'spike timing rule' },
-      { name: 'tau', type: 'number', num: { min: 0, minOpen: true }, unit: 'time steps', default: { value: 1, text: '1' }, doc: 'time constant of the `log` mode' },
-      { name: 'threshold', type: 'number', num: { min: 0, max: 1, maxOpen: true }, default: { value: 0.01, text: '0.01' }, doc: 'inputs below it never fire' },
+      { name: 'tau', type: 'number', num: IR_RANGES.encoder.tau, unit: 'time steps', default: { value: 1, text: '1' }, doc: 'time constant of the `log` mode' },
+      { name: 'threshold', type: 'number', num: IR_RANGES.encoder.threshold, default: { value: 0.01, text: '0.01' }, doc: 'inputs below it never fire' },
     ],
     snippet: 'latency(mode: ${1:linear})',
   },

@@ -1,31 +1,35 @@
+import { IR_RANGES } from '@snnc/ir';
 import type { CallableEntry, ParamEntry } from './types.js';
+
+/** Ranges from the IR, so the compiler and validateIR agree. */
+const R = IR_RANGES.nef;
 
 /*
  * NEF networks, with Nengo's defaults. Times are in seconds and rates in hertz in the IR; a
  * `.snn` file may write either unit (`20ms`, `400Hz`) or a bare number in those units.
  */
 
-const seedParam = (doc: string): ParamEntry => ({ name: 'seed', type: 'integer', num: { integer: true, min: 0 }, default: { value: null, text: 'none' }, doc });
+const seedParam = (doc: string): ParamEntry => ({ name: 'seed', type: 'integer', num: R.seed, default: { value: null, text: 'none' }, doc });
 
 export const NETWORK_ENTRY: CallableEntry = {
   name: 'network',
   kind: 'network',
   doc: 'the settings of an NEF network (Nengo semantics), each written once: `dt 1ms`, `run 5s`, `seed 0`',
   params: [
-    { name: 'dt', type: 'number', num: { min: 0, minOpen: true, unit: 'time' }, unit: 'seconds', default: { value: 0.001, text: '1ms' }, doc: 'simulation step' },
-    { name: 'run', type: 'number', num: { min: 0, minOpen: true, unit: 'time' }, unit: 'seconds', doc: 'simulated time, at least one step' },
+    { name: 'dt', type: 'number', num: R.dt, unit: 'seconds', default: { value: 0.001, text: '1ms' }, doc: 'simulation step' },
+    { name: 'run', type: 'number', num: R.run, unit: 'seconds', doc: 'simulated time, at least one step' },
     seedParam('seed of the network (none: random)'),
   ],
 };
 
 const common: readonly ParamEntry[] = [
-  { name: 'n', positional: true, type: 'integer', num: { integer: true, min: 1 }, unit: 'neurons', doc: 'number of neurons' },
-  { name: 'dims', type: 'integer', num: { integer: true, min: 1 }, default: { value: 1, text: '1' }, doc: 'dimensions the ensemble represents' },
-  { name: 'radius', type: 'number', num: { min: 0, minOpen: true }, default: { value: 1, text: '1' }, doc: 'the value range the ensemble represents well' },
+  { name: 'n', positional: true, type: 'integer', num: R.n, unit: 'neurons', doc: 'number of neurons' },
+  { name: 'dims', type: 'integer', num: R.dims, default: { value: 1, text: '1' }, doc: 'dimensions the ensemble represents' },
+  { name: 'radius', type: 'number', num: R.radius, default: { value: 1, text: '1' }, doc: 'the value range the ensemble represents well' },
   {
     name: 'max_rates',
     type: 'range',
-    num: { min: 0, minOpen: true, unit: 'rate' },
+    num: R.maxRate,
     unit: 'Hz',
     default: { value: [200, 400], text: '[200Hz, 400Hz]' },
     doc: 'uniform range of firing rates at the radius; for LIF below 1 / tau_ref',
@@ -33,7 +37,7 @@ const common: readonly ParamEntry[] = [
   {
     name: 'intercepts',
     type: 'range',
-    num: { min: -1, max: 1, maxOpen: true },
+    num: R.intercept,
     default: { value: [-1, 0.9], text: '[-1, 0.9]' },
     doc: 'uniform range of intercepts, in units of the radius',
   },
@@ -48,18 +52,18 @@ const common: readonly ParamEntry[] = [
 ];
 
 const lifParams: readonly ParamEntry[] = [
-  { name: 'tau_rc', type: 'number', num: { min: 0, minOpen: true, unit: 'time' }, unit: 'seconds', default: { value: 0.02, text: '20ms' }, doc: 'membrane RC time constant' },
-  { name: 'tau_ref', type: 'number', num: { min: 0, unit: 'time' }, unit: 'seconds', default: { value: 0.002, text: '2ms' }, doc: 'absolute refractory period' },
+  { name: 'tau_rc', type: 'number', num: R.tauRc, unit: 'seconds', default: { value: 0.02, text: '20ms' }, doc: 'membrane RC time constant' },
+  { name: 'tau_ref', type: 'number', num: R.tauRef, unit: 'seconds', default: { value: 0.002, text: '2ms' }, doc: 'absolute refractory period' },
 ];
 
-const amplitude = (doc: string): ParamEntry => ({ name: 'amplitude', type: 'number', num: { min: 0, minOpen: true }, default: { value: 1, text: '1' }, doc });
+const amplitude = (doc: string): ParamEntry => ({ name: 'amplitude', type: 'number', num: R.amplitude, default: { value: 1, text: '1' }, doc });
 
 export const ENSEMBLE_ENTRIES: readonly CallableEntry[] = [
   {
     name: 'LIF',
     kind: 'ensemble',
     doc: 'NEF ensemble of spiking LIF neurons (Nengo `LIF`)',
-    params: [...common, ...lifParams, { name: 'min_voltage', type: 'number', num: { max: 0 }, default: { value: 0, text: '0' }, doc: 'lowest membrane voltage' }],
+    params: [...common, ...lifParams, { name: 'min_voltage', type: 'number', num: R.minVoltage, default: { value: 0, text: '0' }, doc: 'lowest membrane voltage' }],
     snippet: 'LIF(n: ${1:100})',
   },
   { name: 'LIFRate', kind: 'ensemble', doc: 'NEF ensemble of rate LIF neurons (Nengo `LIFRate`)', params: [...common, ...lifParams], snippet: 'LIFRate(n: ${1:100})' },
@@ -81,9 +85,9 @@ export const SIGNAL_ENTRIES: readonly CallableEntry[] = [
     doc: 'Gaussian white noise, independent per step and dimension',
     params: [
       { name: 'mean', type: 'number', default: { value: 0, text: '0' }, doc: 'mean value' },
-      { name: 'std', type: 'number', num: { min: 0 }, default: { value: 1, text: '1' }, doc: 'standard deviation' },
+      { name: 'std', type: 'number', num: R.noiseStd, default: { value: 1, text: '1' }, doc: 'standard deviation' },
       seedParam('noise seed (none: from the network)'),
-      { name: 'dims', type: 'integer', num: { integer: true, min: 1 }, default: { value: 1, text: '1' }, doc: 'dimensions' },
+      { name: 'dims', type: 'integer', num: R.dims, default: { value: 1, text: '1' }, doc: 'dimensions' },
     ],
     snippet: 'white_noise(std: ${1:0.1})',
   },
@@ -92,7 +96,7 @@ export const SIGNAL_ENTRIES: readonly CallableEntry[] = [
 const synapse = (dflt: ParamEntry['default'], doc: string): ParamEntry => ({
   name: 'synapse',
   type: 'number',
-  num: { min: 0, unit: 'time' },
+  num: R.synapse,
   unit: 'seconds',
   choices: ['none'],
   default: dflt,

@@ -1,4 +1,8 @@
+import { IR_RANGES } from '@snnc/ir';
 import type { CallableEntry, ParamEntry } from './types.js';
+
+/** Ranges from the IR, so the compiler and validateIR agree. */
+const N = IR_RANGES.neuron;
 
 /**
  * The surrogate gradients of the spike function, as functions of x = H - threshold, with the
@@ -17,7 +21,7 @@ export const SURROGATE_ENTRIES: readonly CallableEntry[] = SURROGATES.map(
     name,
     kind: 'surrogate',
     doc: `surrogate gradient, ${doc}`,
-    params: [{ name: 'alpha', positional: true, type: 'number', num: { min: 0, minOpen: true }, default: { value: alpha, text: String(alpha) }, doc: 'sharpness' }],
+    params: [{ name: 'alpha', positional: true, type: 'number', num: N.alpha, default: { value: alpha, text: String(alpha) }, doc: 'sharpness' }],
     snippet: `${name}(alpha: \${1:${alpha}})`,
   }),
 );
@@ -45,7 +49,7 @@ const COMMON: readonly ParamEntry[] = [
 
 const LEAKY: readonly ParamEntry[] = [
   // tau is in time steps: a time unit is a mistake, not a conversion.
-  { name: 'tau', positional: true, type: 'number', num: { min: 1, minOpen: true }, unit: 'time steps', default: { value: 2, text: '2' }, doc: 'membrane time constant' },
+  { name: 'tau', positional: true, type: 'number', num: N.tau, unit: 'time steps', default: { value: 2, text: '2' }, doc: 'membrane time constant' },
   { name: 'decay_input', type: 'boolean', default: { value: true, text: 'true' }, doc: 'leak the input too: H = V + (X - (V - V_reset)) / tau' },
   ...COMMON,
 ];
@@ -64,8 +68,8 @@ export const BUILTIN_NEURON_ENTRIES: readonly CallableEntry[] = [
     doc: 'adaptive LIF: threshold + beta a[t], a[t] = a[t-1] (1 - 1/tau_adapt) + S[t-1]',
     params: [
       LEAKY[0]!,
-      { name: 'tau_adapt', type: 'number', num: { min: 1, minOpen: true }, unit: 'time steps', default: { value: 20, text: '20' }, doc: 'adaptation time constant' },
-      { name: 'beta', type: 'number', num: { min: 0 }, default: { value: 0.2, text: '0.2' }, doc: 'threshold increase per spike' },
+      { name: 'tau_adapt', type: 'number', num: N.tauAdapt, unit: 'time steps', default: { value: 20, text: '20' }, doc: 'adaptation time constant' },
+      { name: 'beta', type: 'number', num: N.beta, default: { value: 0.2, text: '0.2' }, doc: 'threshold increase per spike' },
       ...LEAKY.slice(1),
     ],
     snippet: 'ALIF(tau: ${1:2}, tau_adapt: ${2:20}, beta: ${3:0.2})',

@@ -6,19 +6,9 @@
  * Browser-safe: no node imports.
  */
 
-/** What a numeric parameter accepts. Bounds are inclusive unless marked open. */
-export interface NumSpec {
-  integer?: boolean;
-  min?: number;
-  minOpen?: boolean;
-  max?: number;
-  maxOpen?: boolean;
-  /**
-   * `time`: seconds or a time unit; `rate`: hertz or a rate unit; `any`: either, converted
-   * (network parameters); default: a plain number.
-   */
-  unit?: 'none' | 'time' | 'rate' | 'any';
-}
+/** What a numeric parameter accepts (ranges live in the IR, `IR_RANGES`, shared with validateIR). */
+export type { NumSpec } from '@snnc/ir';
+import type { NumSpec } from '@snnc/ir';
 
 /** Where a callable is written; one name may mean different things in different places (`LIF`). */
 export type CallableKind =
