@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { renderSvg } from '@snnc/plot';
-import { accuracyVsFieldChart, curvesOverlayChart, fieldSlug } from '../report/figures.js';
+import { accuracyVsEnergyChart, accuracyVsFieldChart, curvesOverlayChart, fieldSlug } from '../report/figures.js';
 import { formatTerminalTable, reportCsv, reportJson, reportMarkdown, reportTable, type ReportFigure } from '../report/format.js';
 import { reportHtml } from '../report/html.js';
 import { buildReport, type Report } from '../report/table.js';
@@ -16,12 +16,15 @@ export interface WrittenReport {
   files: string[];
 }
 
-/** The figures of a report: test accuracy against each swept field, and all curves overlaid. */
+/** The figures of a report: test accuracy against each swept field and against energy (runs with activity), and all curves overlaid. */
 export async function reportFigures(report: Report, runs: readonly RunData[], title: string): Promise<ReportFigure[]> {
   const figures: ReportFigure[] = [];
   for (const field of report.fields) {
     if (!report.rows.some((r) => r.testAcc !== null && r.values[field] !== null)) continue;
     figures.push({ name: `test-acc-vs-${fieldSlug(field)}`, title: `Test accuracy against ${field}`, svg: await renderSvg(accuracyVsFieldChart(report, field)) });
+  }
+  if (report.rows.some((r) => r.energyJ !== null && r.testAcc !== null)) {
+    figures.push({ name: 'accuracy-vs-energy', title: 'Test accuracy against estimated energy per sample', svg: await renderSvg(accuracyVsEnergyChart(report)) });
   }
   if (runs.some((r) => r.metrics.length > 0)) {
     figures.push({ name: 'curves', title: 'Training curves of all runs', svg: await renderSvg(curvesOverlayChart(runs, `${title}: training curves`)) });

@@ -88,3 +88,55 @@ export function curvesOverlayChart(runs: readonly RunData[], title: string): Cha
     config: CONFIG,
   } as ChartSpec;
 }
+
+/** A run placed by its energy per sample and its test accuracy. */
+export interface EnergyPoint {
+  label: string;
+  energyJ: number;
+  acc: number;
+}
+
+/**
+ * The runs no other run beats on both axes (less or equal energy and higher or equal accuracy,
+ * better on one), in order of increasing energy: the accuracy-energy trade-off curve.
+ */
+export function paretoFront<P extends EnergyPoint>(points: readonly P[]): P[] {
+  const sorted = [...points].sort((a, b) => a.energyJ - b.energyJ || b.acc - a.acc);
+  const front: P[] = [];
+  for (const p of sorted) if (front.length === 0 || p.acc > front[front.length - 1]!.acc) front.push(p);
+  return front;
+}
+
+/**
+ * Test accuracy against estimated energy per sample (µJ) for every run that measured activity,
+ * each labelled by its swept values, with the Pareto front drawn as a step line. The energy
+ * axis is logarithmic when it spans a factor of 10 or more.
+ */
+export function accuracyVsEnergyChart(report: Report): ChartSpec {
+  const points: (EnergyPoint & { uj: number; pct: number })[] = report.rows
+    .filter((r) => r.energyJ !== null && r.testAcc !== null)
+    .map((r) => {
+      const label = report.fields.length === 0 ? r.label : report.fields.map((f) => `${f}=${String(r.values[f])}`).join(', ');
+      return { label, energyJ: r.energyJ!, acc: r.testAcc!, uj: r.energyJ! * 1e6, pct: r.testAcc! * 100 };
+    });
+  const front = paretoFront(points).map((p) => ({ uj: p.uj, pct: p.pct }));
+  const ujs = points.map((p) => p.uj);
+  const log = ujs.length > 1 && Math.min(...ujs) > 0 && Math.max(...ujs) / Math.min(...ujs) >= 10;
+  const x = { field: 'uj', type: 'quantitative', title: 'estimated energy per sample (µJ)', scale: log ? { type: 'log' } : { zero: false } };
+  const y = { field: 'pct', type: 'quantitative', title: 'test accuracy (%)', scale: { zero: false } };
+  return {
+    $schema: SCHEMA,
+    title: 'test accuracy vs energy per sample (Pareto front)',
+    width: 420,
+    height: 260,
+    layer: [
+      { data: { values: front }, mark: { type: 'line', interpolate: 'step-after', strokeDash: [4, 3], color: '#888' }, encoding: { x, y } },
+      {
+        data: { values: points },
+        mark: { type: 'point', filled: true, size: 70 },
+        encoding: { x, y, color: { field: 'label', type: 'nominal', title: report.fields.join(', ') || 'run' } },
+      },
+    ],
+    config: CONFIG,
+  } as ChartSpec;
+}

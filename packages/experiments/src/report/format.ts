@@ -13,10 +13,14 @@ const pct = (v: number | null): string => (v === null ? '-' : `${(v * 100).toFix
 const fixed = (digits: number) => (v: number | null): string => (v === null ? '-' : v.toFixed(digits));
 const value = (v: SweepValue | null | undefined): string => (v === null || v === undefined ? '-' : String(v));
 
-/** The report's table: swept values, accuracies (%), speed, backend. */
+/** Whether any run measured activity (the energy columns appear only then). */
+const hasEnergy = (report: Report): boolean => report.rows.some((r) => r.energyJ !== null);
+
+/** The report's table: swept values, accuracies (%), speed, backend, and energy per sample (µJ) when measured. */
 export function reportTable(report: Report): TextTable {
-  const header = ['run', ...report.fields, 'status', 'epochs', 'train acc %', 'test acc %', 'best test %', 's/epoch', 'img/s', 'backend'];
-  const numeric = [false, ...report.fields.map((f) => report.rows.every((r) => typeof r.values[f] === 'number' || r.values[f] === null)), false, true, true, true, true, true, true, false];
+  const energy = hasEnergy(report);
+  const header = ['run', ...report.fields, 'status', 'epochs', 'train acc %', 'test acc %', 'best test %', 's/epoch', 'img/s', 'backend', ...(energy ? ['µJ/sample'] : [])];
+  const numeric = [false, ...report.fields.map((f) => report.rows.every((r) => typeof r.values[f] === 'number' || r.values[f] === null)), false, true, true, true, true, true, true, false, ...(energy ? [true] : [])];
   const rows = report.rows.map((r) => [
     r.label,
     ...report.fields.map((f) => value(r.values[f])),
@@ -28,6 +32,7 @@ export function reportTable(report: Report): TextTable {
     fixed(1)(r.secondsPerEpoch),
     fixed(1)(r.imagesPerSecond),
     r.backend ?? '-',
+    ...(energy ? [r.energyJ === null ? '-' : (r.energyJ * 1e6).toPrecision(3)] : []),
   ]);
   return { header, numeric, rows };
 }
@@ -58,7 +63,8 @@ function csvCell(v: string | number | boolean | null): string {
 
 /** CSV with raw values: accuracies as fractions, empty cells for unknowns (RFC 4180 quoting). */
 export function reportCsv(report: Report): string {
-  const header = ['run', ...report.fields, 'status', 'epochs', 'train_acc', 'test_acc', 'best_test_acc', 'train_loss', 'test_loss', 'seconds_per_epoch', 'images_per_second', 'backend', 'seed', 'spec_hash', 'dir', 'error'];
+  const energy = hasEnergy(report);
+  const header = ['run', ...report.fields, 'status', 'epochs', 'train_acc', 'test_acc', 'best_test_acc', 'train_loss', 'test_loss', 'seconds_per_epoch', 'images_per_second', 'backend', 'seed', 'spec_hash', 'dir', 'error', ...(energy ? ['energy_j', 'synops'] : [])];
   const rows = report.rows.map((r: ReportRow) => [
     r.label,
     ...report.fields.map((f) => r.values[f] ?? null),
@@ -76,6 +82,7 @@ export function reportCsv(report: Report): string {
     r.specHash,
     r.dir,
     r.error,
+    ...(energy ? [r.energyJ, r.synops] : []),
   ]);
   return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 }

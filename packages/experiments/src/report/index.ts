@@ -11,4 +11,4 @@ export {
   type ReportFigure,
 } from './format.js';
 export { reportHtml } from './html.js';
-export { accuracyVsFieldChart, curvesOverlayChart, fieldSlug, type ChartSpec } from './figures.js';
+export { accuracyVsEnergyChart, accuracyVsFieldChart, curvesOverlayChart, fieldSlug, paretoFront, type ChartSpec, type EnergyPoint } from './figures.js';

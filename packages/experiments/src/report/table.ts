@@ -25,6 +25,10 @@ export interface ReportRow {
   seed: number | null;
   specHash: string | null;
   error: string | null;
+  /** Estimated energy per test sample, joules (summary.json `activity.total.energy_j`); null for runs without activity. */
+  energyJ: number | null;
+  /** Synaptic operations per test sample. */
+  synops: number | null;
 }
 
 export interface Report {
@@ -48,6 +52,8 @@ const SUMMARY_TOTAL_SECONDS = ['train_seconds', 'trainSeconds', 'totalSeconds'];
 const SUMMARY_TRAIN_IMAGES = ['trainSamples', 'train_images', 'trainImages'];
 const SUMMARY_BEST = ['best.test_acc', 'max_test_acc', 'best_test_acc', 'bestTestAcc'];
 const SUMMARY_BACKEND = ['backend'];
+const ENERGY = ['activity.total.energy_j'];
+const SYNOPS = ['activity.total.synops'];
 
 /** `a.b` reads obj.a.b. */
 function at(obj: Record<string, unknown>, name: string): unknown {
@@ -83,6 +89,15 @@ function lastNumber(rows: readonly EpochRow[], key: string): number | null {
   for (let i = rows.length - 1; i >= 0; i--) {
     const v = rows[i]![key];
     if (typeof v === 'number' && Number.isFinite(v)) return v;
+  }
+  return null;
+}
+
+/** The last epoch row's value at a dotted path (`activity.total.energy_j`). */
+function lastPicked(rows: readonly EpochRow[], names: readonly string[]): number | null {
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const v = pickNumber(rows[i]!, names);
+    if (v !== null) return v;
   }
   return null;
 }
@@ -132,6 +147,8 @@ export function reportRow(run: RunData, fields: readonly string[]): ReportRow {
     seed: run.record?.seed ?? run.experiment?.seed ?? null,
     specHash: run.record?.specHash ?? null,
     error: run.record?.error?.message ?? pickString(s, ['error.message']) ?? null,
+    energyJ: pickNumber(s, ENERGY) ?? lastPicked(m, ENERGY),
+    synops: pickNumber(s, SYNOPS) ?? lastPicked(m, SYNOPS),
   };
 }
 
