@@ -8,5 +8,6 @@ export { format, type FormatResult } from './format.js';
 export { VOCABULARY } from './vocabulary.js';
 export * from './catalog/index.js';
 export { libraryNeuron, libraryNeuronNames } from './stdlib/library.js';
+export { libraryNeuronEntries, neuronEntriesOf } from './stdlib/entries.js';
 export { STDLIB_FILE } from './stdlib/index.js';
 export { UNITS, KNOWN_UNITS } from './units.js';
