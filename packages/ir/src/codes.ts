@@ -125,6 +125,7 @@ export const DIAGNOSTIC_CODES = {
   SNN7460: { severity: 'error', title: 'not a NIR file', template: '`{path}` is not a NIR file: {reason}' },
   SNN7461: { severity: 'error', title: 'malformed NIR graph', template: '`{path}`: {where}: {reason}' },
   SNN7462: { severity: 'error', title: 'cannot write NIR file', template: 'cannot write NIR file `{path}`: {reason}' },
+  SNN7463: { severity: 'error', title: 'NIR graph cannot be imported', template: 'cannot import `{path}`: {where}: {reason}' },
   SNN7400: { severity: 'error', title: 'malformed queue record', template: '{what} in the queue at `{url}` is malformed: {reason}' },
 
   // 9xxx command line

@@ -24,3 +24,4 @@ export {
 } from './types.js';
 export { inputSize, outputSize, validateNir } from './validate.js';
 export { nirToTree } from './write.js';
+export { chainOf, formatNumber, formatSeconds, ImportError, planImport, type ChainNode, type ImportedLayer, type ImportedTensor, type ImportOptions, type ImportPlan } from './import/index.js';

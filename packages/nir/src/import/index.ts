@@ -1,0 +1,3 @@
+export { chainOf, ImportError, type ChainNode } from './chain.js';
+export { formatNumber, formatSeconds } from './numbers.js';
+export { planImport, type ImportedLayer, type ImportedTensor, type ImportOptions, type ImportPlan } from './plan.js';

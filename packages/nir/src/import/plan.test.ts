@@ -1,0 +1,111 @@
+import { readFile } from 'node:fs/promises';
+import { compile } from '@snnc/dsl';
+import { describe, expect, it } from 'vitest';
+import { fixture, HAVE_FIXTURES } from '../__tests__/fixtures.js';
+import { readNir } from '../nir-file.js';
+import { nirArray, type NirGraph, type NirMetadata, type NirNode, type NirPrimitive } from '../types.js';
+import { ImportError } from './chain.js';
+import { formatNumber, formatSeconds } from './numbers.js';
+import { planImport, type ImportPlan } from './plan.js';
+
+async function graphOf(name: string): Promise<NirGraph> {
+  return (await readNir(await readFile(fixture(name)), fixture(name))).graph;
+}
+
+/** Compiles the planned `.snn` and checks each planned tensor against the compiled layer's shape. */
+function compiled(plan: ImportPlan) {
+  const r = compile(plan.source, { file: 'imported.snn' });
+  expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`), plan.source).toEqual([]);
+  const model = r.ir!.models.find((m) => m.name === plan.model)!;
+  expect(model.layers.length).toBe(plan.layers.length);
+  return model;
+}
+
+describe('numbers as .snn literals', () => {
+  it('writes the shortest decimal of the stored float and times with a unit', () => {
+    expect(formatNumber(Math.fround(0.1), '<f')).toBe('0.1');
+    expect(formatNumber(0.1, '<d')).toBe('0.1');
+    expect(formatSeconds(Math.fround(0.0025), '<f')).toBe('2.5ms');
+    expect(formatSeconds(0.0002, '<d')).toBe('200us');
+    expect(formatSeconds(1.5)).toBe('1.5s');
+  });
+});
+
+describe.skipIf(!HAVE_FIXTURES)('planning the .snn of real NIR files', () => {
+  it('lif_norse.nir: dense(1) -> NirLIF with the file parameters, stepped at dt', async () => {
+    const plan = planImport(await graphOf('lif_norse.nir'), { model: 'lif_norse', dt: 1e-4, steps: 1000, origin: 'lif_norse.nir' });
+    expect(plan.layers.map((l) => l.text)).toEqual(['dense(1)', 'NirLIF(tau: 2.5ms, r: 1, v_leak: 0, threshold: 0.1, reset: 0, dt: 100us)']);
+    expect(plan.input).toEqual([1]);
+    const model = compiled(plan);
+    expect(model.steps).toBe(1000);
+    expect(model.layers[0]!.kind).toBe('dense');
+    expect(plan.layers[0]!.tensors.map((t) => [t.name, t.shape, Array.from(t.data)])).toEqual([
+      ['kernel', [1, 1], [1]],
+      ['bias', [1], [0]],
+    ]);
+  });
+
+  it('two_lif_neurons.nir: Linear layers without bias and v_leak carried over', async () => {
+    const plan = planImport(await graphOf('two_lif_neurons.nir'), { model: 'two', dt: 1e-3, steps: 10, origin: 'two_lif_neurons.nir' });
+    expect(plan.layers.map((l) => l.text)).toEqual([
+      'dense(1, bias: false)',
+      'NirLIF(tau: 10ms, r: 1, v_leak: 1.2, threshold: 1, reset: 0, dt: 1ms)',
+      'dense(1, bias: false)',
+      'NirLIF(tau: 10ms, r: 1, v_leak: 0, threshold: 20, reset: 0, dt: 1ms)',
+    ]);
+    compiled(plan);
+  });
+
+  it('refuses the recurrent Braille network, naming the node on the cycle', async () => {
+    const g = await graphOf('braille_bias_zero.nir');
+    expect(() => planImport(g, { model: 'braille', dt: 1e-3, steps: 1, origin: 'braille' })).toThrow(ImportError);
+    expect(() => planImport(g, { model: 'braille', dt: 1e-3, steps: 1, origin: 'braille' })).toThrow(/node `lif1\.lif`: it has 2 incoming edges; branching and recurrent NIR graphs import once models are graphs \(issue 11\)/);
+  });
+});
+
+const none = (): NirMetadata => ({ kind: 'group', children: new Map() });
+const p = (n: Omit<NirPrimitive, 'metadata' | 'extra'>): NirNode => ({ ...n, metadata: none(), extra: none() }) as NirNode;
+const i64 = (values: number[], shape: number[] = [values.length]) => nirArray(shape, values, '<q');
+const seq = (k: number) => Array.from({ length: k }, (_, i) => i);
+
+describe('a convolutional chain', () => {
+  /** Input [2, 4, 4] -> Conv2d(3, k 3, same) -> SumPool 2 -> Flatten -> Affine(5) -> CubaLIF -> Output. */
+  function convGraph(): NirGraph {
+    const w = nirArray([3, 2, 3, 3], seq(54));
+    const cuba = (v: number) => nirArray([5], [v, v, v, v, v], '<d');
+    const nodes: [string, NirNode][] = [
+      ['input', p({ kind: 'Input', params: { shape: i64([2, 4, 4]) } })],
+      ['conv', p({ kind: 'Conv2d', params: { weight: w, bias: nirArray([3], [1, 2, 3]), stride: i64([1]), padding: 'same', dilation: i64([1, 1]), groups: i64([1], []), input_shape: i64([4, 4]) } })],
+      ['pool', p({ kind: 'SumPool2d', params: { kernel_size: i64([2, 2]), stride: i64([2, 2]), padding: i64([0, 0]) } })],
+      ['flat', p({ kind: 'Flatten', params: { start_dim: i64([0], []), end_dim: i64([-1], []), input_type: null } })],
+      ['fc', p({ kind: 'Affine', params: { weight: nirArray([5, 12], seq(60)), bias: nirArray([5], seq(5)) } })],
+      ['lif', p({ kind: 'CubaLIF', params: { tau_syn: cuba(5e-3), tau_mem: cuba(1e-2), r: cuba(1), v_leak: cuba(0), v_threshold: cuba(1), v_reset: cuba(0), w_in: cuba(1) } })],
+      ['output', p({ kind: 'Output', params: { shape: i64([5]) } })],
+    ];
+    const edges = nodes.slice(1).map(([n], i) => [nodes[i]![0], n] as [string, string]);
+    return { kind: 'NIRGraph', nodes: new Map(nodes), edges, metadata: none(), extra: none() };
+  }
+
+  it('maps conv, pool, flatten and dense to .snn layers and reorders weights to the runtime layout', () => {
+    const plan = planImport(convGraph(), { model: 'conv', dt: 1e-3, steps: 4, origin: 'test' });
+    expect(plan.layers.map((l) => l.text)).toEqual(['conv2d(3, kernel: 3, stride: 1, padding: same)', 'sumpool(2, stride: 2)', 'flatten', 'dense(5)', 'CubaLIF(tau_mem: 10ms, tau_syn: 5ms, r: 1, v_leak: 0, threshold: 1, reset: 0, w_in: 1, dt: 1ms)']);
+    const model = compiled(plan);
+    expect(model.layers.map((l) => l.outShape)).toEqual([[3, 4, 4], [3, 2, 2], [12], [5], [5]]);
+    // Conv kernel [KH, KW, C_in, C_out]: entry (kh 1, kw 2, in 1, out 2) is NIR weight[2][1][1][2].
+    const k = plan.layers[0]!.tensors[0]!;
+    expect(k.shape).toEqual([3, 3, 2, 3]);
+    expect(k.data[((1 * 3 + 2) * 2 + 1) * 3 + 2]).toBe(((2 * 2 + 1) * 3 + 1) * 3 + 2);
+    // Dense kernel rows follow snnc's channels-last flatten: input (h 1, w 0, c 2) is row (1*2+0)*3+2 = 8
+    // and NIR's channels-first column 2*4 + 1*2 + 0 = 10; kernel[8][o] = weight[o][10].
+    const d = plan.layers[3]!.tensors[0]!;
+    expect(d.shape).toEqual([12, 5]);
+    for (let o = 0; o < 5; o++) expect(d.data[8 * 5 + o]).toBe(o * 12 + 10);
+  });
+
+  it('refuses per-neuron parameters that differ, naming the node', () => {
+    const g = convGraph();
+    const lif = g.nodes.get('lif') as Extract<NirNode, { kind: 'CubaLIF' }>;
+    lif.params.v_threshold = nirArray([5], [1, 1, 2, 1, 1], '<d');
+    expect(() => planImport(g, { model: 'conv', dt: 1e-3, steps: 4, origin: 'test' })).toThrow('node `lif` (CubaLIF): `v_threshold` differs between neurons; per-neuron parameter arrays are not importable yet (a .snn neuron takes one value per layer)');
+  });
+});
