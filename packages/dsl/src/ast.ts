@@ -1,4 +1,4 @@
-import type { SourceRange } from '@snnc/ir';
+import type { BinaryOp, SourceRange, UnaryOp } from '@snnc/ir';
 
 /**
  * The typed `.snn` syntax tree. Every node carries its source range. Values are one small
@@ -22,8 +22,8 @@ export type AstExpr =
   | { kind: 'list'; items: AstExpr[]; range: SourceRange }
   | { kind: 'map'; entries: MapEntry[]; range: SourceRange }
   | CallExpr
-  | { kind: 'unary'; op: '-' | '+'; arg: AstExpr; range: SourceRange }
-  | { kind: 'binary'; op: '+' | '-' | '*' | '/' | '%' | '^'; left: AstExpr; right: AstExpr; range: SourceRange }
+  | { kind: 'unary'; op: UnaryOp; arg: AstExpr; range: SourceRange }
+  | { kind: 'binary'; op: BinaryOp; left: AstExpr; right: AstExpr; range: SourceRange }
   | { kind: 'index'; target: AstExpr; index: AstExpr; range: SourceRange }
   | { kind: 'member'; target: AstExpr; name: Ident; range: SourceRange }
   | { kind: 'paren'; inner: AstExpr; range: SourceRange };
@@ -183,7 +183,7 @@ export type NetworkItem =
   | { kind: 'setting'; setting: 'dt' | 'seed' | 'run'; value: AstExpr; range: SourceRange }
   | { kind: 'input'; name: Ident; value: AstExpr; range: SourceRange }
   | { kind: 'ensemble'; name: Ident; value: AstExpr; range: SourceRange }
-  | { kind: 'connect'; pre: Endpoint; post: Endpoint; args: Arg[] | null; range: SourceRange }
+  | { kind: 'connect'; name?: Ident; pre: Endpoint; post: Endpoint; args: Arg[] | null; range: SourceRange }
   | { kind: 'probe'; name?: Ident; target: Endpoint; args: Arg[] | null; range: SourceRange };
 
 export type NetworkItemKind = NetworkItem['kind'];

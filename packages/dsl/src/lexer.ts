@@ -74,7 +74,7 @@ export interface SnnToken {
   end: number;
 }
 
-const OPERATORS = new Set(['Arrow', 'Plus', 'Minus', 'Star', 'Slash', 'Percent', 'Caret', 'Equals']);
+const OPERATORS = new Set(['Arrow', 'Plus', 'Minus', 'Star', 'Slash', 'Percent', 'Caret', 'Equals', 'LessEqual', 'GreaterEqual', 'EqEq', 'NotEq', 'Less', 'Greater', 'AndAnd', 'OrOr', 'Bang']);
 const KEYWORD_SET = new Set(KEYWORD_TOKENS);
 
 /** Every token including comments, in text order, classified for syntax highlighting. */

@@ -5,7 +5,8 @@ import * as T from './tokens.js';
  * The `.snn` grammar as a Chevrotain CST parser. The grammar is line-insensitive: statements
  * and layer chains need no separators because none of them can continue with the token that
  * starts the next one. Expressions have the usual precedence, lowest first:
- * `+ -`, `* / %`, unary `- +`, `^` (right-associative), postfix `f(...)`, `x[i]`, `a.b`.
+ * `||`, `&&`, comparisons `< <= > >= == !=` (not chained), `+ -`, `* / %`, unary `- + !`,
+ * `^` (right-associative), postfix `f(...)`, `x[i]`, `a.b`.
  * The AST is built from the CST in `to-ast.ts`; this file only recognises text.
  */
 const TOKEN_WORDS: Record<string, string> = {
@@ -363,6 +364,11 @@ class SnnParser extends CstParser {
 
   private connectItem = this.RULE('connectItem', () => {
     this.CONSUME(T.Connect);
+    // `connect c = a -> b`: a name for probing the connection's weights and feeding its rule
+    this.OPTION2(() => {
+      this.CONSUME(T.Identifier);
+      this.CONSUME(T.Equals);
+    });
     this.SUBRULE(this.endpoint);
     this.CONSUME(T.Arrow);
     this.SUBRULE1(this.endpoint);
@@ -443,9 +449,42 @@ class SnnParser extends CstParser {
   });
 
   public expression = this.RULE('expression', () => {
+    this.SUBRULE(this.conjunction);
+    this.MANY(() => {
+      this.CONSUME(T.OrOr);
+      this.SUBRULE1(this.conjunction);
+    });
+  });
+
+  private conjunction = this.RULE('conjunction', () => {
+    this.SUBRULE(this.comparison);
+    this.MANY(() => {
+      this.CONSUME(T.AndAnd);
+      this.SUBRULE1(this.comparison);
+    });
+  });
+
+  private comparison = this.RULE('comparison', () => {
+    this.SUBRULE(this.additive);
+    this.OPTION(() => {
+      this.OR(
+        (this.alts['comparison'] ??= [
+          { ALT: () => this.CONSUME(T.LessEqual) },
+          { ALT: () => this.CONSUME(T.GreaterEqual) },
+          { ALT: () => this.CONSUME(T.EqEq) },
+          { ALT: () => this.CONSUME(T.NotEq) },
+          { ALT: () => this.CONSUME(T.Less) },
+          { ALT: () => this.CONSUME(T.Greater) },
+        ]),
+      );
+      this.SUBRULE1(this.additive);
+    });
+  });
+
+  private additive = this.RULE('additive', () => {
     this.SUBRULE(this.multiplicative);
     this.MANY(() => {
-      this.OR((this.alts['expression'] ??= [{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]));
+      this.OR((this.alts['additive'] ??= [{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]));
       this.SUBRULE1(this.multiplicative);
     });
   });
@@ -462,7 +501,7 @@ class SnnParser extends CstParser {
     this.OR((this.alts['unary'] ??= [
       {
         ALT: () => {
-          this.OR1((this.alts['unary_1'] ??= [{ ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(T.Plus) }]));
+          this.OR1((this.alts['unary_1'] ??= [{ ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Bang) }]));
           this.SUBRULE(this.unary);
         },
       },

@@ -1,5 +1,5 @@
 import type { CstElement, CstNode, IToken } from 'chevrotain';
-import { makeDiagnostic, type Diagnostic, type LineMap, type SourceRange } from '@snnc/ir';
+import { makeDiagnostic, type BinaryOp, type Diagnostic, type LineMap, type SourceRange, type UnaryOp } from '@snnc/ir';
 import type {
   Arg,
   AstExpr,
@@ -203,7 +203,10 @@ export class AstBuilder {
       case 'connectItem': {
         const eps = nodes(inner, 'endpoint');
         const al = node(inner, 'argList');
-        return { kind: 'connect', pre: this.endpoint(eps[0], range), post: this.endpoint(eps[1], range), args: al ? this.args(al) : null, range };
+        const nameTok = token(inner, 'Identifier');
+        const item: NetworkItem = { kind: 'connect', pre: this.endpoint(eps[0], range), post: this.endpoint(eps[1], range), args: al ? this.args(al) : null, range };
+        if (nameTok) item.name = this.ident(nameTok, range);
+        return item;
       }
       case 'probeItem': {
         const al = node(inner, 'argList');
@@ -277,15 +280,21 @@ export class AstBuilder {
     if (n.recoveredNode) this.broken = true;
     switch (n.name) {
       case 'expression':
+        return this.binaryChain(n, 'conjunction', ['OrOr'], fallback);
+      case 'conjunction':
+        return this.binaryChain(n, 'comparison', ['AndAnd'], fallback);
+      case 'comparison':
+        return this.binaryChain(n, 'additive', ['LessEqual', 'GreaterEqual', 'EqEq', 'NotEq', 'Less', 'Greater'], fallback);
+      case 'additive':
         return this.binaryChain(n, 'multiplicative', ['Plus', 'Minus'], fallback);
       case 'multiplicative':
         return this.binaryChain(n, 'unary', ['Star', 'Slash', 'Percent'], fallback);
       case 'unary': {
         const inner = node(n, 'unary');
-        const op = token(n, 'Minus') ?? token(n, 'Plus');
+        const op = token(n, 'Minus') ?? token(n, 'Plus') ?? token(n, 'Bang');
         if (op && inner) {
           const arg = this.expr(inner, fallback);
-          return { kind: 'unary', op: op.image === '-' ? '-' : '+', arg, range: this.span(this.tokenRange(op), arg.range) };
+          return { kind: 'unary', op: op.image as UnaryOp, arg, range: this.span(this.tokenRange(op), arg.range) };
         }
         return this.expr(node(n, 'power'), fallback);
       }
@@ -316,7 +325,7 @@ export class AstBuilder {
     let left = operands[0]!;
     for (let i = 1; i < operands.length; i++) {
       const right = operands[i]!;
-      const op = (opTokens[i - 1]?.image ?? '+') as '+' | '-' | '*' | '/' | '%';
+      const op = (opTokens[i - 1]?.image ?? '+') as BinaryOp;
       left = { kind: 'binary', op, left, right, range: this.span(left.range, right.range) };
     }
     return left;

@@ -81,6 +81,16 @@ export const RCurly = createToken({ name: 'RCurly', pattern: /\}/ });
 export const Comma = createToken({ name: 'Comma', pattern: /,/ });
 export const Colon = createToken({ name: 'Colon', pattern: /:/ });
 export const Equals = createToken({ name: 'Equals', pattern: /=/ });
+// Comparisons and logic (NEF expressions): two-character operators before their prefixes.
+export const LessEqual = createToken({ name: 'LessEqual', pattern: /<=/ });
+export const GreaterEqual = createToken({ name: 'GreaterEqual', pattern: />=/ });
+export const EqEq = createToken({ name: 'EqEq', pattern: /==/ });
+export const NotEq = createToken({ name: 'NotEq', pattern: /!=/ });
+export const Less = createToken({ name: 'Less', pattern: /</ });
+export const Greater = createToken({ name: 'Greater', pattern: />/ });
+export const AndAnd = createToken({ name: 'AndAnd', pattern: /&&/ });
+export const OrOr = createToken({ name: 'OrOr', pattern: /\|\|/ });
+export const Bang = createToken({ name: 'Bang', pattern: /!/ });
 export const Dot = createToken({ name: 'Dot', pattern: /\./ });
 
 export const ALL_TOKENS: TokenType[] = [
@@ -106,6 +116,15 @@ export const ALL_TOKENS: TokenType[] = [
   RCurly,
   Comma,
   Colon,
+  LessEqual,
+  GreaterEqual,
+  EqEq,
+  NotEq,
+  Less,
+  Greater,
+  AndAnd,
+  OrOr,
+  Bang,
   Equals,
   Dot,
   ...KEYWORD_TOKENS,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { codes, compileText } from './test-util.js';
+import { BUILTIN_FUNCTIONS } from '@snnc/ir';
 import { VOCABULARY } from './vocabulary.js';
 
 /** Every word in the vocabulary is accepted by the compiler where it belongs. */
@@ -30,7 +31,12 @@ describe('VOCABULARY', () => {
   it('ensemble kinds, signals, attributes, functions and units', () => {
     for (const k of VOCABULARY.ensembleKinds) expect(codes(compileText(`network n { ensemble a = ${k}(n: 10)  probe a.spikes  run 1s }`)), k).toEqual([]);
     expect(codes(compileText('network n { input a = piecewise({0: 1})  input b = white_noise(std: 1)  ensemble c = LIF(n: 5)  connect a -> c  probe c.voltage  probe c.neurons  run 1s }'))).toEqual([]);
-    for (const f of VOCABULARY.functions) expect(codes(compileText(`network n { input a = ${f}(t${f === 'min' || f === 'max' ? ', 1' : ''})  run 1s }`)), f).toEqual([]);
+    // every function with as many arguments as it needs: `t`, then 1s
+    for (const f of VOCABULARY.functions) {
+      const arity: number = BUILTIN_FUNCTIONS[f as keyof typeof BUILTIN_FUNCTIONS];
+      const args = ['t', ...Array<string>(Math.max(Math.abs(arity), 2) - 1).fill('1')].slice(0, arity > 0 ? arity : 2);
+      expect(codes(compileText(`network n { input a = ${f}(${args.join(', ')})  run 1s }`)), f).toEqual([]);
+    }
     // The same 20 ms time constant and 100-200 Hz rates in every unit.
     const time: Record<string, string> = { s: '0.02s', ms: '20ms', us: '20000us' };
     const rate: Record<string, string> = { Hz: '[100Hz, 200Hz]', kHz: '[0.1kHz, 0.2kHz]' };

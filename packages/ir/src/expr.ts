@@ -16,10 +16,15 @@ export type Expr =
   | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr; range?: SourceRange }
   | { kind: 'call'; fn: BuiltinFunction; args: Expr[]; range?: SourceRange };
 
-export type UnaryOp = '-' | '+';
-export type BinaryOp = '+' | '-' | '*' | '/' | '^' | '%';
+export type UnaryOp = '-' | '+' | '!';
+/** Comparisons and `&&`/`||` give 1 (true) or 0 (false); a value is true when it is not 0. */
+export type BinaryOp = '+' | '-' | '*' | '/' | '^' | '%' | '<' | '<=' | '>' | '>=' | '==' | '!=' | '&&' | '||';
 
-/** Built-in functions with their arity (`min`/`max` take two or more arguments). */
+/**
+ * Built-in functions with their arity (`min`/`max` take two or more arguments, or one vector
+ * such as `x`, whose elements they compare). `if(c, a, b)` (alias `where`, as NumPy's) is `a`
+ * where c is not 0, else `b`; only the chosen branch is evaluated. `clip(v, lo, hi)`.
+ */
 export const BUILTIN_FUNCTIONS = {
   sin: 1,
   cos: 1,
@@ -32,8 +37,11 @@ export const BUILTIN_FUNCTIONS = {
   sign: 1,
   floor: 1,
   ceil: 1,
-  min: -2,
-  max: -2,
+  min: -1,
+  max: -1,
+  if: 3,
+  where: 3,
+  clip: 3,
 } as const satisfies Record<string, number>;
 
 export type BuiltinFunction = keyof typeof BUILTIN_FUNCTIONS;
@@ -79,15 +87,44 @@ export function compileExpr(expr: Expr): CompiledExpr {
     }
     case 'unary': {
       const a = compileExpr(expr.arg);
-      return expr.op === '-' ? (env) => -a(env) : a;
+      const op = expr.op;
+      switch (op) {
+        case '-':
+          return (env) => -a(env);
+        case '+':
+          return a;
+        case '!':
+          return (env) => (a(env) === 0 ? 1 : 0);
+        default:
+          return assertNever(op);
+      }
     }
     case 'binary':
       return compileBinary(expr.op, compileExpr(expr.left), compileExpr(expr.right));
     case 'call':
+      if ((expr.fn === 'min' || expr.fn === 'max') && expr.args.length === 1) return compileVectorExtreme(expr.fn, expr.args[0]!);
       return compileCall(expr.fn, expr.args.map(compileExpr));
     default:
       return assertNever(expr);
   }
+}
+
+/** `min(x)` / `max(x)` over the elements of a vector (`x` or an input's name). */
+function compileVectorExtreme(fn: 'min' | 'max', arg: Expr): CompiledExpr {
+  const pick = fn === 'min' ? Math.min : Math.max;
+  const start = fn === 'min' ? Infinity : -Infinity;
+  if (arg.kind === 'var' && !(arg.name in BUILTIN_CONSTANTS) && arg.name !== 't') {
+    const name = arg.name;
+    const read = name === 'x' ? (env: ExprEnv) => env.x : (env: ExprEnv) => env.vars[name];
+    return (env) => {
+      const v = read(env);
+      if (v === undefined || v.length === 0) return NaN;
+      let m = start;
+      for (let i = 0; i < v.length; i++) m = pick(m, v[i]!);
+      return m;
+    };
+  }
+  return compileExpr(arg);
 }
 
 function compileVar(name: string): CompiledExpr {
@@ -112,6 +149,22 @@ function compileBinary(op: BinaryOp, a: CompiledExpr, b: CompiledExpr): Compiled
       return (env) => Math.pow(a(env), b(env));
     case '%':
       return (env) => a(env) % b(env);
+    case '<':
+      return (env) => (a(env) < b(env) ? 1 : 0);
+    case '<=':
+      return (env) => (a(env) <= b(env) ? 1 : 0);
+    case '>':
+      return (env) => (a(env) > b(env) ? 1 : 0);
+    case '>=':
+      return (env) => (a(env) >= b(env) ? 1 : 0);
+    case '==':
+      return (env) => (a(env) === b(env) ? 1 : 0);
+    case '!=':
+      return (env) => (a(env) !== b(env) ? 1 : 0);
+    case '&&':
+      return (env) => (a(env) !== 0 && b(env) !== 0 ? 1 : 0);
+    case '||':
+      return (env) => (a(env) !== 0 || b(env) !== 0 ? 1 : 0);
     default:
       return assertNever(op);
   }
@@ -146,6 +199,17 @@ function compileCall(fn: BuiltinFunction, args: CompiledExpr[]): CompiledExpr {
       return (env) => args.reduce((m, f) => Math.min(m, f(env)), Infinity);
     case 'max':
       return (env) => args.reduce((m, f) => Math.max(m, f(env)), -Infinity);
+    case 'if':
+    case 'where': {
+      const yes = args[1] ?? (() => NaN);
+      const no = args[2] ?? (() => NaN);
+      return (env) => (a(env) !== 0 ? yes(env) : no(env));
+    }
+    case 'clip': {
+      const lo = args[1] ?? (() => NaN);
+      const hi = args[2] ?? (() => NaN);
+      return (env) => Math.min(Math.max(a(env), lo(env)), hi(env));
+    }
     default:
       return assertNever(fn);
   }
@@ -158,14 +222,16 @@ export function maxInputIndex(expr: Expr): number {
       return -1;
     case 'var':
       return expr.name === 'x' ? 0 : -1;
+    case 'call':
+      // min(x) / max(x) read the whole vector; its size is not known here
+      if (expr.args.length === 1 && (expr.fn === 'min' || expr.fn === 'max') && expr.args[0]!.kind === 'var' && expr.args[0]!.name === 'x') return 0;
+      return expr.args.reduce((m, a) => Math.max(m, maxInputIndex(a)), -1);
     case 'index':
       return expr.target.kind === 'var' && expr.target.name === 'x' ? expr.index : maxInputIndex(expr.target);
     case 'unary':
       return maxInputIndex(expr.arg);
     case 'binary':
       return Math.max(maxInputIndex(expr.left), maxInputIndex(expr.right));
-    case 'call':
-      return expr.args.reduce((m, a) => Math.max(m, maxInputIndex(a)), -1);
     default:
       return assertNever(expr);
   }

@@ -374,6 +374,11 @@ export type Signal =
 export interface NefInput {
   name: string;
   dims: number;
+  /**
+   * Size of the summed input of a node that computes (Nengo's `Node(lambda t, x: ...)`):
+   * its `expr` signal reads it as `x`. 0 for an input that only depends on `t`.
+   */
+  sizeIn: number;
   signal: Signal;
   range?: SourceRange;
 }
@@ -409,8 +414,13 @@ export interface Ensemble {
 
 /** One side of a connection or a probe target: `a`, `ab[0]`, `ens.neurons`. */
 export interface NefEndpoint {
+  /** An input or ensemble name, or a connection's id for `learning` and `connection`. */
   name: string;
-  kind: 'input' | 'ensemble' | 'neurons';
+  /**
+   * `learning`: the error (PES) or learning signal (Voja) of the learning rule of connection
+   * `name`, as the post of a connection. `connection`: a probe of that connection's weights.
+   */
+  kind: 'input' | 'ensemble' | 'neurons' | 'learning' | 'connection';
   /** Selected dimensions (or neurons), or null for all. */
   slice: number[] | null;
   /** Size after slicing. */
@@ -426,19 +436,57 @@ export interface Connection {
   function: Expr[] | null;
   /** post.dims x (function output dims) matrix. */
   transform: number[][];
-  /** Lowpass time constant in seconds, or null for none. */
-  synapse: number | null;
+  /** The filter on the connection's value, or null for none (no delay). */
+  synapse: Synapse | null;
+  /** Online learning of the connection's decoders, weights or (Voja) the post's encoders. */
+  learning: LearningRule | null;
   range?: SourceRange;
 }
 
-export type ProbeAttr = 'decoded' | 'output' | 'spikes' | 'voltage';
+/**
+ * Linear synapses with Nengo 4.1's discretisation (zero-order hold, `mode="update"`).
+ * Times in seconds. `linear_filter` is the transfer function num(s) / den(s), coefficients
+ * highest power first (Nengo's `LinearFilter(num, den)`); lowpass is 1 / (tau s + 1) and
+ * alpha 1 / (tau s + 1)^2.
+ */
+export type Synapse =
+  | { kind: 'lowpass'; tau: number }
+  | { kind: 'alpha'; tau: number }
+  | { kind: 'linear_filter'; num: number[]; den: number[] };
+
+export type SynapseKind = Synapse['kind'];
+
+/**
+ * Learning rules with Nengo 4.1's update equations (learning rates as Nengo's: per second,
+ * PES divided by the number of pre neurons). Activities are in Hz (a spike is 1/dt).
+ * - `pes`: decoders (or weights) of a connection from an ensemble, dD = -rate dt / n_pre e a_pre^T,
+ *   e the error delivered to the rule (an endpoint of kind `learning`).
+ * - `bcm`: neuron-to-neuron weights, dW = rate dt (a_post (a_post - theta)) a_pre^T, theta the
+ *   post activity through `thetaSynapse`.
+ * - `oja`: neuron-to-neuron weights, dW = rate dt (a_post a_pre^T - beta a_post^2 W).
+ * - `voja`: the post ensemble's encoders, dE = rate dt s (g/r a_post x^T - a_post E), s the
+ *   learning signal (1 unless a connection delivers one), x the connection's decoded value.
+ */
+export type LearningRule =
+  | { kind: 'pes'; learningRate: number; preSynapse: Synapse | null }
+  | { kind: 'bcm'; learningRate: number; preSynapse: Synapse | null; postSynapse: Synapse | null; thetaSynapse: Synapse | null }
+  | { kind: 'oja'; learningRate: number; preSynapse: Synapse | null; postSynapse: Synapse | null; beta: number }
+  | { kind: 'voja'; learningRate: number; postSynapse: Synapse | null };
+
+export type LearningRuleKind = LearningRule['kind'];
+
+/**
+ * What a probe records: `decoded` for ensembles, `output` for inputs, `spikes`/`voltage` for
+ * neurons, `weights` (every entry of the learned matrix, row-major) and `weights_norm` (its
+ * Frobenius norm) for connections.
+ */
+export type ProbeAttr = 'decoded' | 'output' | 'spikes' | 'voltage' | 'weights' | 'weights_norm';
 
 export interface Probe {
   name: string;
   target: NefEndpoint;
-  /** `decoded` for ensembles, `output` for inputs, `spikes`/`voltage` for neurons. */
   attr: ProbeAttr;
-  synapse: number | null;
+  synapse: Synapse | null;
   /** Ideal value as expressions of `t` and input names, for RMSE; null when not given. */
   expect: Expr[] | null;
   range?: SourceRange;

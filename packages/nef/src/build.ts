@@ -1,5 +1,6 @@
-import { compileExpr, Random, SnncError, throwIfInvalid, validateNetwork, type Connection, type Ensemble, type Expr, type NefEndpoint, type Network } from '@snnc/ir';
-import type { BuiltConnection, BuiltEnsemble, BuiltInput, BuiltNetwork, BuiltProbe, BuiltSource } from './built.js';
+import { assertNever, compileExpr, Random, SnncError, throwIfInvalid, validateNetwork, type Connection, type Ensemble, type Expr, type Network, type Probe } from '@snnc/ir';
+import type { BuiltConnection, BuiltEnsemble, BuiltInput, BuiltLearning, BuiltNetwork, BuiltPost, BuiltProbe, BuiltSource, StepUnit } from './built.js';
+import { validateLearning } from './validate-learning.js';
 import { choiceRows, sphereBall, sphereSurface } from './distributions.js';
 import { fillRates, gainBias } from './neurons.js';
 import { deriveSeed } from './seeds.js';
@@ -40,124 +41,46 @@ export function evalPointCount(n: number, dims: number, rule: EvalPointRule = 'e
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now()) / 1000;
 
+/** A block of decoder columns one ensemble solve produces (a decoded connection or probe). */
+interface DecoderRequest {
+  ens: number;
+  fns: Expr[] | null;
+  slice: number[] | null;
+  width: number;
+  decoders?: Float64Array;
+}
+
+interface BuildCtx {
+  net: Network;
+  inputIndex: Map<string, number>;
+  ensembles: BuiltEnsemble[];
+  ensIndex: Map<string, number>;
+  connIndex: Map<string, number>;
+  connRequest: Map<Connection, DecoderRequest>;
+  probeRequest: Map<string, DecoderRequest>;
+}
+
 /** Builds a network: samples neurons, solves every decoder, lays out the simulation. */
 export function buildNetwork(net: Network, opts: BuildOptions = {}): BuiltNetwork {
   const start = now();
   throwIfInvalid(validateNetwork(net));
+  validateLearning(net);
   const seed = opts.seed ?? net.seed ?? 0;
   const rule = opts.evalPoints ?? 'economy';
-  const reg = opts.reg ?? 0.1;
-
-  const inputs: BuiltInput[] = net.inputs.map((inp) => ({
-    name: inp.name,
-    dims: inp.dims,
-    signal: inp.signal,
-    noiseSeed: inp.signal.kind === 'white_noise' && inp.signal.seed !== null ? inp.signal.seed : deriveSeed(seed, `noise:${inp.name}`),
-    exprs: inp.signal.kind === 'expr' ? inp.signal.exprs.map(compileExpr) : null,
-  }));
-  const inputIndex = new Map(inputs.map((inp, i) => [inp.name, i]));
+  const inputs = buildInputs(net, seed);
   const ensembles = net.ensembles.map((e) => sampleEnsemble(e, seed, rule));
-  const ensIndex = new Map(ensembles.map((e, i) => [e.name, i]));
-
-  // Every decoder an ensemble needs (outgoing decoded connections, decoded probes) is a block
-  // of target columns; one solve per ensemble serves them all.
-  const requests: { ens: number; fns: Expr[] | null; slice: number[] | null; width: number; decoders?: Float64Array }[] = [];
-  const connRequest = new Map<Connection, (typeof requests)[number]>();
-  for (const c of net.connections) {
-    if (c.pre.kind !== 'ensemble') continue;
-    const req = { ens: ensIndex.get(c.pre.name)!, fns: c.function, slice: c.pre.slice, width: c.function?.length ?? c.pre.dims };
-    requests.push(req);
-    connRequest.set(c, req);
-  }
-  const probeRequest = new Map<string, (typeof requests)[number]>();
-  for (const p of net.probes) {
-    if (p.attr !== 'decoded') continue;
-    const req = { ens: ensIndex.get(p.target.name)!, fns: null, slice: p.target.slice, width: p.target.dims };
-    requests.push(req);
-    probeRequest.set(p.name, req);
-  }
-  let solveSeconds = 0;
-  ensembles.forEach((ens, ei) => {
-    const mine = requests.filter((r) => r.ens === ei);
-    if (mine.length === 0) return;
-    const t0 = now();
-    solveEnsemble(ens, mine, reg);
-    ens.solver.seconds = now() - t0;
-    solveSeconds += ens.solver.seconds;
-  });
-
-  const connections: BuiltConnection[] = net.connections.map((c) => {
-    const post = endpointIndex(c.post, ensIndex);
-    const postEns = ensembles[post.ensemble]!;
-    // a connection into neurons injects current: scale by each target neuron's gain (Nengo)
-    const postGain = c.post.kind === 'neurons' ? sliceValues(postEns.gain, c.post.slice) : null;
-    const t = transformMatrix(c.transform, postGain);
-    const postDims = c.post.dims;
-    const fnWidth = c.function?.length ?? c.pre.dims;
-    const identity = isIdentity(t, postDims, fnWidth);
-    let source: BuiltSource;
-    let width: number;
-    let transform: Float64Array | null;
-    if (c.pre.kind === 'input') {
-      source = { kind: 'input', input: inputIndex.get(c.pre.name)!, slice: toSlice(c.pre.slice), fn: c.function?.map(compileExpr) ?? null };
-      width = fnWidth;
-      transform = identity ? null : t;
-    } else if (c.pre.kind === 'ensemble') {
-      const d = connRequest.get(c)!.decoders!;
-      const n = ensembles[ensIndex.get(c.pre.name)!]!.n;
-      if (identity) {
-        source = { kind: 'neurons', ensemble: ensIndex.get(c.pre.name)!, slice: null, rows: d };
-        width = fnWidth;
-        transform = null;
-      } else if (postDims <= fnWidth) {
-        // fold the transform into the decoders: fewer columns to add per spike
-        source = { kind: 'neurons', ensemble: ensIndex.get(c.pre.name)!, slice: null, rows: multiplyByTransposed(d, n, fnWidth, t, postDims) };
-        width = postDims;
-        transform = null;
-      } else {
-        // low rank: decode (n x fnWidth) first, then expand with the transform
-        source = { kind: 'neurons', ensemble: ensIndex.get(c.pre.name)!, slice: null, rows: d };
-        width = fnWidth;
-        transform = t;
-      }
-    } else {
-      // neurons -> x: rows[i] is the transform's column for source neuron i
-      const s = c.pre.dims;
-      const rows = new Float64Array(s * postDims);
-      for (let i = 0; i < s; i++) for (let o = 0; o < postDims; o++) rows[i * postDims + o] = t[o * s + i]!;
-      source = { kind: 'neurons', ensemble: ensIndex.get(c.pre.name)!, slice: toSlice(c.pre.slice), rows };
-      width = postDims;
-      transform = null;
-    }
-    return {
-      id: c.id,
-      source,
-      width,
-      transform,
-      post: { kind: c.post.kind === 'neurons' ? 'neurons' : 'ensemble', ensemble: post.ensemble, slice: toSlice(c.post.slice), dims: postDims },
-      synapse: c.synapse,
-      filterBeforeTransform: transform !== null && width < postDims,
-    };
-  });
-
-  const probes: BuiltProbe[] = net.probes.map((p) => {
-    const common = { name: p.name, attr: p.attr, dims: p.target.dims, synapse: p.synapse, expect: p.expect, expectFns: p.expect?.map(compileExpr) ?? null };
-    switch (p.attr) {
-      case 'decoded':
-        return { ...common, source: { kind: 'decoded', ensemble: ensIndex.get(p.target.name)!, decoders: probeRequest.get(p.name)!.decoders! } };
-      case 'output':
-        return { ...common, source: { kind: 'input', input: inputIndex.get(p.target.name)!, slice: toSlice(p.target.slice) } };
-      case 'spikes':
-      case 'voltage':
-        return { ...common, source: { kind: p.attr, ensemble: ensIndex.get(p.target.name)!, slice: toSlice(p.target.slice) } };
-      default: {
-        const never: never = p.attr;
-        throw new Error(`unknown probe attribute ${String(never)}`);
-      }
-    }
-  });
-
-  const order = stepOrder(net, ensIndex);
+  const ctx: BuildCtx = {
+    net,
+    inputIndex: new Map(inputs.map((inp, i) => [inp.name, i])),
+    ensembles,
+    ensIndex: new Map(ensembles.map((e, i) => [e.name, i])),
+    connIndex: new Map(net.connections.map((c, i) => [c.id, i])),
+    connRequest: new Map(),
+    probeRequest: new Map(),
+  };
+  const solveSeconds = solveDecoders(ctx, opts.reg ?? 0.1);
+  const connections = net.connections.map((c) => buildConnection(c, ctx));
+  const probes = net.probes.map((p) => buildProbe(p, ctx, connections));
   return {
     network: net,
     seed,
@@ -167,10 +90,165 @@ export function buildNetwork(net: Network, opts: BuildOptions = {}): BuiltNetwor
     ensembles,
     connections,
     probes,
-    order,
+    order: stepOrder(net, ctx),
     buildSeconds: now() - start,
     solveSeconds,
   };
+}
+
+function buildInputs(net: Network, seed: number): BuiltInput[] {
+  return net.inputs.map((inp) => ({
+    name: inp.name,
+    dims: inp.dims,
+    sizeIn: inp.sizeIn,
+    signal: inp.signal,
+    noiseSeed: inp.signal.kind === 'white_noise' && inp.signal.seed !== null ? inp.signal.seed : deriveSeed(seed, `noise:${inp.name}`),
+    exprs: inp.signal.kind === 'expr' ? inp.signal.exprs.map(compileExpr) : null,
+  }));
+}
+
+/**
+ * Every decoder an ensemble needs (outgoing decoded connections, decoded probes) is a block of
+ * target columns; one solve per ensemble serves them all. Returns the seconds spent solving.
+ */
+function solveDecoders(ctx: BuildCtx, reg: number): number {
+  const requests: DecoderRequest[] = [];
+  for (const c of ctx.net.connections) {
+    if (c.pre.kind !== 'ensemble') continue;
+    const req = { ens: ctx.ensIndex.get(c.pre.name)!, fns: c.function, slice: c.pre.slice, width: c.function?.length ?? c.pre.dims };
+    requests.push(req);
+    ctx.connRequest.set(c, req);
+  }
+  for (const p of ctx.net.probes) {
+    if (p.attr !== 'decoded') continue;
+    const req = { ens: ctx.ensIndex.get(p.target.name)!, fns: null, slice: p.target.slice, width: p.target.dims };
+    requests.push(req);
+    ctx.probeRequest.set(p.name, req);
+  }
+  let solveSeconds = 0;
+  ctx.ensembles.forEach((ens, ei) => {
+    const mine = requests.filter((r) => r.ens === ei);
+    if (mine.length === 0) return;
+    const t0 = now();
+    solveEnsemble(ens, mine, reg);
+    ens.solver.seconds = now() - t0;
+    solveSeconds += ens.solver.seconds;
+  });
+  return solveSeconds;
+}
+
+/** Where a connection delivers its value. */
+function buildPost(c: Connection, ctx: BuildCtx): BuiltPost {
+  const slice = toSlice(c.post.slice);
+  switch (c.post.kind) {
+    case 'ensemble':
+    case 'neurons':
+      return { kind: c.post.kind, ensemble: ctx.ensIndex.get(c.post.name)!, slice, dims: c.post.dims };
+    case 'input':
+      return { kind: 'node', input: ctx.inputIndex.get(c.post.name)!, slice, dims: c.post.dims };
+    case 'learning':
+      return { kind: 'rule', connection: ctx.connIndex.get(c.post.name)!, slice, dims: c.post.dims };
+    case 'connection':
+      throw new Error(`buildNetwork: connection ${c.id} targets a connection, which validation rejects`);
+    default:
+      return assertNever(c.post.kind);
+  }
+}
+
+function buildConnection(c: Connection, ctx: BuildCtx): BuiltConnection {
+  const { ensembles, ensIndex } = ctx;
+  const post = buildPost(c, ctx);
+  const postDims = c.post.dims;
+  const fnWidth = c.function?.length ?? c.pre.dims;
+  const learning = buildLearning(c, ctx);
+  const learnsWeights = learning !== null && learning.rule.kind !== 'voja';
+  // a connection into neurons injects current scaled by each target neuron's gain (Nengo);
+  // learned weights exclude the gain, which is applied on delivery instead
+  const postGain = post.kind === 'neurons' ? sliceValues(ensembles[post.ensemble]!.gain, c.post.slice) : null;
+  const t = transformMatrix(c.transform, learnsWeights ? null : postGain);
+  const postScale = learnsWeights ? postGain : null;
+  const identity = isIdentity(t, postDims, fnWidth);
+  const common = { id: c.id, post, synapse: c.synapse, postScale, learning };
+  if (c.pre.kind === 'input') {
+    const source: BuiltSource = { kind: 'input', input: ctx.inputIndex.get(c.pre.name)!, slice: toSlice(c.pre.slice), fn: c.function?.map(compileExpr) ?? null };
+    return { ...common, source, width: fnWidth, transform: identity ? null : t, filterBeforeTransform: !identity && fnWidth < postDims };
+  }
+  if (c.pre.kind === 'ensemble') {
+    const ensemble = ensIndex.get(c.pre.name)!;
+    const d = ctx.connRequest.get(c)!.decoders!;
+    const n = ensembles[ensemble]!.n;
+    if (learning !== null && (learning.rule.kind === 'bcm' || learning.rule.kind === 'oja')) {
+      // Nengo's `solver=LstsqL2(weights=True)`: full weights, post scaled encoders x transform x decoders
+      const postEns = ensembles[learning.post]!;
+      const rows = fullWeights(multiplyByTransposed(d, n, fnWidth, t, postDims), n, postDims, postEns, c.post.slice);
+      return { ...common, post: { kind: 'neurons', ensemble: learning.post, slice: null, dims: postEns.n }, source: { kind: 'neurons', ensemble, slice: null, rows }, width: postEns.n, transform: null, filterBeforeTransform: false };
+    }
+    if (identity) return { ...common, source: { kind: 'neurons', ensemble, slice: null, rows: d }, width: fnWidth, transform: null, filterBeforeTransform: false };
+    if (postDims <= fnWidth || learnsWeights) {
+      // fold the transform into the decoders: fewer columns to add per spike (and the form PES learns)
+      return { ...common, source: { kind: 'neurons', ensemble, slice: null, rows: multiplyByTransposed(d, n, fnWidth, t, postDims) }, width: postDims, transform: null, filterBeforeTransform: false };
+    }
+    // low rank: decode (n x fnWidth) first, then expand with the transform
+    return { ...common, source: { kind: 'neurons', ensemble, slice: null, rows: d }, width: fnWidth, transform: t, filterBeforeTransform: true };
+  }
+  // neurons -> x: rows[i] is the transform's column for source neuron i
+  const s = c.pre.dims;
+  const rows = new Float64Array(s * postDims);
+  for (let i = 0; i < s; i++) for (let o = 0; o < postDims; o++) rows[i * postDims + o] = t[o * s + i]!;
+  return { ...common, source: { kind: 'neurons', ensemble: ensIndex.get(c.pre.name)!, slice: toSlice(c.pre.slice), rows }, width: postDims, transform: null, filterBeforeTransform: false };
+}
+
+/** rows (n_pre x n_post): decoded-and-transformed rows (n_pre x dims) times the post's scaled encoders. */
+function fullWeights(dt: Float64Array, nPre: number, dims: number, post: BuiltEnsemble, slice: number[] | null): Float64Array {
+  const nPost = post.n;
+  const out = new Float64Array(nPre * nPost);
+  const cols = slice ?? Array.from({ length: post.dims }, (_, k) => k);
+  for (let i = 0; i < nPre; i++)
+    for (let j = 0; j < nPost; j++) {
+      let s = 0;
+      for (let k = 0; k < dims; k++) s += dt[i * dims + k]! * post.scaledEncoders[j * post.dims + cols[k]!]!;
+      out[i * nPost + j] = s;
+    }
+  return out;
+}
+
+function buildLearning(c: Connection, ctx: BuildCtx): BuiltLearning | null {
+  const rule = c.learning;
+  if (rule === null) return null;
+  const pre = c.pre.kind === 'input' ? null : ctx.ensIndex.get(c.pre.name)!;
+  const post = ctx.ensIndex.get(c.post.name)!;
+  return { rule, pre, post, signalDims: rule.kind === 'pes' ? c.post.dims : rule.kind === 'voja' ? 1 : 0 };
+}
+
+function buildProbe(p: Probe, ctx: BuildCtx, connections: BuiltConnection[]): BuiltProbe {
+  const common = { name: p.name, attr: p.attr, synapse: p.synapse, expect: p.expect, expectFns: p.expect?.map(compileExpr) ?? null };
+  switch (p.attr) {
+    case 'decoded':
+      return { ...common, dims: p.target.dims, source: { kind: 'decoded', ensemble: ctx.ensIndex.get(p.target.name)!, decoders: ctx.probeRequest.get(p.name)!.decoders! } };
+    case 'output':
+      return { ...common, dims: p.target.dims, source: { kind: 'input', input: ctx.inputIndex.get(p.target.name)!, slice: toSlice(p.target.slice) } };
+    case 'spikes':
+    case 'voltage':
+      return { ...common, dims: p.target.dims, source: { kind: p.attr, ensemble: ctx.ensIndex.get(p.target.name)!, slice: toSlice(p.target.slice) } };
+    case 'weights':
+    case 'weights_norm': {
+      const connection = ctx.connIndex.get(p.target.name)!;
+      const dims = p.attr === 'weights_norm' ? 1 : learnedShape(connections[connection]!, ctx.ensembles).entries;
+      return { ...common, dims, source: { kind: p.attr, connection } };
+    }
+    default:
+      return assertNever(p.attr);
+  }
+}
+
+/** Rows x columns of what a `weights` probe records: post x pre weights, or Voja's n x d encoders. */
+export function learnedShape(c: BuiltConnection, ensembles: BuiltEnsemble[]): { rows: number; cols: number; entries: number } {
+  if (c.learning?.rule.kind === 'voja') {
+    const e = ensembles[c.learning.post]!;
+    return { rows: e.n, cols: e.dims, entries: e.n * e.dims };
+  }
+  const pre = c.source.kind === 'neurons' ? c.source.rows.length / c.width : c.width;
+  return { rows: c.width, cols: pre, entries: c.source.kind === 'neurons' ? c.source.rows.length : c.width };
 }
 
 /** Gains, biases, encoders, eval points and initial voltages of one ensemble. */
@@ -244,7 +322,7 @@ export function activities(ens: BuiltEnsemble, points: Float64Array = ens.evalPo
   return at;
 }
 
-function solveEnsemble(ens: BuiltEnsemble, reqs: { fns: Expr[] | null; slice: number[] | null; width: number; decoders?: Float64Array }[], reg: number): void {
+function solveEnsemble(ens: BuiltEnsemble, reqs: DecoderRequest[], reg: number): void {
   const m = ens.nEvalPoints;
   const dims = ens.dims;
   const k = reqs.reduce((s, r) => s + r.width, 0);
@@ -276,25 +354,36 @@ function solveEnsemble(ens: BuiltEnsemble, reqs: { fns: Expr[] | null; slice: nu
 }
 
 /**
- * Ensembles in an order where every synapse-free connection's source is stepped before its
- * target (those act within one step, as in Nengo). A loop of synapse-free connections has
- * no such order: SNN5013.
+ * Ensembles and computing nodes in an order where every synapse-free connection's source is
+ * stepped before its target (those act within one step, as in Nengo). A loop of synapse-free
+ * connections has no such order: SNN5013.
  */
-function stepOrder(net: Network, ensIndex: Map<string, number>): number[] {
-  const n = ensIndex.size;
+function stepOrder(net: Network, ctx: BuildCtx): StepUnit[] {
+  const units: StepUnit[] = [...ctx.ensembles.map((_, index) => ({ kind: 'ensemble' as const, index }))];
+  const unitOf = new Map<string, number>();
+  ctx.ensembles.forEach((e, i) => unitOf.set(e.name, i));
+  net.inputs.forEach((inp, index) => {
+    if (inp.sizeIn === 0) return;
+    unitOf.set(inp.name, units.length);
+    units.push({ kind: 'node', index });
+  });
+  const n = units.length;
   const edges: { from: number; to: number; c: Connection }[] = [];
   for (const c of net.connections) {
-    if (c.synapse !== null || c.pre.kind === 'input') continue;
-    edges.push({ from: ensIndex.get(c.pre.name)!, to: ensIndex.get(c.post.name)!, c });
+    if (c.synapse !== null || c.post.kind === 'learning' || c.post.kind === 'connection') continue;
+    const from = unitOf.get(c.pre.name);
+    const to = unitOf.get(c.post.name);
+    if (from === undefined || to === undefined) continue;
+    edges.push({ from, to, c });
   }
   const indeg = new Int32Array(n);
   for (const e of edges) indeg[e.to]!++;
-  const order: number[] = [];
+  const order: StepUnit[] = [];
   const ready: number[] = [];
   for (let i = 0; i < n; i++) if (indeg[i] === 0) ready.push(i);
   while (ready.length > 0) {
     const i = ready.shift()!;
-    order.push(i);
+    order.push(units[i]!);
     for (const e of edges) if (e.from === i && --indeg[e.to]! === 0) ready.push(e.to);
   }
   if (order.length < n) {
@@ -304,12 +393,6 @@ function stepOrder(net: Network, ensIndex: Map<string, number>): number[] {
     throw new SnncError('SNN5013', { cycle }, range === undefined ? {} : { range });
   }
   return order;
-}
-
-function endpointIndex(ep: NefEndpoint, ensIndex: Map<string, number>): { ensemble: number } {
-  const i = ensIndex.get(ep.name);
-  if (i === undefined) throw new Error(`buildNetwork: expected ensemble ${ep.name} after validation`);
-  return { ensemble: i };
 }
 
 function toSlice(s: number[] | null): Int32Array | null {

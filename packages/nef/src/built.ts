@@ -1,4 +1,4 @@
-import type { CompiledExpr, Ensemble, Expr, NefNeuron, Network, ProbeAttr, Signal } from '@snnc/ir';
+import type { CompiledExpr, Ensemble, Expr, LearningRule, NefNeuron, Network, ProbeAttr, Signal, Synapse } from '@snnc/ir';
 
 /**
  * A built network: everything the simulator needs as flat typed arrays, plus the build
@@ -16,20 +16,27 @@ export interface BuiltNetwork {
   ensembles: BuiltEnsemble[];
   connections: BuiltConnection[];
   probes: BuiltProbe[];
-  /** Ensemble indices in the order they are stepped (synapse-free connections respected). */
-  order: number[];
+  /**
+   * Ensembles and computing nodes in the order they are stepped (synapse-free connections
+   * respected). Plain inputs come first, learning rules after all of these.
+   */
+  order: StepUnit[];
   /** Wall time spent building, seconds, and the part of it spent solving decoders. */
   buildSeconds: number;
   solveSeconds: number;
 }
 
+export type StepUnit = { kind: 'ensemble'; index: number } | { kind: 'node'; index: number };
+
 export interface BuiltInput {
   name: string;
   dims: number;
+  /** Size of a computing node's summed input `x`; 0 for inputs of `t` only. */
+  sizeIn: number;
   signal: Signal;
   /** Seed of a white-noise signal's stream. */
   noiseSeed: number;
-  /** Compiled expressions of `t` for `expr` signals. */
+  /** Compiled expressions of `t` (and `x` for nodes) for `expr` signals. */
   exprs: CompiledExpr[] | null;
 }
 
@@ -78,11 +85,38 @@ export interface BuiltConnection {
   width: number;
   /** postDims x width, or null when u already is the post value. */
   transform: Float64Array | null;
-  post: { kind: 'ensemble' | 'neurons'; ensemble: number; slice: Int32Array | null; dims: number };
-  /** Lowpass time constant, s, or null. */
-  synapse: number | null;
+  post: BuiltPost;
+  synapse: Synapse | null;
+  /**
+   * Per post element factor applied on delivery (the target neurons' gains for a learned
+   * connection into `.neurons`, whose weights are learned without them, as in Nengo), or null.
+   */
+  postScale: Float64Array | null;
+  learning: BuiltLearning | null;
   /** Filter u (before the transform) when it is narrower than the post value. */
   filterBeforeTransform: boolean;
+}
+
+/** Where a connection delivers: an ensemble's input, its neurons' current, a node's input, a rule's error. */
+export type BuiltPost =
+  | { kind: 'ensemble' | 'neurons'; ensemble: number; slice: Int32Array | null; dims: number }
+  | { kind: 'node'; input: number; slice: Int32Array | null; dims: number }
+  /** The error (PES) or learning signal (Voja) of connection `connection`'s rule. */
+  | { kind: 'rule'; connection: number; slice: Int32Array | null; dims: number };
+
+/**
+ * A learned connection. PES, BCM and Oja change its source `rows` (pre neurons x width, so
+ * the weight from pre neuron i to post element o is rows[i * width + o]); Voja changes the
+ * post ensemble's scaled encoders.
+ */
+export interface BuiltLearning {
+  rule: LearningRule;
+  /** Pre and post ensembles (indices). */
+  /** null for Voja on a connection from an input. */
+  pre: number | null;
+  post: number;
+  /** Size of the rule's error or learning signal: the post size for PES, 1 for Voja, 0 otherwise. */
+  signalDims: number;
 }
 
 export interface BuiltProbe {
@@ -94,8 +128,10 @@ export interface BuiltProbe {
     | { kind: 'input'; input: number; slice: Int32Array | null }
     /** A decoded value with its own decoders (n x dims). */
     | { kind: 'decoded'; ensemble: number; decoders: Float64Array }
-    | { kind: 'spikes' | 'voltage'; ensemble: number; slice: Int32Array | null };
-  synapse: number | null;
+    | { kind: 'spikes' | 'voltage'; ensemble: number; slice: Int32Array | null }
+    /** A learned connection's weights (post x pre, row-major) or their Frobenius norm. */
+    | { kind: 'weights' | 'weights_norm'; connection: number };
+  synapse: Synapse | null;
   expect: Expr[] | null;
   expectFns: CompiledExpr[] | null;
 }

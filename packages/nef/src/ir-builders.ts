@@ -1,4 +1,4 @@
-import type { Connection, Ensemble, EncoderDist, Expr, NefEndpoint, NefInput, NefNeuron, Network, Probe, ProbeAttr, Signal } from '@snnc/ir';
+import type { Connection, Ensemble, EncoderDist, Expr, LearningRule, NefEndpoint, NefInput, NefNeuron, Network, Probe, ProbeAttr, Signal, Synapse } from '@snnc/ir';
 
 /**
  * Small constructors for NEF IR with the compiler's defaults (Nengo 4.1's): for tests,
@@ -24,7 +24,35 @@ export function ensemble(name: string, n: number, opts: Partial<Omit<Ensemble, '
 
 export function input(name: string, signal: Signal, dims?: number): NefInput {
   const d = dims ?? (signal.kind === 'constant' ? signal.value.length : signal.kind === 'piecewise' ? (signal.points[0]?.value.length ?? 1) : signal.kind === 'expr' ? signal.exprs.length : 1);
-  return { name, dims: d, signal };
+  return { name, dims: d, sizeIn: 0, signal };
+}
+
+/** A node that computes `exprs` of `t` and its summed input `x` (size `sizeIn`). */
+export function node(name: string, sizeIn: number, exprs: Expr[]): NefInput {
+  return { name, dims: exprs.length, sizeIn, signal: { kind: 'expr', exprs } };
+}
+
+/** A number is a lowpass time constant (seconds), as in Nengo. */
+export function synapse(s: number | Synapse | null): Synapse | null {
+  return typeof s === 'number' ? { kind: 'lowpass', tau: s } : s;
+}
+
+/** Nengo 4.1's default rules: PES(1e-4), BCM(1e-9), Oja(1e-6, beta 1), Voja(1e-2); synapses 5 ms. */
+export const LEARNING_DEFAULTS = {
+  pes: (): LearningRule => ({ kind: 'pes', learningRate: 1e-4, preSynapse: { kind: 'lowpass', tau: 0.005 } }),
+  bcm: (): LearningRule => ({ kind: 'bcm', learningRate: 1e-9, preSynapse: { kind: 'lowpass', tau: 0.005 }, postSynapse: { kind: 'lowpass', tau: 0.005 }, thetaSynapse: { kind: 'lowpass', tau: 1 } }),
+  oja: (): LearningRule => ({ kind: 'oja', learningRate: 1e-6, preSynapse: { kind: 'lowpass', tau: 0.005 }, postSynapse: { kind: 'lowpass', tau: 0.005 }, beta: 1 }),
+  voja: (): LearningRule => ({ kind: 'voja', learningRate: 1e-2, postSynapse: { kind: 'lowpass', tau: 0.005 } }),
+};
+
+/** The endpoint of a connection's learning rule (its error or learning signal). */
+export function rule(conn: Connection, dims: number): NefEndpoint {
+  return { name: conn.id, kind: 'learning', slice: null, dims };
+}
+
+/** A connection as a probe target (its weights). */
+export function conn(c: Connection): NefEndpoint {
+  return { name: c.id, kind: 'connection', slice: null, dims: 1 };
 }
 
 export const constant = (...value: number[]): Signal => ({ kind: 'constant', value });
@@ -53,7 +81,7 @@ let nextId = 0;
 export function connect(
   pre: NefEndpoint,
   post: NefEndpoint,
-  opts: { function?: Expr[] | null; transform?: number | number[][]; synapse?: number | null; id?: string } = {},
+  opts: { function?: Expr[] | null; transform?: number | number[][]; synapse?: number | Synapse | null; id?: string; learning?: LearningRule | null } = {},
 ): Connection {
   const fn = opts.function ?? null;
   const width = fn?.length ?? pre.dims;
@@ -65,13 +93,14 @@ export function connect(
     post,
     function: fn,
     transform,
-    synapse: opts.synapse === undefined ? 0.005 : opts.synapse,
+    synapse: synapse(opts.synapse === undefined ? 0.005 : opts.synapse),
+    learning: opts.learning ?? null,
   };
 }
 
-export function probe(name: string, target: NefEndpoint, opts: { attr?: ProbeAttr; synapse?: number | null; expect?: Expr[] | null } = {}): Probe {
-  const attr: ProbeAttr = opts.attr ?? (target.kind === 'input' ? 'output' : target.kind === 'neurons' ? 'spikes' : 'decoded');
-  return { name, target, attr, synapse: opts.synapse === undefined ? null : opts.synapse, expect: opts.expect ?? null };
+export function probe(name: string, target: NefEndpoint, opts: { attr?: ProbeAttr; synapse?: number | Synapse | null; expect?: Expr[] | null } = {}): Probe {
+  const attr: ProbeAttr = opts.attr ?? (target.kind === 'input' ? 'output' : target.kind === 'neurons' ? 'spikes' : target.kind === 'connection' ? 'weights' : 'decoded');
+  return { name, target, attr, synapse: synapse(opts.synapse === undefined ? null : opts.synapse), expect: opts.expect ?? null };
 }
 
 export function network(name: string, parts: Partial<Omit<Network, 'name'>>): Network {

@@ -1,7 +1,25 @@
 import { assertNever, type BinaryOp, type Expr } from '@snnc/ir';
 
 /** Binding strength, loosest first; `^` is right-associative. */
-const PRECEDENCE: Record<BinaryOp, number> = { '+': 1, '-': 1, '*': 2, '/': 2, '%': 2, '^': 4 };
+const PRECEDENCE: Record<BinaryOp, number> = {
+  '||': 1,
+  '&&': 2,
+  '<': 3,
+  '<=': 3,
+  '>': 3,
+  '>=': 3,
+  '==': 3,
+  '!=': 3,
+  '+': 4,
+  '-': 4,
+  '*': 5,
+  '/': 5,
+  '%': 5,
+  '^': 7,
+};
+/** Unary operators bind between `*` and `^`; indexing binds tightest. */
+const UNARY = 6;
+const INDEX = 8;
 
 /** Prints an expression tree as `.snn` source, with only the parentheses it needs. */
 export function exprText(e: Expr, parent = 0): string {
@@ -11,10 +29,10 @@ export function exprText(e: Expr, parent = 0): string {
     case 'var':
       return e.name;
     case 'index':
-      return `${exprText(e.target, 5)}[${e.index}]`;
+      return `${exprText(e.target, INDEX)}[${e.index}]`;
     case 'unary': {
-      const s = `${e.op}${exprText(e.arg, 3)}`;
-      return parent > 3 ? `(${s})` : s;
+      const s = `${e.op}${exprText(e.arg, UNARY)}`;
+      return parent > UNARY ? `(${s})` : s;
     }
     case 'binary': {
       const p = PRECEDENCE[e.op];

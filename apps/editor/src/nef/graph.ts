@@ -78,8 +78,23 @@ export function connectionLabel(c: Connection): string {
   const parts: string[] = [];
   if (c.function) parts.push(c.function.map((e) => exprText(e)).join(', '));
   if (!isIdentity(c.transform)) parts.push(`×${transformText(c.transform)}`);
-  if (c.synapse !== null) parts.push(`τ ${formatSeconds(c.synapse)}`);
+  if (c.synapse !== null) parts.push(synapseText(c.synapse));
+  if (c.learning !== null) parts.push(c.learning.kind.toUpperCase());
   return parts.join('  ');
+}
+
+/** `τ 5ms`, `α 5ms`, or the transfer function's coefficients. */
+function synapseText(s: NonNullable<Connection['synapse']>): string {
+  switch (s.kind) {
+    case 'lowpass':
+      return `τ ${formatSeconds(s.tau)}`;
+    case 'alpha':
+      return `α ${formatSeconds(s.tau)}`;
+    case 'linear_filter':
+      return `H [${s.num.join(', ')}] / [${s.den.join(', ')}]`;
+    default:
+      return s satisfies never;
+  }
 }
 
 function isIdentity(t: number[][]): boolean {

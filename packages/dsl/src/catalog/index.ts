@@ -2,7 +2,7 @@ import { BUILTIN_FUNCTIONS } from '@snnc/ir';
 import { DATA_ENTRIES, ENERGY_ENTRIES, EXPERIMENT_ENTRY, INIT_ENTRIES, LOSS_ENTRIES, NORMALIZE_ENTRIES, OPTIMIZER_ENTRIES, REGULARIZE_ENTRIES, SCHEDULE_ENTRIES, TARGET_ENTRIES } from './experiments.js';
 import { LAYER_ENTRIES, MERGE_ENTRIES } from './layers.js';
 import { DECODER_ENTRIES, ENCODER_ENTRIES, MODEL_ENTRY } from './models.js';
-import { CONNECTION_ENTRY, ENSEMBLE_ENTRIES, NETWORK_ENTRY, PROBE_ENTRY, SIGNAL_ENTRIES } from './nef.js';
+import { CONNECTION_ENTRY, ENSEMBLE_ENTRIES, LEARNING_ENTRIES, NETWORK_ENTRY, PROBE_ENTRY, SIGNAL_ENTRIES, SYNAPSE_ENTRIES } from './nef.js';
 import { BUILTIN_NEURON_ENTRIES, SURROGATE_ENTRIES } from './neurons.js';
 import type { CallableEntry, CallableKind, NumSpec, ParamDefault, ParamEntry } from './types.js';
 
@@ -47,6 +47,8 @@ const OTHERS: readonly CallableEntry[] = [
   ...SIGNAL_ENTRIES,
   CONNECTION_ENTRY,
   PROBE_ENTRY,
+  ...LEARNING_ENTRIES,
+  ...SYNAPSE_ENTRIES,
   ...FUNCTION_ENTRIES,
 ];
 
@@ -85,6 +87,8 @@ export const CALLABLE_KINDS: readonly CallableKind[] = [
   'signal',
   'connection',
   'probe',
+  'learning',
+  'synapse',
   'function',
 ];
 

@@ -91,6 +91,16 @@ export const SIGNAL_ENTRIES: readonly CallableEntry[] = [
     ],
     snippet: 'white_noise(std: ${1:0.1})',
   },
+  {
+    name: 'node',
+    kind: 'signal',
+    doc: "a node that computes its value from `t` and its summed input `x` (Nengo's `Node(lambda t, x: ...)`); a plain value that reads `x[i]` is one too",
+    params: [
+      { name: 'value', positional: true, type: 'expression', doc: 'an expression, or a list of them, of `t` and `x`' },
+      { name: 'size_in', type: 'integer', num: { integer: true, min: 1 }, default: { text: 'one past the largest `x[i]` read' }, doc: 'size of the input `x`' },
+    ],
+    snippet: 'node(${1:x[0] * x[1]}, size_in: ${2:2})',
+  },
 ];
 
 const synapse = (dflt: ParamEntry['default'], doc: string): ParamEntry => ({
@@ -110,9 +120,66 @@ export const CONNECTION_ENTRY: CallableEntry = {
   params: [
     { name: 'function', type: 'expression', default: { value: null, text: 'identity' }, doc: 'computed from `x`, the (sliced) pre value; one expression per output' },
     { name: 'transform', type: 'matrix', default: { value: 1, text: '1' }, doc: 'a scalar (times identity), a list (a diagonal) or a post x input matrix' },
-    synapse({ value: 0.005, text: '5ms' }, 'lowpass time constant, or `none`'),
+    synapse({ value: 0.005, text: '5ms' }, 'lowpass time constant, `none`, or a synapse: `alpha(5ms)`, `linear_filter([1], [0.005, 1])`'),
+    { name: 'learning', type: 'call', callKind: 'learning', choices: ['none'], default: { value: null, text: 'none' }, doc: 'a learning rule: `PES(...)`, `BCM(...)`, `Oja(...)`, `Voja(...)`' },
   ],
 };
+
+const rate = (value: number, text: string, doc: string): ParamEntry => ({ name: 'learning_rate', type: 'number', num: { min: 0 }, default: { value, text }, doc });
+const ruleSynapse = (name: string, dflt: ParamEntry['default'], doc: string): ParamEntry => ({ name, type: 'number', num: { min: 0, unit: 'time' }, unit: 'seconds', choices: ['none'], default: dflt, doc });
+
+/** Nengo 4.1's learning rules with its defaults (rates per second, synapses lowpass). */
+export const LEARNING_ENTRIES: readonly CallableEntry[] = [
+  {
+    name: 'PES',
+    kind: 'learning',
+    doc: 'prescribed error sensitivity: dD = -rate dt / n_pre error a_pre; the error comes from `connect e -> c.learning`',
+    params: [rate(1e-4, '1e-4', 'learning rate (divided by the number of pre neurons, as in Nengo)'), ruleSynapse('pre_synapse', { value: 0.005, text: '5ms' }, 'filter on the pre activities')],
+  },
+  {
+    name: 'BCM',
+    kind: 'learning',
+    doc: 'Bienenstock-Cooper-Munro: dW = rate dt a_post (a_post - theta) a_pre, theta the slowly filtered post activity',
+    params: [
+      rate(1e-9, '1e-9', 'learning rate'),
+      ruleSynapse('pre_synapse', { value: 0.005, text: '5ms' }, 'filter on the pre activities'),
+      ruleSynapse('post_synapse', { text: 'the pre synapse' }, 'filter on the post activities'),
+      ruleSynapse('theta_synapse', { value: 1, text: '1s' }, 'filter giving theta from the post activities'),
+    ],
+  },
+  {
+    name: 'Oja',
+    kind: 'learning',
+    doc: "Oja's rule: dW = rate dt (a_post a_pre - beta a_post^2 W)",
+    params: [
+      rate(1e-6, '1e-6', 'learning rate'),
+      ruleSynapse('pre_synapse', { value: 0.005, text: '5ms' }, 'filter on the pre activities'),
+      ruleSynapse('post_synapse', { text: 'the pre synapse' }, 'filter on the post activities'),
+      { name: 'beta', type: 'number', num: { min: 0 }, default: { value: 1, text: '1' }, doc: 'weight of the forgetting term' },
+    ],
+  },
+  {
+    name: 'Voja',
+    kind: 'learning',
+    doc: "vector Oja: moves the post ensemble's encoders towards the input; an optional learning signal comes from `connect s -> c.learning`",
+    params: [rate(1e-2, '1e-2', 'learning rate'), ruleSynapse('post_synapse', { value: 0.005, text: '5ms' }, 'filter on the post activities')],
+  },
+];
+
+/** Synapse models with Nengo's zero-order-hold discretisation; a bare time is a lowpass. */
+export const SYNAPSE_ENTRIES: readonly CallableEntry[] = [
+  { name: 'lowpass', kind: 'synapse', doc: 'first-order lowpass 1 / (tau s + 1)', params: [{ name: 'tau', positional: true, type: 'number', num: { min: 0, unit: 'time' }, unit: 'seconds', doc: 'time constant' }] },
+  { name: 'alpha', kind: 'synapse', doc: 'alpha synapse 1 / (tau s + 1)^2, impulse response (t / tau^2) exp(-t / tau)', params: [{ name: 'tau', positional: true, type: 'number', num: { min: 0, unit: 'time' }, unit: 'seconds', doc: 'time constant' }] },
+  {
+    name: 'linear_filter',
+    kind: 'synapse',
+    doc: 'a proper transfer function num(s) / den(s), coefficients highest power first (Nengo `LinearFilter`)',
+    params: [
+      { name: 'num', positional: true, type: 'pair', doc: 'numerator coefficients, a list' },
+      { name: 'den', positional: true, type: 'pair', doc: 'denominator coefficients, a list with a non-zero first entry' },
+    ],
+  },
+];
 
 export const PROBE_ENTRY: CallableEntry = {
   name: 'probe',

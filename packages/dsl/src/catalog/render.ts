@@ -50,6 +50,10 @@ export function kindLabel(k: CallableKind): string {
       return 'NEF connection options';
     case 'probe':
       return 'NEF probe options';
+    case 'learning':
+      return 'NEF learning rule';
+    case 'synapse':
+      return 'NEF synapse';
     case 'function':
       return 'expression function';
     default:

@@ -45,6 +45,10 @@ export type CallableKind =
   | 'connection'
   /** The options of `probe x (...)`. */
   | 'probe'
+  /** A learning rule on a connection (`learning: PES(...)`). */
+  | 'learning'
+  /** A synapse model (`synapse: alpha(5ms)`). */
+  | 'synapse'
   /** A built-in function in expressions (`sin`, `max`). */
   | 'function';
 

@@ -49,6 +49,7 @@ describe('constant evaluation', () => {
 
   it('checks built-in arity', () => {
     expect(run('sqrt(1, 2)').codes).toEqual(['SNN5007 `sqrt` takes 1 argument(s), got 2']);
-    expect(run('min(1)').codes).toEqual(['SNN5007 `min` takes 2 or more argument(s), got 1']);
+    expect(run('min()').codes).toEqual(['SNN5007 `min` takes 1 or more argument(s), got 0']);
+    expect(run('clip(2, 0)').codes).toEqual(['SNN5007 `clip` takes 3 argument(s), got 2']);
   });
 });

@@ -59,6 +59,7 @@ export function evalConst(e: AstExpr, env: ConstEnv, sink: Sink, name: string): 
     case 'unary': {
       const a = evalConst(e.arg, env, sink, name);
       if (!a) return undefined;
+      if (e.op === '!') return { value: a.value === 0 ? 1 : 0, dim: null };
       return e.op === '-' ? { ...a, value: -a.value } : a;
     }
     case 'binary':
@@ -127,8 +128,40 @@ function evalBinary(e: Extract<AstExpr, { kind: 'binary' }>, env: ConstEnv, sink
     case '^':
       if (a.dim !== null || b.dim !== null) return mixed();
       return { value: Math.pow(a.value, b.value), dim: null };
+    case '<':
+    case '<=':
+    case '>':
+    case '>=':
+    case '==':
+    case '!=':
+      // both sides in seconds or hertz, or plain: `tau > 10ms` compares like `+` adds
+      if (a.dim !== null && b.dim !== null && a.dim !== b.dim) return mixed();
+      return { value: compare(e.op, a.value, b.value) ? 1 : 0, dim: null };
+    case '&&':
+      return { value: a.value !== 0 && b.value !== 0 ? 1 : 0, dim: null };
+    case '||':
+      return { value: a.value !== 0 || b.value !== 0 ? 1 : 0, dim: null };
     default:
       return assertNever(e.op);
+  }
+}
+
+function compare(op: '<' | '<=' | '>' | '>=' | '==' | '!=', a: number, b: number): boolean {
+  switch (op) {
+    case '<':
+      return a < b;
+    case '<=':
+      return a <= b;
+    case '>':
+      return a > b;
+    case '>=':
+      return a >= b;
+    case '==':
+      return a === b;
+    case '!=':
+      return a !== b;
+    default:
+      return assertNever(op);
   }
 }
 
@@ -161,6 +194,11 @@ export function applyBuiltin(fn: keyof typeof BUILTIN_FUNCTIONS, v: number[]): n
       return Math.min(...v);
     case 'max':
       return Math.max(...v);
+    case 'if':
+    case 'where':
+      return a !== 0 ? (v[1] ?? NaN) : (v[2] ?? NaN);
+    case 'clip':
+      return Math.min(Math.max(a, v[1] ?? NaN), v[2] ?? NaN);
     default:
       return assertNever(fn);
   }

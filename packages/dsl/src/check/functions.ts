@@ -87,6 +87,9 @@ export function lowerExpr(e: AstExpr, scope: ExprScope, sink: Sink): Expr | unde
         sink.report('SNN5007', e.range, { fn, expected: arity >= 0 ? String(arity) : `${-arity} or more`, actual: e.args.length });
         return undefined;
       }
+      // `min(x)` / `max(x)`: the extreme element of a vector (`x` or an input)
+      const only = e.args.length === 1 ? unwrapVector(e.args[0]!.value) : undefined;
+      if ((fn === 'min' || fn === 'max') && only !== undefined && !e.args[0]!.name && (scope.vars.get(only) ?? 0) > 1) return { kind: 'call', fn, args: [{ kind: 'var', name: only }] };
       const named = e.args.find((a) => a.name);
       if (named) {
         sink.report('SNN5008', named.range, { message: `\`${fn}\` takes positional arguments only` });
@@ -128,4 +131,10 @@ export function lowerExprList(e: AstExpr, scope: ExprScope, sink: Sink): Expr[] 
     else ok = false;
   }
   return ok ? out : undefined;
+}
+
+/** The name of a bare identifier (through parentheses), else undefined. */
+function unwrapVector(e: AstExpr): string | undefined {
+  const x = e.kind === 'paren' ? e.inner : e;
+  return x.kind === 'ident' ? x.name : undefined;
 }

@@ -1,4 +1,5 @@
 import { didYouMean, type Connection, type NefEndpoint, type Probe, type ProbeAttr, type SourceRange } from '@snnc/ir';
+import { readLearningRule, readSynapse } from './nef-learning.js';
 import type { AstExpr, Endpoint, NetworkItem, SliceSpec } from '../ast.js';
 import { callable, numOf, signatureOf } from '../catalog/index.js';
 import { bindArgs } from './args.js';
@@ -19,6 +20,11 @@ interface ResolvedEndpoint {
 /** `name`, `name.neurons` (or `.spikes`/`.voltage` for probes), each optionally sliced once. */
 function readEndpoint(ep: Endpoint, role: 'pre' | 'post' | 'probe', ctx: NetCtx): ResolvedEndpoint | undefined {
   const name = ep.name.name;
+  if (ctx.connectionNames.has(name)) {
+    const use = role === 'post' ? '`.learning` (its error)' : role === 'probe' ? '`.weights` or `.weights_norm`' : 'a target (`.learning`) or a probe (`.weights`)';
+    ctx.sink.report(role === 'probe' ? 'SNN5009' : 'SNN5012', ep.range, { message: `\`${name}\` is a connection: use ${use}` });
+    return undefined;
+  }
   const obj = ctx.objects.get(name);
   if (!obj) {
     if (name !== '' && !ctx.declared.has(name)) ctx.sink.report('SNN2001', ep.name.range, { what: 'input or ensemble', name }, didYouMean(name, [...ctx.declared]));
@@ -28,7 +34,8 @@ function readEndpoint(ep: Endpoint, role: 'pre' | 'post' | 'probe', ctx: NetCtx)
   let attr: ResolvedEndpoint['attr'] = null;
   let slice: number[] | null = null;
   let text = name;
-  let dims = obj.value.dims;
+  // a node receives its input `x` (sizeIn wide) and sends its value (dims wide)
+  let dims = role === 'post' && obj.kind === 'input' ? obj.value.sizeIn : obj.value.dims;
   for (const part of ep.parts) {
     if (part.kind === 'attr') {
       const a = part.name.name;
@@ -106,14 +113,41 @@ function readSlice(spec: SliceSpec, name: string, dims: number, ctx: NetCtx): { 
   }
 }
 
+/** Does this endpoint name a connection (`c.learning`)? */
+export function targetsRule(ep: Endpoint, ctx: NetCtx): boolean {
+  return ctx.connectionNames.has(ep.name.name);
+}
+
+/** `c.learning`: the error (PES) or learning signal (Voja) of connection `c`'s rule. */
+function readRuleEndpoint(ep: Endpoint, ctx: NetCtx): ResolvedEndpoint | undefined {
+  const name = ep.name.name;
+  const part = ep.parts[0];
+  if (ep.parts.length !== 1 || part?.kind !== 'attr' || part.name.name !== 'learning') {
+    ctx.sink.report('SNN5012', ep.range, { message: `\`${name}\` is a connection: connect to \`${name}.learning\` to feed its learning rule` });
+    return undefined;
+  }
+  const target = ctx.connections.get(name);
+  if (!target) return undefined; // its own errors are reported
+  const rule = target.learning;
+  if (rule === null || (rule.kind !== 'pes' && rule.kind !== 'voja')) {
+    const why = rule === null ? 'has no learning rule' : `learns with ${rule.kind.toUpperCase()}, which takes no error signal`;
+    ctx.sink.report('SNN5301', ep.range, { message: `connection \`${name}\` ${why}; only PES (an error) and Voja (a learning signal) take a connection` });
+    return undefined;
+  }
+  const dims = rule.kind === 'pes' ? target.post.dims : 1;
+  const obj = ctx.objects.get(target.post.name)!;
+  return { endpoint: { name, kind: 'learning', slice: null, dims, range: ep.range }, attr: null, obj, text: `${name}.learning` };
+}
+
 export function readConnection(item: Extract<NetworkItem, { kind: 'connect' }>, index: number, ctx: NetCtx): Connection | undefined {
   const sink = ctx.sink;
   const pre = readEndpoint(item.pre, 'pre', ctx);
-  const post = readEndpoint(item.post, 'post', ctx);
+  const toRule = targetsRule(item.post, ctx);
+  const post = toRule ? readRuleEndpoint(item.post, ctx) : readEndpoint(item.post, 'post', ctx);
   const args = item.args ? bindArgs(item.args, signatureOf(callable('connection', 'connect')), item.range, sink) : new Map();
   if (!pre || !post) return undefined;
-  if (post.obj.kind === 'input') {
-    sink.report('SNN5012', item.post.range, { message: `\`${post.text}\` is an input: inputs produce values and cannot receive a connection` });
+  if (!toRule && post.obj.kind === 'input' && post.obj.value.sizeIn === 0) {
+    sink.report('SNN5304', item.post.range, { message: `\`${post.text}\` is an input of \`t\` only: only a node whose value reads \`x\` can receive a connection` }, `make it a node: \`input ${post.text} = x\` passes its input on`);
     return undefined;
   }
   const before = sink.errorCount;
@@ -132,20 +166,46 @@ export function readConnection(item: Extract<NetworkItem, { kind: 'connect' }>, 
   const t = args.get('transform');
   const transform = readTransform(t?.value, sizeIn, post, item.range, ctx);
   const s = args.get('synapse');
-  const synapse = s ? readSynapse(s.value, ctx) : NEF_DEFAULTS.synapse;
-  if (!transform || synapse === undefined || sink.errorCount !== before) return undefined;
+  const synapse = s ? readSynapse(s.value, ctx) : { kind: 'lowpass' as const, tau: NEF_DEFAULTS.synapse };
+  const l = args.get('learning');
+  const learning = l ? readLearningRule(l.value, ctx) : null;
+  if (!transform || synapse === undefined || learning === undefined || sink.errorCount !== before) return undefined;
   if (synapse === null && pre.endpoint.name === post.endpoint.name) {
     sink.report('SNN5004', s?.range ?? item.range, { name: pre.endpoint.name });
     return undefined;
   }
-  return { id: `conn_${index}`, pre: pre.endpoint, post: post.endpoint, function: fn, transform, synapse, range: item.range };
+  if (learning !== null && l && !learningFits(learning.kind, pre, post, l.range, ctx)) return undefined;
+  return { id: item.name?.name ?? `conn_${index}`, pre: pre.endpoint, post: post.endpoint, function: fn, transform, synapse, learning, range: item.range };
 }
 
-/** `none`, or a time constant (seconds or a time unit). */
-function readSynapse(e: AstExpr, ctx: ReadCtx): number | null | undefined {
-  const x = unwrapParens(e);
-  if (x.kind === 'ident' && x.name === 'none') return null;
-  return readNumber(e, 'synapse', numOf(callable('connection', 'connect'), 'synapse'), ctx);
+/** Where each rule applies (Nengo: PES on decoded or neuron sources, BCM/Oja on weights, Voja on encoders). */
+function learningFits(kind: 'pes' | 'bcm' | 'oja' | 'voja', pre: ResolvedEndpoint, post: ResolvedEndpoint, at: SourceRange, ctx: NetCtx): boolean {
+  const bad = (message: string): false => {
+    ctx.sink.report('SNN5300', at, { message });
+    return false;
+  };
+  const preKind = pre.endpoint.kind;
+  const postKind = post.endpoint.kind;
+  switch (kind) {
+    case 'pes':
+      if (preKind === 'input') return bad('PES learns decoders or weights: the connection must start at an ensemble or its neurons, not an input');
+      if (postKind !== 'ensemble') return bad('PES needs a decoded target: the connection must end at an ensemble (not its neurons or a node)');
+      return true;
+    case 'bcm':
+    case 'oja': {
+      const name = kind === 'bcm' ? 'BCM' : 'Oja';
+      const neurons = preKind === 'neurons' && postKind === 'neurons';
+      const decoded = preKind === 'ensemble' && postKind === 'ensemble';
+      if (!neurons && !decoded) return bad(`${name} learns neuron-to-neuron weights: connect \`a.neurons -> b.neurons\`, or ensemble to ensemble (full weights)`);
+      if (neurons && (pre.endpoint.slice !== null || post.endpoint.slice !== null)) return bad(`${name} on neurons takes whole populations, not slices`);
+      return true;
+    }
+    case 'voja':
+      if (postKind !== 'ensemble' || post.endpoint.slice !== null) return bad('Voja learns the encoders of a whole ensemble: the connection must end at an unsliced ensemble');
+      return true;
+    default:
+      return kind satisfies never;
+  }
 }
 
 /** Entries of a connection's full transform matrix, at most (2^24: 128 MiB of float64). */
@@ -212,6 +272,7 @@ function readTransform(e: AstExpr | undefined, sizeIn: number, post: ResolvedEnd
 
 export function readProbe(item: Extract<NetworkItem, { kind: 'probe' }>, ctx: NetCtx): Probe | undefined {
   const sink = ctx.sink;
+  if (ctx.connectionNames.has(item.target.name.name)) return readWeightsProbe(item, ctx);
   const target = readEndpoint(item.target, 'probe', ctx);
   const args = item.args ? bindArgs(item.args, signatureOf(callable('probe', 'probe')), item.range, sink) : new Map();
   if (!target) return undefined;
@@ -247,6 +308,52 @@ export function readProbe(item: Extract<NetworkItem, { kind: 'probe' }>, ctx: Ne
   return { name: item.name?.name ?? target.text, target: target.endpoint, attr, synapse, expect, range: item.range };
 }
 
+/** Most entries a `.weights` probe records per step (the same bound as @snnc/nef's). */
+export const MAX_WEIGHT_PROBE_ENTRIES = 1000;
+
+/** `probe c.weights` (the learned matrix, post x pre) or `probe c.weights_norm`. */
+function readWeightsProbe(item: Extract<NetworkItem, { kind: 'probe' }>, ctx: NetCtx): Probe | undefined {
+  const ep = item.target;
+  const name = ep.name.name;
+  const part = ep.parts[0];
+  const attrs = ['weights', 'weights_norm'];
+  if (ep.parts.length !== 1 || part?.kind !== 'attr' || !attrs.includes(part.name.name)) {
+    ctx.sink.report('SNN5009', ep.range, { message: `\`${name}\` is a connection: probe \`${name}.weights\` or \`${name}.weights_norm\`` }, part?.kind === 'attr' ? didYouMean(part.name.name, attrs) : undefined);
+    return undefined;
+  }
+  const args = item.args ? bindArgs(item.args, { owner: 'probe', positional: [], named: ['synapse'] }, item.range, ctx.sink) : new Map();
+  const c = ctx.connections.get(name);
+  if (!c) return undefined;
+  const attr = part.name.name as ProbeAttr;
+  const probeName = item.name?.name ?? `${name}.${attr}`;
+  if (attr === 'weights') {
+    const entries = weightEntries(c, ctx);
+    if (entries > MAX_WEIGHT_PROBE_ENTRIES) {
+      ctx.sink.report('SNN5303', ep.range, { name: probeName, entries, max: MAX_WEIGHT_PROBE_ENTRIES });
+      return undefined;
+    }
+  }
+  const s = args.get('synapse');
+  const synapse = s ? readSynapse(s.value, ctx) : null;
+  if (synapse === undefined) return undefined;
+  return { name: probeName, target: { name, kind: 'connection', slice: null, dims: 1, range: ep.range }, attr, synapse, expect: null, range: item.range };
+}
+
+function weightEntries(c: Connection, ctx: NetCtx): number {
+  const size = (name: string): { n: number; dims: number } => {
+    const o = ctx.objects.get(name);
+    return o?.kind === 'ensemble' ? { n: o.value.n, dims: o.value.dims } : { n: 0, dims: o?.value.dims ?? 0 };
+  };
+  if (c.learning?.kind === 'voja') {
+    const e = size(c.post.name);
+    return e.n * e.dims;
+  }
+  if (c.pre.kind === 'input') return c.post.dims;
+  const nPre = c.pre.kind === 'ensemble' ? size(c.pre.name).n : c.pre.dims;
+  const full = (c.learning?.kind === 'bcm' || c.learning?.kind === 'oja') && c.post.kind === 'ensemble';
+  return nPre * (full ? size(c.post.name).n : c.post.dims);
+}
+
 /**
  * Connections without a synapse pass values within the same step; a loop of them (a -> b -> a)
  * has no first value to compute. Self-loops are SNN5004; longer loops are reported once each,
@@ -255,7 +362,7 @@ export function readProbe(item: Extract<NetworkItem, { kind: 'probe' }>, ctx: Ne
 export function reportInstantLoops(connections: readonly Connection[], sink: Sink): void {
   const out = new Map<string, Connection[]>();
   for (const c of connections) {
-    if (c.synapse !== null || c.pre.name === c.post.name) continue;
+    if (c.synapse !== null || c.pre.name === c.post.name || c.post.kind === 'learning') continue;
     out.set(c.pre.name, [...(out.get(c.pre.name) ?? []), c]);
   }
   const state = new Map<string, 'active' | 'done'>();

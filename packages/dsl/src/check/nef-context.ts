@@ -1,5 +1,5 @@
 import { callable, defaultNumber, defaultOf, defaultPair } from '../catalog/index.js';
-import type { Ensemble, NefInput } from '@snnc/ir';
+import type { Connection, Ensemble, NefInput } from '@snnc/ir';
 import type { ReadCtx } from './read.js';
 
 const LIF = callable('ensemble', 'LIF');
@@ -32,5 +32,8 @@ export interface NetCtx extends ReadCtx {
   objects: Map<string, Obj>;
   /** Every declared name, including those whose definitions had errors (no "unknown" cascade). */
   declared: Set<string>;
+  /** Named connections (`connect c = a -> b`): declared names, and those resolved so far. */
+  connectionNames: Set<string>;
+  connections: Map<string, Connection>;
 }
 

@@ -5,7 +5,9 @@ import { asCall, bindArgs, type BoundArgs } from './args.js';
 import { describeValue, fmtNumber, unwrapParens } from './describe.js';
 import { lowerExprList } from './functions.js';
 import { NEF_DEFAULTS, type NetCtx } from './nef-context.js';
+import { evalConst } from './evaluate.js';
 import { readNumber, readRange } from './read.js';
+import { Sink } from './sink.js';
 
 export const ENSEMBLE_KINDS = { LIF: 'lif', LIFRate: 'lif_rate', ReLU: 'relu', SpikingReLU: 'spiking_relu' } as const;
 type EnsembleKeyword = keyof typeof ENSEMBLE_KINDS;
@@ -16,7 +18,7 @@ export function readInput(name: string, value: AstExpr, range: SourceRange, ctx:
   const x = unwrapParens(value);
   if (x.kind === 'call' && x.callee.name === 'piecewise') {
     const signal = readPiecewise(x.args, x.range, ctx);
-    return signal && { name, dims: signal.points[0]!.value.length, signal, range };
+    return signal && { name, dims: signal.points[0]!.value.length, sizeIn: 0, signal, range };
   }
   if (x.kind === 'call' && x.callee.name === 'white_noise') {
     const entry = callable('signal', 'white_noise');
@@ -31,15 +33,95 @@ export function readInput(name: string, value: AstExpr, range: SourceRange, ctx:
     const s = args.get('seed');
     const seed = s ? readNumber(s.value, 'seed', numOf(entry, 'seed'), ctx) : null;
     if (mean === undefined || std === undefined || dims === undefined || seed === undefined) return undefined;
-    return { name, dims, signal: { kind: 'white_noise', mean, std, seed }, range };
+    return { name, dims, sizeIn: 0, signal: { kind: 'white_noise', mean, std, seed }, range };
   }
-  const exprs = lowerExprList(value, { vars: new Map([['t', 1]]), consts: ctx.env }, ctx.sink);
-  if (!exprs) return undefined;
-  // Without `t` the signal is a constant: evaluate it now so runtimes see plain numbers.
-  const constant = exprs.every((e) => !freeVariables(e).has('t'));
-  const signal: Signal = constant ? { kind: 'constant', value: exprs.map((e) => compileExpr(e)({ t: 0, x: [], vars: {} })) } : { kind: 'expr', exprs };
-  return { name, dims: exprs.length, signal, range };
+  if (x.kind === 'call' && x.callee.name === 'node') return readNode(name, x.args, x.range, range, ctx);
+  // A value that reads `x` is a node that computes (Nengo's `Node(lambda t, x: ...)`): its
+  // input size is one past the largest `x[i]` it reads (1 for a bare `x`).
+  return readNodeValue(name, value, inputSize(value, ctx), range, ctx);
 }
+
+/** `node(expr, size_in: n)`: a node with an explicit input size (for `max(x)`, or an unread input). */
+function readNode(name: string, args: Arg[], callRange: SourceRange, range: SourceRange, ctx: NetCtx): NefInput | undefined {
+  const entry = callable('signal', 'node');
+  const bound = bindArgs(args, signatureOf(entry), callRange, ctx.sink);
+  const value = bound.get('value');
+  const s = bound.get('size_in');
+  if (!value) return undefined;
+  const sizeIn = s ? readNumber(s.value, 'size_in', numOf(entry, 'size_in'), ctx) : inputSize(value.value, ctx);
+  if (sizeIn === undefined) return undefined;
+  return readNodeValue(name, value.value, sizeIn, range, ctx);
+}
+
+function readNodeValue(name: string, value: AstExpr, sizeIn: number, range: SourceRange, ctx: NetCtx): NefInput | undefined {
+  const vars = new Map([['t', 1]]);
+  if (sizeIn > 0) vars.set('x', sizeIn);
+  const exprs = lowerExprList(value, { vars, consts: ctx.env, preName: `${name}'s input` }, ctx.sink);
+  if (!exprs) return undefined;
+  // Without `t` and `x` the signal is a constant: evaluate it now so runtimes see plain numbers.
+  const constant = sizeIn === 0 && exprs.every((e) => !freeVariables(e).has('t'));
+  const signal: Signal = constant ? { kind: 'constant', value: exprs.map((e) => compileExpr(e)({ t: 0, x: [], vars: {} })) } : { kind: 'expr', exprs };
+  return { name, dims: exprs.length, sizeIn, signal, range };
+}
+
+/** 0 when `e` never reads `x`; else one past the largest constant index of `x` (1 for a bare `x`). */
+function inputSize(e: AstExpr, ctx: NetCtx): number {
+  let size = 0;
+  const visit = (n: AstExpr): void => {
+    switch (n.kind) {
+      case 'ident':
+        if (n.name === 'x') size = Math.max(size, 1);
+        return;
+      case 'index': {
+        const target = unwrapParens(n.target);
+        if (target.kind === 'ident' && target.name === 'x') {
+          // the index is checked (and reported) when the expression is lowered
+          const q = evalConst(n.index, ctx.env, new Sink(), 'index');
+          size = Math.max(size, q && Number.isInteger(q.value) && q.value >= 0 && q.value < MAX_NODE_INPUT ? q.value + 1 : 1);
+          return;
+        }
+        visit(n.target);
+        visit(n.index);
+        return;
+      }
+      case 'list':
+        n.items.forEach(visit);
+        return;
+      case 'map':
+        for (const en of n.entries) {
+          visit(en.key);
+          visit(en.value);
+        }
+        return;
+      case 'call':
+        for (const a of n.args) visit(a.value);
+        return;
+      case 'unary':
+        visit(n.arg);
+        return;
+      case 'binary':
+        visit(n.left);
+        visit(n.right);
+        return;
+      case 'member':
+        visit(n.target);
+        return;
+      case 'paren':
+        visit(n.inner);
+        return;
+      case 'number':
+      case 'string':
+        return;
+      default:
+        n satisfies never;
+    }
+  };
+  visit(e);
+  return size;
+}
+
+/** Largest input size a node may declare through `x[i]` (larger indices are reported as out of range). */
+const MAX_NODE_INPUT = 1 << 16;
 
 function readPiecewise(args: Arg[], range: SourceRange, ctx: NetCtx): Extract<Signal, { kind: 'piecewise' }> | undefined {
   const bound = bindArgs(args, signatureOf(callable('signal', 'piecewise')), range, ctx.sink);

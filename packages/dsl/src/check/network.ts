@@ -2,7 +2,7 @@ import type { Connection, Ensemble, NefInput, Network, Probe, SourceRange } from
 import type { NetworkItem, NetworkStatement } from '../ast.js';
 import { callable, numOf } from '../catalog/index.js';
 import type { ConstEnv } from './evaluate.js';
-import { readConnection, readProbe, reportInstantLoops } from './nef-connections.js';
+import { readConnection, readProbe, reportInstantLoops, targetsRule } from './nef-connections.js';
 import { NEF_DEFAULTS, RESERVED, RESERVED_MEANING, type NetCtx } from './nef-context.js';
 import { readEnsemble, readInput } from './nef-objects.js';
 import { fmtNumber } from './describe.js';
@@ -16,7 +16,7 @@ const NETWORK = callable('network', 'network');
 /** Resolves a NEF network; undefined after reporting. Objects may be used before they are declared. */
 export function resolveNetwork(decl: NetworkStatement, sink: Sink): Network | undefined {
   const before = sink.errorCount;
-  const ctx: NetCtx = { sink, env: readParams(decl, sink), objects: new Map(), declared: new Set() };
+  const ctx: NetCtx = { sink, env: readParams(decl, sink), objects: new Map(), declared: new Set(), connectionNames: new Set(), connections: new Map() };
   const settings = readSettings(decl, ctx);
   const { inputs, ensembles } = readObjects(decl, ctx);
   const { connections, probes } = readLinks(decl, ctx);
@@ -65,14 +65,11 @@ function readObjects(decl: NetworkStatement, ctx: NetCtx): { inputs: NefInput[];
 
 /** Connections and probes (probe names must be unique). */
 function readLinks(decl: NetworkStatement, ctx: NetCtx): { connections: Connection[]; probes: Probe[] } {
-  const connections: Connection[] = [];
+  const connections = readConnections(decl, ctx);
   const probes: Probe[] = [];
   const probeNames = new Map<string, SourceRange>();
   for (const item of decl.items) {
-    if (item.kind === 'connect') {
-      const c = readConnection(item, connections.length, ctx);
-      if (c) connections.push(c);
-    } else if (item.kind === 'probe') {
+    if (item.kind === 'probe') {
       const p = readProbe(item, ctx);
       if (!p) continue;
       const at = item.name?.range ?? item.target.range;
@@ -86,6 +83,38 @@ function readLinks(decl: NetworkStatement, ctx: NetCtx): { connections: Connecti
     }
   }
   return { connections, probes };
+}
+
+/**
+ * Connections in source order. Named ones (`connect c = a -> b`) share the namespace of
+ * inputs and ensembles; a connection into `c.learning` is read after `c` itself, wherever it
+ * is written. Unnamed connections get ids `conn_<i>`, i counting every `connect` in order.
+ */
+function readConnections(decl: NetworkStatement, ctx: NetCtx): Connection[] {
+  const items = decl.items.filter((i): i is Extract<NetworkItem, { kind: 'connect' }> => i.kind === 'connect');
+  const firstAt = new Map<string, SourceRange>();
+  for (const item of items) {
+    const name = item.name?.name;
+    if (name === undefined || name === '') continue;
+    const prev = firstAt.get(name);
+    if (prev || ctx.declared.has(name) || RESERVED.has(name)) {
+      const related = prev ? [{ message: `\`${name}\` was first defined here`, range: prev }] : undefined;
+      ctx.sink.report('SNN2002', item.name!.range, { what: 'connection', name }, RESERVED.has(name) ? `\`${name}\` is built into expressions (${RESERVED_MEANING[name]}); choose another name` : undefined, related);
+      continue;
+    }
+    firstAt.set(name, item.name!.range);
+    ctx.connectionNames.add(name);
+  }
+  const read: (Connection | undefined)[] = new Array<Connection | undefined>(items.length);
+  const intoRules = items.map((item) => targetsRule(item.post, ctx));
+  for (const pass of [false, true])
+    items.forEach((item, i) => {
+      if (intoRules[i] !== pass) return;
+      const c = readConnection(item, i, ctx);
+      read[i] = c;
+      if (c && item.name && ctx.connectionNames.has(item.name.name) && firstAt.get(item.name.name) === item.name.range) ctx.connections.set(c.id, c);
+    });
+  return read.filter((c): c is Connection => c !== undefined);
 }
 
 function readParams(decl: NetworkStatement, sink: Sink): ConstEnv {
