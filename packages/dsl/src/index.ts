@@ -11,3 +11,4 @@ export { libraryNeuron, libraryNeuronNames } from './stdlib/library.js';
 export { libraryNeuronEntries, neuronEntriesOf } from './stdlib/entries.js';
 export { STDLIB_FILE } from './stdlib/index.js';
 export { UNITS, KNOWN_UNITS } from './units.js';
+export { allCallables } from './catalog/library.js';

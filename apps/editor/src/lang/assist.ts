@@ -1,8 +1,8 @@
-import { KEYWORDS } from '@snnc/dsl';
+import { allCallables, KEYWORDS, neuronEntriesOf, parse } from '@snnc/dsl';
 import type { SourceRange } from '@snnc/ir';
 import { shapeText, type Analysis, type SymbolDef } from './analysis.js';
 import type { CallableEntry } from '@snnc/dsl';
-import { CATALOG, CONNECTION_OPTIONS, EXPERIMENT_FIELDS, KEYWORD_DOCS, PROBE_OPTIONS, contextLabel, entryMarkdown, lookup, paramLine, type EntryContext } from './catalog.js';
+import { CATALOG, CONNECTION_OPTIONS, EXPERIMENT_FIELDS, KEYWORD_DOCS, PROBE_OPTIONS, catalogOf, contextLabel, entryMarkdown, lookup, paramLine, type CatalogEntry, type EntryContext } from './catalog.js';
 
 /**
  * Completion, hover and go-to-definition as plain functions of (text, offset, analysis),
@@ -94,12 +94,27 @@ function contextAt(a: Analysis | undefined, offset: number): EntryContext[] {
   }
 }
 
-function entryFor(name: string, contexts: EntryContext[]): CallableEntry | undefined {
+function entryFor(name: string, contexts: EntryContext[], catalog: readonly CatalogEntry[]): CallableEntry | undefined {
   for (const c of contexts) {
-    const e = lookup(name, c)[0];
+    const e = lookup(name, c, catalog)[0];
     if (e) return e;
   }
-  return lookup(name)[0];
+  return lookup(name, undefined, catalog)[0];
+}
+
+let lastCatalog: { text: string; catalog: readonly CatalogEntry[] } | undefined;
+
+/**
+ * The catalogue for a document: the table plus the document's own neuron definitions, so a
+ * user's `neuron Izh(a: 0.02, ...) { ... }` completes and hovers like a library neuron.
+ * Cached for the last text (completion and hover ask repeatedly for the same one).
+ */
+export function catalogFor(text: string): readonly CatalogEntry[] {
+  if (lastCatalog?.text === text) return lastCatalog.catalog;
+  const ast = parse(text, { file: 'editor.snn' }).ast;
+  const own = ast ? neuronEntriesOf(ast) : [];
+  lastCatalog = { text, catalog: own.length > 0 ? catalogOf(allCallables(own)) : CATALOG };
+  return lastCatalog.catalog;
 }
 
 /**
@@ -108,10 +123,11 @@ function entryFor(name: string, contexts: EntryContext[]): CallableEntry | undef
  * the statement's.
  */
 function argsOwner(text: string, call: { callee: string; calleeStart: number }, contexts: EntryContext[]): CallableEntry | undefined {
+  const catalog = catalogFor(text);
   const lineStart = text.lastIndexOf('\n', call.calleeStart) + 1;
   const statement = /^\s*(connect|probe)\b/.exec(text.slice(lineStart, call.calleeStart));
   if (statement) return statement[1] === 'connect' ? CONNECTION_OPTIONS : PROBE_OPTIONS;
-  return entryFor(call.callee, contexts);
+  return entryFor(call.callee, contexts, catalog);
 }
 
 /** Names visible at an offset: top-level definitions and the locals of the enclosing block. */
@@ -135,7 +151,7 @@ export function complete(text: string, offset: number, a: Analysis | undefined):
   }
   const seen = new Set<string>();
   for (const c of contexts) {
-    for (const e of CATALOG) {
+    for (const e of catalogFor(text)) {
       if (e.kind !== c || seen.has(e.name)) continue;
       seen.add(e.name);
       out.push({
@@ -196,7 +212,7 @@ export function hover(text: string, offset: number, a: Analysis | undefined): Ho
   if (sym) contents.push(`\`${sym.detail}\``);
   else if (KEYWORDS.includes(w.word)) contents.push(`**${w.word}** (keyword): ${KEYWORD_DOCS[w.word] ?? ''}`);
   else {
-    const entry = entryFor(w.word, contextAt(a, offset));
+    const entry = entryFor(w.word, contextAt(a, offset), catalogFor(text));
     if (entry) contents.push(entryMarkdown(entry));
   }
   return contents.length > 0 ? { contents, start: w.start, end: w.end } : undefined;

@@ -5,7 +5,7 @@
  * cannot document a parameter the compiler rejects or a default it does not fill in. Only the
  * keyword docs are kept here.
  */
-import { CALLABLES, callable, callableMarkdown, kindLabel, paramLine as tableParamLine, type CallableEntry, type CallableKind, type ParamEntry } from '@snnc/dsl';
+import { allCallables, callable, callableMarkdown, kindLabel, paramLine as tableParamLine, type CallableEntry, type CallableKind, type ParamEntry } from '@snnc/dsl';
 
 export type EntryContext = CallableKind;
 
@@ -50,7 +50,8 @@ export function catalogOf(table: readonly CallableEntry[]): readonly CatalogEntr
   return table.filter((e) => WORD_KINDS.has(e.kind)).map((e) => ({ ...e, snippet: snippetOf(e) }));
 }
 
-export const CATALOG: readonly CatalogEntry[] = catalogOf(CALLABLES);
+/** The built-in callables and the standard library's neurons. */
+export const CATALOG: readonly CatalogEntry[] = catalogOf(allCallables());
 
 /** Fields of an `experiment { ... }` block. */
 export const EXPERIMENT_FIELDS: readonly ParamDoc[] = callable('experiment', 'experiment').params;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CALLABLE_KINDS, CALLABLES, callablesIndexText, callableText, type CallableKind } from '@snnc/dsl';
+import { allCallables, CALLABLE_KINDS, callablesIndexText, callableText, type CallableKind } from '@snnc/dsl';
 import { didYouMean } from '@snnc/ir';
 import type { Io } from '../io.js';
 
@@ -28,21 +28,22 @@ export function helpCommand(program: Command, name: string | undefined, io: Io):
     io.stdout.write(sub.helpInformation());
     return 0;
   }
+  const table = allCallables();
   if (name === 'callables') {
-    io.stdout.write(callablesIndexText(CALLABLES, CALLABLE_KINDS));
+    io.stdout.write(callablesIndexText(table, CALLABLE_KINDS));
     return 0;
   }
   // A word can name several callables: `LIF` is a trained neuron and an NEF neuron type.
-  const entries = CALLABLES.filter((e) => e.name === name);
+  const entries = table.filter((e) => e.name === name);
   if (entries.length > 0) {
     io.stdout.write(entries.map(callableText).join('\n'));
     return 0;
   }
   if ((CALLABLE_KINDS as readonly string[]).includes(name)) {
-    io.stdout.write(callablesIndexText(CALLABLES, [name as CallableKind]));
+    io.stdout.write(callablesIndexText(table, [name as CallableKind]));
     return 0;
   }
-  const known = [...program.commands.map((c) => c.name()), 'callables', ...CALLABLES.map((e) => e.name), ...CALLABLE_KINDS];
+  const known = [...program.commands.map((c) => c.name()), 'callables', ...table.map((e) => e.name), ...CALLABLE_KINDS];
   const hint = didYouMean(name, known);
   io.stderr.write(`error: unknown command or callable '${name}'${hint ? `; ${hint}` : ''}\n(run \`snnc help callables\` for every callable of the language)\n`);
   return 2;

@@ -1,4 +1,5 @@
-import { CALLABLE_KINDS, CALLABLES, paramTableMarkdown, type CallableKind } from '../catalog/index.js';
+import { CALLABLE_KINDS, paramTableMarkdown, type CallableKind } from '../catalog/index.js';
+import { allCallables } from '../catalog/library.js';
 
 /**
  * The parameter tables of docs/language.md are generated from the parameter table, each
@@ -30,7 +31,7 @@ export function renderParamTables(text: string): ParamTablesResult {
       return whole;
     }
     kinds.push(kind as CallableKind);
-    return `<!-- BEGIN GENERATED params: ${kind} -->\n${paramTableMarkdown(CALLABLES, kind as CallableKind)}\n<!-- END GENERATED params: ${kind} -->`;
+    return `<!-- BEGIN GENERATED params: ${kind} -->\n${paramTableMarkdown(allCallables(), kind as CallableKind)}\n<!-- END GENERATED params: ${kind} -->`;
   });
   return { text: out, problems, kinds };
 }
