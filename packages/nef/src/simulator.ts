@@ -53,6 +53,11 @@ export interface Simulator {
   /** A probe's recording so far (views into the simulator's buffers, no copies). */
   probe(name: string): ProbeData;
   probeNames(): string[];
+  /**
+   * Per ensemble (built order), the neurons with non-zero output summed over the steps since
+   * creation or reset: spikes for spiking neurons (activity.ts turns them into rates and SynOps).
+   */
+  spikeCounts(): Float64Array;
   /** Back to t = 0 with the initial state; inputs changed by `setInput` keep their value. */
   reset(): void;
 }
@@ -249,6 +254,7 @@ export function createSimulator(built: BuiltNetwork): Simulator {
   const exprEnv = { t: 0, x: new Float64Array(0), vars: inputVars };
 
   let steps = 0;
+  const spikeTotals = new Float64Array(ens.length);
 
   function init(): void {
     steps = 0;
@@ -257,6 +263,7 @@ export function createSimulator(built: BuiltNetwork): Simulator {
       states[i]!.refractory.fill(0);
       out[i]!.fill(0);
       activeCount[i] = 0;
+      spikeTotals[i] = 0;
       if (encoders[i] !== e.scaledEncoders) encoders[i]!.set(e.scaledEncoders);
     });
     for (const cr of conns) {
@@ -369,6 +376,7 @@ export function createSimulator(built: BuiltNetwork): Simulator {
     // 1-D LIF ensembles)
     if (encodedByKernel[ei]) {
       activeCount[ei] = steppers[ei]!(je, out[ei]!, states[ei]!, active[ei]!);
+      spikeTotals[ei] = spikeTotals[ei]! + activeCount[ei]!;
       return;
     }
     const d = e.dims;
@@ -385,6 +393,7 @@ export function createSimulator(built: BuiltNetwork): Simulator {
       }
     }
     activeCount[ei] = steppers[ei]!(je, out[ei]!, states[ei]!, active[ei]!);
+    spikeTotals[ei] = spikeTotals[ei]! + activeCount[ei]!;
   }
 
   /** A computing node: its output is its expressions of `t` and its summed input `x`. */
@@ -594,6 +603,9 @@ export function createSimulator(built: BuiltNetwork): Simulator {
     },
     probeNames() {
       return probes.map((pr) => pr.p.name);
+    },
+    spikeCounts() {
+      return spikeTotals.slice();
     },
     reset() {
       init();

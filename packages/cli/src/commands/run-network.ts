@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Network, Probe } from '@snnc/ir';
+import { activityRows } from '@snnc/nef';
 import { runNetwork, writeProbesCsv, type RunResult } from '@snnc/nef/node';
 import { figureFormatOf, renderFigure, timeSeriesChart, type Panel } from '@snnc/plot';
 import { makeDiagnostic, syntheticRange } from '@snnc/ir';
@@ -44,6 +45,7 @@ export async function runNetworkCommand(network: Network, loaded: LoadedSource, 
       `simulation ${fmt(result.simSeconds)} s (${fmt((result.simSeconds / Math.max(1, result.t.length)) * 1e6)} us/step)\n`,
   );
   printSummary(io, result);
+  printActivity(io, result);
 
   const userProbes = result.probes.filter((p) => !p.name.startsWith(INPUT_TRACE));
   if (flags.probes !== undefined) {
@@ -78,6 +80,14 @@ function printSummary(io: Io, result: RunResult): void {
     for (const c of shown) rows.push([c.column, fmt(c.final), fmt(c.meanLast20), c.rmse === null ? '-' : fmt(c.rmse)]);
     if (shown.length < s.columns.length) rows.push([`... ${s.columns.length - shown.length} more columns of ${s.name}`, '', '', '']);
   }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows) io.stdout.write(`  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}\n`);
+}
+
+/** Spike rate per ensemble and the SynOps its spikes trigger, per simulated second (docs/energy.md). */
+function printActivity(io: Io, result: RunResult): void {
+  if (result.activity.ensembles.length === 0) return;
+  const rows = activityRows(result.activity);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) io.stdout.write(`  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}\n`);
 }

@@ -1,4 +1,5 @@
 import type { Network } from '@snnc/ir';
+import { networkActivity, type NetworkActivity } from '../activity.js';
 import { buildNetwork, type BuildOptions } from '../build.js';
 import { summarizeProbe, type ProbeSummary } from '../metrics.js';
 import { createSimulator, type ProbeData } from '../simulator.js';
@@ -22,6 +23,8 @@ export interface RunResult {
   t: Float64Array;
   probes: ProbeData[];
   summary: ProbeSummary[];
+  /** Spike rates and SynOps per simulated second of every ensemble. */
+  activity: NetworkActivity;
 }
 
 const now = (): number => performance.now() / 1000;
@@ -47,5 +50,6 @@ export function runNetwork(net: Network, opts: RunNetworkOptions = {}): RunResul
     t,
     probes,
     summary: probes.map((p) => summarizeProbe(p, t)),
+    activity: networkActivity(built, sim.spikeCounts(), sim.time),
   };
 }
