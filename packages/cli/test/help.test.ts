@@ -24,6 +24,14 @@ describe('snnc help', () => {
     expect(r.stdout).toMatch(/tau_rc +20ms/);
   });
 
+  it('describes standard-library neurons from their .snn definitions', async () => {
+    const r = await snnc(['help', 'Izhikevich']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Izhikevich \(trained neuron\): Izhikevich \(2003\)/);
+    expect(r.stdout).toMatch(/\n {2}v_peak +30 /);
+    expect((await snnc(['help', 'neuron'])).stdout).toContain('  AdEx ');
+  });
+
   it('lists all callables, or those of one kind', async () => {
     const all = await snnc(['help', 'callables']);
     expect(all.code).toBe(0);

@@ -2,6 +2,10 @@ import { describe, expect, test } from 'vitest';
 import { compile } from '../compile.js';
 import { CALLABLES, callable, namesOf, signatureOf, type CallableEntry, type ParamEntry } from './index.js';
 import { allCallables } from './library.js';
+import { LAYER_KINDS } from '../check/layers.js';
+import { DECODERS, ENCODERS } from '../check/models.js';
+import { ENSEMBLE_KINDS } from '../check/nef-objects.js';
+import { NEURON_KINDS } from '../check/neurons.js';
 
 /**
  * The table against the compiler: every parameter it lists is accepted where its callable is
@@ -172,6 +176,14 @@ describe('parameter table', () => {
       const firstNamed = e.params.findIndex((p) => !p.positional);
       expect(e.params.slice(firstNamed < 0 ? e.params.length : firstNamed).some((p) => p.positional), e.name).toBe(false);
     }
+  });
+
+  test('the kind lists the checks switch over are exactly the table\'s names', () => {
+    expect(LAYER_KINDS.filter((k) => !namesOf('layer').includes(k))).toEqual([]);
+    expect(namesOf('encoder')).toEqual([...ENCODERS]);
+    expect(namesOf('decoder')).toEqual([...DECODERS]);
+    expect(namesOf('ensemble')).toEqual(Object.keys(ENSEMBLE_KINDS));
+    expect(Object.keys(NEURON_KINDS).filter((k) => !namesOf('neuron').includes(k))).toEqual([]);
   });
 
   test('the drift issue 10 found is gone: conv2d kernel required, sgd lr and batch defaulted', () => {
