@@ -8,6 +8,7 @@ import { registerSweepCommand } from './commands/sweep.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { registerHelpCommand } from './commands/help.js';
 import { registerTraceCommand } from './commands/trace.js';
+import { registerImportCommand } from './commands/import.js';
 import { nodeIo, type Io } from './io.js';
 import { nonNegativeInt, oneOf } from './options.js';
 import { snncVersion } from './version.js';
@@ -70,6 +71,7 @@ export async function main(argv: string[], io: Io = nodeIo()): Promise<number> {
   registerReportCommand(program, io, setExit);
   registerWorkerCommand(program, io, setExit);
   registerTraceCommand(program, io, setExit);
+  registerImportCommand(program, io, setExit);
 
   program
     .command('editor')

@@ -8,10 +8,9 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { assertNever, isSnncError, Random, SnncError, type Experiment } from '@snnc/ir';
-import { buildNetwork, formatEpochLine, makeDataset, toRuntimeShape, Trainer, type Dataset, type SnnNetwork } from '@snnc/runtime';
+import { buildNetwork, encodeSafetensors, formatEpochLine, makeDataset, toRuntimeShape, Trainer, type Dataset, type SnnNetwork } from '@snnc/runtime';
 import { loadMnistAsset, type MnistSplit } from './mnist-asset.js';
 import type { BrowserBackend, TrainRequest, TrainResponse } from './protocol.js';
-import { encodeSafetensors } from './safetensors.js';
 import { normalizedSample } from './trace.js';
 
 /**

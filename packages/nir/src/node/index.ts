@@ -1,1 +1,1 @@
-export { readNirFile, writeNirFile, NIR_FILE_LIMIT } from './files.js';
+export { NIR_FILE_LIMIT, readNirFile, writeNirFile, type ReadNirFileOptions } from './files.js';

@@ -54,6 +54,7 @@ export async function loadShd(path: string, opts: ShdOptions): Promise<SequenceD
   try {
     const s = await stat(path);
     if (s.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (!s.isFile()) throw new Error('it is not a regular file');
     size = s.size;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;

@@ -15,6 +15,13 @@ describe('safetensors', () => {
     expect(decodeSafetensors(bytes)).toEqual({ tensors, metadata: { model: 'mlp' } });
   });
 
+  test('refuses damaged files: short, a header longer than the file, offsets outside it', () => {
+    const bytes = encodeSafetensors([{ name: 'w', shape: [2], data: Float32Array.of(1, 2) }]);
+    expect(() => decodeSafetensors(bytes.subarray(0, 4))).toThrow(/too short/);
+    expect(() => decodeSafetensors(bytes.subarray(0, 20))).toThrow(/header claims/);
+    expect(() => decodeSafetensors(bytes.subarray(0, bytes.length - 4))).toThrow(/w \[2\] needs 8 bytes at 0\.\.8, outside the file/);
+  });
+
   test('a shape that does not match the data is an error', () => {
     expect(() => encodeSafetensors([{ name: 'w', shape: [2, 2], data: new Float32Array(3) }])).toThrow(/shape \[2, 2\] but 3 values/);
   });

@@ -1,0 +1,52 @@
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { decodeSafetensors } from '@snnc/runtime';
+import { describe, expect, it } from 'vitest';
+import { repoRoot, snnc, tempFiles } from './helpers.js';
+
+const FIXTURES = path.join(repoRoot, '..', 'shared', 'fixtures', 'nir');
+const HAVE = existsSync(path.join(FIXTURES, 'README.md'));
+if (!HAVE) console.warn(`snnc import tests skipped: ${FIXTURES} does not exist`);
+
+describe.skipIf(!HAVE)('snnc import', () => {
+  it('writes a .snn model that checks and its weights beside it', async () => {
+    const dir = tempFiles({});
+    copyFileSync(path.join(FIXTURES, 'lif_norse.nir'), path.join(dir, 'lif_norse.nir'));
+    const r = await snnc(['import', 'lif_norse.nir', '--dt', '0.1ms', '--steps', '1000'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('wrote lif_norse.snn (model lif_norse: 2 layers, dt 0.0001 s) and lif_norse.safetensors (2 tensors)\n');
+    const snn = readFileSync(path.join(dir, 'lif_norse.snn'), 'utf8');
+    expect(snn).toContain('model lif_norse(input: [1], steps: 1000) {');
+    expect(snn).toContain('NirLIF(tau: 2.5ms, r: 1, v_leak: 0, threshold: 0.1, reset: 0, dt: 100us)');
+    const w = decodeSafetensors(readFileSync(path.join(dir, 'lif_norse.safetensors')));
+    expect(w.tensors.map((t) => [t.name, t.shape, Array.from(t.data)])).toEqual([
+      ['dense_0/kernel', [1, 1], [1]],
+      ['dense_0/bias', [1], [0]],
+    ]);
+    expect(w.metadata).toMatchObject({ producer: 'snnc import', source: 'lif_norse.nir', model: 'lif_norse' });
+    const check = await snnc(['check', 'lif_norse.snn'], dir);
+    expect(check.code).toBe(0);
+  });
+
+  it('refuses the malformed Braille subgraph naming edge and node, and what it cannot import yet, with exit 1', async () => {
+    const bad = path.join(FIXTURES, 'braille_bias_zero_subgraph.nir');
+    const r = await snnc(['import', bad, '-o', path.join(tempFiles({}), 'b.snn')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error SNN7461: `' + bad + '`: edge `input -> lif` in graph `lif1`: node `lif` does not exist (nodes: input, lif1, lin, output)');
+    expect(r.stderr).not.toMatch(/at .*\.[jt]s:\d+/);
+    const rec = await snnc(['import', path.join(FIXTURES, 'braille_bias_zero.nir'), '-o', path.join(tempFiles({}), 'b.snn')]);
+    expect(rec.code).toBe(1);
+    expect(rec.stderr).toContain('error SNN7463: cannot import');
+    expect(rec.stderr).toContain('node `lif1.lif`: it has 2 incoming edges');
+  });
+
+  it('names the flag when --dt or --out is wrong', async () => {
+    const r = await snnc(['import', 'x.nir', '--dt', 'fast'], tempFiles({}));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--dt: expected a positive time such as 0.1ms');
+    const missing = await snnc(['import', 'missing.nir'], tempFiles({}));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('error SNN9001: cannot read `missing.nir`');
+  });
+});

@@ -1,0 +1,1 @@
+export { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors.js';
