@@ -47,6 +47,7 @@ export function startApp(client: LanguageClient, first: Doc, notice: string | un
       trainAcc: byId('train-acc'),
       testAcc: byId('test-acc'),
       speed: byId('train-speed'),
+      energy: byId('train-energy'),
       log: byId('epoch-log'),
       weights: byId<HTMLButtonElement>('btn-weights'),
       raster: byId('train-raster'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { networkActivity } from './activity.js';
+import { activityLine, networkActivity } from './activity.js';
 import { buildNetwork } from './build.js';
 import { connect, constant, ensemble, ep, input, network, probe } from './ir-builders.js';
 import { createSimulator } from './simulator.js';
@@ -44,6 +44,7 @@ describe('NEF activity', () => {
     expect(eb!.synopsPerSecond).toBe(0);
     expect(er).toMatchObject({ spiking: false, rateHz: null, spikesPerSecond: null });
     expect(a.total.synopsPerSecond).toBeCloseTo(ea!.synopsPerSecond, 6);
+    expect(activityLine(a)).toMatch(/^rates a \d+ Hz, b \d+ Hz; [\d.]+[kM]? SynOps per simulated second$/);
     sim.reset();
     expect(Array.from(sim.spikeCounts())).toEqual([0, 0, 0]);
   });

@@ -75,6 +75,13 @@ function compact(n: number): string {
   return n.toFixed(a < 10 ? 2 : 1);
 }
 
+/** One line: `rates A 118 Hz, B 114 Hz; 1.18M SynOps per simulated second`; empty without spiking ensembles. */
+export function activityLine(a: NetworkActivity): string {
+  const spiking = a.ensembles.filter((e) => e.rateHz !== null);
+  if (spiking.length === 0) return '';
+  return `rates ${spiking.map((e) => `${e.name} ${e.rateHz!.toFixed(0)} Hz`).join(', ')}; ${compact(a.total.synopsPerSecond)} SynOps per simulated second`;
+}
+
 /** Rows for `snnc run`: ensemble, neurons, rate (Hz), spikes/s, SynOps/s. */
 export function activityRows(a: NetworkActivity): string[][] {
   const rows = [['ensemble', 'neurons', 'rate (Hz)', 'spikes/s', 'SynOps/s']];

@@ -15,4 +15,4 @@ import { createSimulator, type Simulator } from './simulator.js';
 export function simulate(net: Network, opts: BuildOptions = {}): Simulator {
   return createSimulator(buildNetwork(net, opts));
 }
-export { activityRows, networkActivity, type EnsembleActivity, type NetworkActivity } from './activity.js';
+export { activityLine, activityRows, networkActivity, type EnsembleActivity, type NetworkActivity } from './activity.js';

@@ -135,8 +135,9 @@ export class NefPanel {
         return;
       case 'done': {
         const why = { finished: 'finished', stopped: 'stopped', limit: 'stopped at the keep-running limit' }[m.reason];
-        this.el.status.textContent = `${why}: ${m.simTime.toFixed(2)} s simulated in ${(m.wallMs / 1000).toFixed(1)} s`;
+        this.el.status.textContent = `${why}: ${m.simTime.toFixed(2)} s simulated in ${(m.wallMs / 1000).toFixed(1)} s${m.activityText ? `; ${m.activityText}` : ''}`;
         this.el.status.dataset['done'] = m.reason;
+        this.el.status.dataset['synopsPerS'] = String(m.activity.total.synopsPerSecond);
         this.worker?.terminate();
         this.worker = undefined;
         this.setRunning(false);

@@ -1,4 +1,5 @@
 import type { Network, ProbeAttr } from '@snnc/ir';
+import type { NetworkActivity } from '@snnc/nef';
 
 /**
  * Simulated seconds per wall-clock second while the network's own `run` time lasts;
@@ -35,7 +36,11 @@ export interface Frame {
 export type NefResponse =
   | { kind: 'built'; probes: ProbeMeta[]; buildMs: number; runTime: number; dt: number }
   | Frame
-  | { kind: 'done'; reason: 'finished' | 'stopped' | 'limit'; simTime: number; wallMs: number }
+  /**
+   * `activity`: each ensemble's spike rate and SynOps per simulated second over the whole run;
+   * `activityText` the same in one line (made in the worker, which has the formatter).
+   */
+  | { kind: 'done'; reason: 'finished' | 'stopped' | 'limit'; simTime: number; wallMs: number; activity: NetworkActivity; activityText: string }
   | { kind: 'error'; message: string };
 
 /** At most this many neurons are drawn per spike raster. */

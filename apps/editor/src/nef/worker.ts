@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { simulate, type Simulator } from '@snnc/nef';
+import { activityLine, networkActivity, simulate, type Simulator } from '@snnc/nef';
 import { assertNever, isSnncError } from '@snnc/ir';
 import { KEEP_RUNNING_LIMIT_S, RASTER_NEURONS, type Frame, type NefRequest, type NefResponse, type ProbeMeta, type SimSpeed } from './protocol.js';
 
@@ -82,7 +82,8 @@ async function start(network: Parameters<typeof simulate>[0], speed: SimSpeed, k
   sendFrame(run.sim, run.probes, sent);
   if (current === run) current = undefined;
   const reason = run.stop ? 'stopped' : sim.steps >= scripted && keepRunning ? 'limit' : 'finished';
-  post({ kind: 'done', reason, simTime: sim.time, wallMs: performance.now() - wallStart });
+  const activity = networkActivity(sim.built, sim.spikeCounts(), sim.time);
+  post({ kind: 'done', reason, simTime: sim.time, wallMs: performance.now() - wallStart, activity, activityText: activityLine(activity) });
 }
 
 /** Posts the steps from `from` to now; returns the new count of steps sent. */

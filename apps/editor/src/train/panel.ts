@@ -2,6 +2,7 @@ import { assertNever, type Experiment } from '@snnc/ir';
 import { download } from '../files/local.js';
 import { LivePlot } from '../ui/plot.js';
 import { SpikeRaster } from '../ui/raster.js';
+import type { LayerRate } from '@snnc/runtime';
 import type { BrowserBackend, TrainRequest, TrainResponse } from './protocol.js';
 import { rasterTicks, TRACE_NEURONS } from './trace.js';
 import TrainWorker from './worker.ts?worker';
@@ -14,6 +15,8 @@ export interface TrainPanelElements {
   trainAcc: HTMLElement;
   testAcc: HTMLElement;
   speed: HTMLElement;
+  /** Estimated energy per test sample after the last epoch (docs/energy.md). */
+  energy: HTMLElement;
   log: HTMLElement;
   weights: HTMLButtonElement;
   /** Holds the spike raster of one test sample: a caption, then one band per neuron layer. */
@@ -32,6 +35,8 @@ export class TrainPanel {
   private lossPlot: LivePlot | undefined;
   private accPlot: LivePlot | undefined;
   private testPlot: LivePlot | undefined;
+  /** Firing rate of each neuron layer during training; made when the first rates arrive. */
+  private ratePlot: LivePlot | undefined;
   private rasters: SpikeRaster[] = [];
   running = false;
   onStateChange: (running: boolean) => void = () => {};
@@ -75,14 +80,15 @@ export class TrainPanel {
   }
 
   private reset(): void {
-    for (const p of [this.lossPlot, this.accPlot, this.testPlot]) p?.destroy();
+    for (const p of [this.lossPlot, this.accPlot, this.testPlot, this.ratePlot]) p?.destroy();
+    this.ratePlot = undefined;
     this.lossPlot = new LivePlot('training loss (running mean over the epoch)', [{ label: 'loss' }], { xLabel: 'step', key: 'loss' });
     this.accPlot = new LivePlot('training accuracy (running mean over the epoch)', [{ label: 'accuracy', color: 2 }], { xLabel: 'step', key: 'train-acc' });
     this.testPlot = new LivePlot('test accuracy per epoch', [{ label: 'test accuracy', color: 1 }], { xLabel: 'epoch', key: 'test-acc', points: true, readoutWindow: 1 });
     this.el.plots.replaceChildren(this.lossPlot.element, this.accPlot.element, this.testPlot.element);
     this.clearRaster('The spike raster of a test sample through the layers appears after the first epoch.');
     this.el.log.textContent = '';
-    for (const e of [this.el.step, this.el.loss, this.el.trainAcc, this.el.testAcc, this.el.speed]) e.textContent = '-';
+    for (const e of [this.el.step, this.el.loss, this.el.trainAcc, this.el.testAcc, this.el.speed, this.el.energy]) e.textContent = '-';
     this.el.weights.disabled = true;
     delete this.el.status.dataset['done'];
   }
@@ -117,6 +123,15 @@ export class TrainPanel {
     this.el.raster.dataset['epoch'] = m.epoch === null ? 'stopped' : String(m.epoch);
   }
 
+  /** One point per layer at `step`: the layers' firing rates over the last logging interval. */
+  private appendRates(step: number, rates: readonly LayerRate[]): void {
+    if (this.ratePlot === undefined) {
+      this.ratePlot = new LivePlot('firing rate per neuron layer (spikes per neuron per step)', rates.map((r, i) => ({ label: r.layer, color: i })), { xLabel: 'step', key: 'firing-rate' });
+      this.el.plots.append(this.ratePlot.element);
+    }
+    this.ratePlot.append([step], rates.map((r) => [r.rate]));
+  }
+
   private fail(message: string): void {
     this.el.status.textContent = `error: ${message}`;
     this.el.status.dataset['error'] = message;
@@ -141,6 +156,7 @@ export class TrainPanel {
         this.el.trainAcc.textContent = p.accuracy.toFixed(4);
         this.el.trainAcc.dataset['value'] = String(p.accuracy);
         this.el.step.dataset['value'] = String(m.step);
+        if (p.rates && p.rates.length > 0) this.appendRates(m.step, p.rates);
         return;
       }
       case 'epoch':
@@ -149,6 +165,14 @@ export class TrainPanel {
         this.el.testAcc.dataset['value'] = String(m.metrics.test_acc);
         this.el.speed.textContent = m.metrics.images_per_s.toFixed(0);
         this.el.log.textContent += `${m.line}\n`;
+        if (m.energy && m.metrics.activity) {
+          this.el.energy.textContent = m.energy.text;
+          this.el.energy.title = m.energy.detail;
+          this.el.energy.dataset['value'] = String(m.metrics.activity.total.energy_j);
+        }
+        return;
+      case 'warning':
+        this.el.log.textContent += `${m.message}\n`;
         return;
       case 'trace':
         this.drawTrace(m);

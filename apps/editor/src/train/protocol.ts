@@ -15,7 +15,10 @@ export type TrainResponse =
   | { kind: 'ready'; backend: BrowserBackend; trainCount: number; testCount: number; batchesPerEpoch: number; epochs: number; params: number }
   | { kind: 'batch'; progress: BatchProgress; step: number }
   /** `line` is the report's epoch line (formatEpochLine), made in the worker so the page does not load tfjs. */
-  | { kind: 'epoch'; metrics: EpochMetrics; line: string }
+  /** `energy`: the estimate per test sample, formatted in the worker too (docs/energy.md). */
+  | { kind: 'epoch'; metrics: EpochMetrics; line: string; energy?: { text: string; detail: string } }
+  /** A neuron layer stayed silent or saturated over a logging interval (SNN7250/SNN7251, with its hint). */
+  | { kind: 'warning'; message: string }
   /**
    * Every neuron layer's spikes for one fixed test sample (eval mode), after epoch `epoch`
    * (0-based) or, with `epoch` null, when a run stopped mid-epoch. Sent before `done`.

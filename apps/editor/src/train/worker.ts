@@ -8,7 +8,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { assertNever, isSnncError, Random, SnncError, type Experiment } from '@snnc/ir';
-import { buildNetwork, encodeSafetensors, formatEpochLine, makeDataset, toRuntimeShape, Trainer, type Dataset, type SnnNetwork } from '@snnc/runtime';
+import { buildNetwork, encodeSafetensors, formatActivityLine, formatCount, formatEpochLine, formatJoules, makeDataset, toRuntimeShape, Trainer, type Dataset, type SnnNetwork } from '@snnc/runtime';
 import { loadMnistAsset, type MnistSplit } from './mnist-asset.js';
 import type { BrowserBackend, TrainRequest, TrainResponse } from './protocol.js';
 import { normalizedSample } from './trace.js';
@@ -91,8 +91,12 @@ async function train(experiment: Experiment, backend: BrowserBackend, assetUrl: 
         onBatch: (p) => {
           if (p.phase === 'train') post({ kind: 'batch', progress: p, step: p.epoch * trainer.batchesPerEpoch + p.batch });
         },
+        onWarning: (w) => post({ kind: 'warning', message: `warning ${w.code}: ${w.message}\n  hint: ${w.hint}` }),
         onEpoch: async (metrics) => {
-          post({ kind: 'epoch', metrics, line: formatEpochLine(metrics) });
+          const a = metrics.activity;
+          const line = a ? `${formatEpochLine(metrics)}\n${formatActivityLine(a)}` : formatEpochLine(metrics);
+          const detail = a && `${formatCount(a.total.synops)} SynOps + ${formatCount(a.total.macs)} MACs per test sample (${a.table.name}); as an ANN ${formatJoules(a.total.ann_energy_j)}`;
+          post({ kind: 'epoch', metrics, line, ...(a && detail ? { energy: { text: formatJoules(a.total.energy_j), detail } } : {}) });
           await sendTrace(experiment, net, data.test, metrics.epoch);
         },
       },
