@@ -9,3 +9,4 @@ export { Trainer, type RunCallbacks, type RunOutcome, type TrainerOptions, type 
 export * from '../data/index.js';
 export * from './activity/index.js';
 export * from './parallel/index.js';
+export { leanVariableGrads } from './lean-gradients.js';

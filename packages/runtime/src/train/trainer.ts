@@ -12,6 +12,7 @@ import type { BatchProgress, EpochMetrics } from './metrics.js';
 import { learningRate, makeOptimizer, type Optimizer, type OptimizerSnapshot, type Param } from './optim/index.js';
 import { loadRng, saveRng, type RngState } from './rng-state.js';
 import { withCrossReplicaBatchNorm } from '../kernels/batchnorm.js';
+import { leanVariableGrads } from './lean-gradients.js';
 import { shardGradients, splitBatch, type GradientReplicas, type ShardResult } from './parallel/index.js';
 
 export interface TrainerOptions {
@@ -332,7 +333,7 @@ export class Trainer {
     try {
       computed = tf.tidy(() => {
         const { x, y } = this.tensors(host);
-        return tf.variableGrads(() => {
+        return leanVariableGrads(() => {
           const out = this.network.forward(x, { training: true, rng: this.forwardRng, probe }) as tf.Tensor2D;
           outputs = tf.keep(out);
           const loss = this.loss(out, y);

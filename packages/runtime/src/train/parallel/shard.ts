@@ -3,6 +3,7 @@ import type { Random } from '@snnc/ir';
 import type { HostBatch } from '../../data/index.js';
 import type { LayerProbe, SnnNetwork } from '../../model/index.js';
 import { encodeBatch, type TargetCodec } from '../codes/index.js';
+import { leanVariableGrads } from '../lean-gradients.js';
 import type { LossFn } from '../losses.js';
 
 /**
@@ -61,10 +62,11 @@ export function shardGradients(o: ShardGradientOptions): ShardGradients {
   const share = o.shard.size / o.globalBatch;
   let outputs: tf.Tensor | undefined;
   const trainable = o.network.trainable;
-  const { value, grads } = tf.variableGrads(() => {
+  const { value, grads } = leanVariableGrads(() => {
     const out = o.network.forward(x, { training: true, rng: o.rng, ...(o.probe ? { probe: o.probe } : {}) });
     outputs = tf.keep(out);
     return tf.mul(o.loss(out as tf.Tensor2D, y), share) as tf.Scalar;
   }, trainable);
-  return { value, grads: trainable.map((v) => grads[v.name]!), outputs: outputs! };
+  // A variable that does not reach the loss gets a zero gradient (every replica sends one per variable).
+  return { value, grads: trainable.map((v) => grads[v.name] ?? tf.zerosLike(v)), outputs: outputs! };
 }
