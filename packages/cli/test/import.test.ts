@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeSafetensors } from '@snnc/runtime';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ describe.skipIf(!HAVE)('snnc import', () => {
     expect(r.stdout).toBe('wrote lif_norse.snn (model lif_norse: 2 layers, dt 0.0001 s) and lif_norse.safetensors (2 tensors)\n');
     const snn = readFileSync(path.join(dir, 'lif_norse.snn'), 'utf8');
     expect(snn).toContain('model lif_norse(input: [1], steps: 1000) {');
-    expect(snn).toContain('NirLIF(tau: 2.5ms, r: 1, v_leak: 0, threshold: 0.1, reset: 0, dt: 100us)');
+    expect(snn).toContain('neuron lif_1 = NirLIF(tau: 2.5ms, r: 1, v_leak: 0, threshold: 0.1, reset: 0, dt: 100us)');
     const w = decodeSafetensors(readFileSync(path.join(dir, 'lif_norse.safetensors')));
     expect(w.tensors.map((t) => [t.name, t.shape, Array.from(t.data)])).toEqual([
       ['dense_0/kernel', [1, 1], [1]],
@@ -27,6 +27,26 @@ describe.skipIf(!HAVE)('snnc import', () => {
     expect(w.metadata).toMatchObject({ producer: 'snnc import', source: 'lif_norse.nir', model: 'lif_norse' });
     const check = await snnc(['check', 'lif_norse.snn'], dir);
     expect(check.code).toBe(0);
+  });
+
+  it("the NIR paper's LIF task: the imported neuron driven by lif_exact.csv spikes within 10 steps of the exact solution", async () => {
+    const dir = tempFiles({});
+    copyFileSync(path.join(FIXTURES, 'lif_norse.nir'), path.join(dir, 'lif_norse.nir'));
+    expect((await snnc(['import', 'lif_norse.nir', '--dt', '0.1ms', '--steps', '1000'], dir)).code).toBe(0);
+    // Column 0 is the input current; the graph's Affine is the identity (weight 1, bias 0), so
+    // the current reaches the LIF node unchanged.
+    const rows = readFileSync(path.join(FIXTURES, 'lif_exact.csv'), 'utf8').trim().split('\n').map((l) => l.split(',').map(Number));
+    const exact = rows.flatMap((r, k) => (r[2]! > 0 ? [k] : []));
+    expect(exact).toEqual([460, 510, 710, 760]);
+    writeFileSync(path.join(dir, 'input.csv'), rows.map((r) => String(r[0])).join('\n') + '\n');
+    const r = await snnc(['trace', 'lif_norse.snn', '--neuron', 'lif_1', '--input', 'input.csv', '--dt', '0.1ms', '--out', 'trace.csv'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const trace = readFileSync(path.join(dir, 'trace.csv'), 'utf8').trim().split('\n');
+    const col = trace[0]!.split(',').indexOf('spike');
+    const spikes = trace.slice(1).flatMap((l, k) => (l.split(',')[col] === '1' ? [k] : []));
+    expect(spikes).toHaveLength(exact.length);
+    spikes.forEach((s, i) => expect(Math.abs(s - exact[i]!)).toBeLessThanOrEqual(10));
   });
 
   it('refuses the malformed Braille subgraph naming edge and node, and what it cannot import yet, with exit 1', async () => {

@@ -34,7 +34,8 @@ describe('numbers as .snn literals', () => {
 describe.skipIf(!HAVE_FIXTURES)('planning the .snn of real NIR files', () => {
   it('lif_norse.nir: dense(1) -> NirLIF with the file parameters, stepped at dt', async () => {
     const plan = planImport(await graphOf('lif_norse.nir'), { model: 'lif_norse', dt: 1e-4, steps: 1000, origin: 'lif_norse.nir' });
-    expect(plan.layers.map((l) => l.text)).toEqual(['dense(1)', 'NirLIF(tau: 2.5ms, r: 1, v_leak: 0, threshold: 0.1, reset: 0, dt: 100us)']);
+    expect(plan.layers.map((l) => l.text)).toEqual(['dense(1)', 'lif_1']);
+    expect(plan.source).toContain('neuron lif_1 = NirLIF(tau: 2.5ms, r: 1, v_leak: 0, threshold: 0.1, reset: 0, dt: 100us)');
     expect(plan.input).toEqual([1]);
     const model = compiled(plan);
     expect(model.steps).toBe(1000);
@@ -47,12 +48,8 @@ describe.skipIf(!HAVE_FIXTURES)('planning the .snn of real NIR files', () => {
 
   it('two_lif_neurons.nir: Linear layers without bias and v_leak carried over', async () => {
     const plan = planImport(await graphOf('two_lif_neurons.nir'), { model: 'two', dt: 1e-3, steps: 10, origin: 'two_lif_neurons.nir' });
-    expect(plan.layers.map((l) => l.text)).toEqual([
-      'dense(1, bias: false)',
-      'NirLIF(tau: 10ms, r: 1, v_leak: 1.2, threshold: 1, reset: 0, dt: 1ms)',
-      'dense(1, bias: false)',
-      'NirLIF(tau: 10ms, r: 1, v_leak: 0, threshold: 20, reset: 0, dt: 1ms)',
-    ]);
+    expect(plan.layers.map((l) => l.text)).toEqual(['dense(1, bias: false)', 'lif1', 'dense(1, bias: false)', 'lif2']);
+    expect(plan.source).toContain('neuron lif1 = NirLIF(tau: 10ms, r: 1, v_leak: 1.2, threshold: 1, reset: 0, dt: 1ms)\nneuron lif2 = NirLIF(tau: 10ms, r: 1, v_leak: 0, threshold: 20, reset: 0, dt: 1ms)');
     compiled(plan);
   });
 
@@ -88,7 +85,8 @@ describe('a convolutional chain', () => {
 
   it('maps conv, pool, flatten and dense to .snn layers and reorders weights to the runtime layout', () => {
     const plan = planImport(convGraph(), { model: 'conv', dt: 1e-3, steps: 4, origin: 'test' });
-    expect(plan.layers.map((l) => l.text)).toEqual(['conv2d(3, kernel: 3, stride: 1, padding: same)', 'sumpool(2, stride: 2)', 'flatten', 'dense(5)', 'CubaLIF(tau_mem: 10ms, tau_syn: 5ms, r: 1, v_leak: 0, threshold: 1, reset: 0, w_in: 1, dt: 1ms)']);
+    expect(plan.layers.map((l) => l.text)).toEqual(['conv2d(3, kernel: 3, stride: 1, padding: same)', 'sumpool(2, stride: 2)', 'flatten', 'dense(5)', 'lif']);
+    expect(plan.source).toContain('neuron lif = CubaLIF(tau_mem: 10ms, tau_syn: 5ms, r: 1, v_leak: 0, threshold: 1, reset: 0, w_in: 1, dt: 1ms)');
     const model = compiled(plan);
     expect(model.layers.map((l) => l.outShape)).toEqual([[3, 4, 4], [3, 2, 2], [12], [5], [5]]);
     // Conv kernel [KH, KW, C_in, C_out]: entry (kh 1, kw 2, in 1, out 2) is NIR weight[2][1][1][2].

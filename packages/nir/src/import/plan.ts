@@ -122,6 +122,14 @@ export function planImport(graph: NirGraph, opts: ImportOptions): ImportPlan {
   let flattened: number[] | undefined;
   const layers: ImportedLayer[] = [];
   const used = new Set<Definition>();
+  /** `neuron NAME = Def(...)` lines: named instances, so `snnc trace --neuron NAME` can drive one. */
+  const instances: string[] = [];
+  const taken = new Set<string>();
+  const neuronLayer = (c: ChainNode, call: string) => {
+    const name = instanceName(c, taken);
+    instances.push(`neuron ${name} = ${call}`);
+    layers.push({ text: name, node: c.path.join('.'), tensors: [] });
+  };
   const dt = formatSeconds(opts.dt);
   const where = (c: ChainNode) => `${nodeWhere(c.path)} (${c.node.kind})`;
   const refuse = (c: ChainNode, reason: string): never => {
@@ -200,24 +208,24 @@ export function planImport(graph: NirGraph, opts: ImportOptions): ImportPlan {
         const p = n.params;
         const u = (a: NirArray, k: string) => formatNumber(uniform(a, k, c, size), a.dtype);
         used.add('NirLIF');
-        layers.push({ text: `NirLIF(tau: ${formatSeconds(uniform(p.tau, 'tau', c, size), p.tau.dtype)}, r: ${u(p.r, 'r')}, v_leak: ${u(p.v_leak, 'v_leak')}, threshold: ${u(p.v_threshold, 'v_threshold')}, reset: ${u(p.v_reset, 'v_reset')}, dt: ${dt})`, node: name, tensors: [] });
+        neuronLayer(c, `NirLIF(tau: ${formatSeconds(uniform(p.tau, 'tau', c, size), p.tau.dtype)}, r: ${u(p.r, 'r')}, v_leak: ${u(p.v_leak, 'v_leak')}, threshold: ${u(p.v_threshold, 'v_threshold')}, reset: ${u(p.v_reset, 'v_reset')}, dt: ${dt})`);
         break;
       }
       case 'IF': {
         const p = n.params;
         const u = (a: NirArray, k: string) => formatNumber(uniform(a, k, c, size), a.dtype);
         used.add('NirIF');
-        layers.push({ text: `NirIF(r: ${u(p.r, 'r')}, threshold: ${u(p.v_threshold, 'v_threshold')}, reset: ${u(p.v_reset, 'v_reset')}, dt: ${dt})`, node: name, tensors: [] });
+        neuronLayer(c, `NirIF(r: ${u(p.r, 'r')}, threshold: ${u(p.v_threshold, 'v_threshold')}, reset: ${u(p.v_reset, 'v_reset')}, dt: ${dt})`);
         break;
       }
       case 'LI': {
         const p = n.params;
         const u = (a: NirArray, k: string) => formatNumber(uniform(a, k, c, size), a.dtype);
-        layers.push({ text: `LI(tau: ${formatSeconds(uniform(p.tau, 'tau', c, size), p.tau.dtype)}, r: ${u(p.r, 'r')}, v_leak: ${u(p.v_leak, 'v_leak')}, dt: ${dt})`, node: name, tensors: [] });
+        neuronLayer(c, `LI(tau: ${formatSeconds(uniform(p.tau, 'tau', c, size), p.tau.dtype)}, r: ${u(p.r, 'r')}, v_leak: ${u(p.v_leak, 'v_leak')}, dt: ${dt})`);
         break;
       }
       case 'I':
-        layers.push({ text: `Integrator(r: ${formatNumber(uniform(n.params.r, 'r', c, size), n.params.r.dtype)}, dt: ${dt})`, node: name, tensors: [] });
+        neuronLayer(c, `Integrator(r: ${formatNumber(uniform(n.params.r, 'r', c, size), n.params.r.dtype)}, dt: ${dt})`);
         break;
       case 'CubaLIF':
       case 'CubaLI': {
@@ -225,10 +233,10 @@ export function planImport(graph: NirGraph, opts: ImportOptions): ImportPlan {
         const u = (a: NirArray, k: string) => formatNumber(uniform(a, k, c, size), a.dtype);
         const common = `tau_mem: ${formatSeconds(uniform(p.tau_mem, 'tau_mem', c, size), p.tau_mem.dtype)}, tau_syn: ${formatSeconds(uniform(p.tau_syn, 'tau_syn', c, size), p.tau_syn.dtype)}, r: ${u(p.r, 'r')}, v_leak: ${u(p.v_leak, 'v_leak')}`;
         if (n.kind === 'CubaLIF') {
-          layers.push({ text: `CubaLIF(${common}, threshold: ${u(n.params.v_threshold, 'v_threshold')}, reset: ${u(n.params.v_reset, 'v_reset')}, w_in: ${u(p.w_in, 'w_in')}, dt: ${dt})`, node: name, tensors: [] });
+          neuronLayer(c, `CubaLIF(${common}, threshold: ${u(n.params.v_threshold, 'v_threshold')}, reset: ${u(n.params.v_reset, 'v_reset')}, w_in: ${u(p.w_in, 'w_in')}, dt: ${dt})`);
         } else {
           used.add('NirCubaLI');
-          layers.push({ text: `NirCubaLI(${common}, w_in: ${u(p.w_in, 'w_in')}, dt: ${dt})`, node: name, tensors: [] });
+          neuronLayer(c, `NirCubaLI(${common}, w_in: ${u(p.w_in, 'w_in')}, dt: ${dt})`);
         }
         break;
       }
@@ -250,11 +258,25 @@ export function planImport(graph: NirGraph, opts: ImportOptions): ImportPlan {
     '',
   ];
   for (const d of Object.keys(DEFINITIONS) as Definition[]) if (used.has(d)) lines.push(...DEFINITIONS[d], '');
+  if (instances.length > 0) lines.push('// One neuron per NIR neuron node, named after it.', ...instances, '');
   lines.push(`model ${opts.model}(input: [${input.join(', ')}], steps: ${opts.steps}) {`);
   // One layer per line: consecutive lines of a model continue its chain.
   for (const l of layers) lines.push(`  ${l.text}`);
   lines.push('}', '');
   return { source: lines.join('\n'), model: opts.model, layers, input };
+}
+
+/** Words a neuron instance cannot be called: keywords, and names the standard library and layers use. */
+const RESERVED = new Set(['use', 'neuron', 'model', 'experiment', 'sweep', 'network', 'from', 'encode', 'decode', 'input', 'ensemble', 'connect', 'probe', 'run', 'dt', 'seed', 'state', 'spike', 'when', 'reset', 'refractory', 'surrogate', 'integrate', 'block', 'dense', 'conv1d', 'conv2d', 'maxpool', 'avgpool', 'sumpool', 'flatten', 'dropout', 'batchnorm', 'layernorm', 'scale', 'delay', 'add', 'concat', 'iand', 'x', 'classes', 'outputs', 'IF', 'LIF', 'PLIF', 'ALIF', 'LI', 'CubaLIF', 'Integrator', 'NirLIF', 'NirIF', 'NirCubaLI']);
+
+/** The NIR node's name as a `.snn` identifier, unique in the file (`1` -> `lif_1`, `lif1.lif` -> `lif1_lif`). */
+function instanceName(c: ChainNode, taken: Set<string>): string {
+  let base = c.path.join('_').replace(/[^A-Za-z0-9_]/g, '_');
+  if (!/^[A-Za-z_]/.test(base) || RESERVED.has(base)) base = `${c.node.kind.toLowerCase()}_${base}`;
+  let name = base;
+  for (let k = 2; taken.has(name); k++) name = `${base}_${k}`;
+  taken.add(name);
+  return name;
 }
 
 /**
