@@ -191,7 +191,12 @@ function checkEquationNeuron(n: EquationNeuron, p: Problems): void {
   const reads = (e: Expr, where: string, names: ReadonlySet<string>) => {
     for (const v of freeVariables(e)) if (!names.has(v)) p.add('SNN5006', { what: `name (in ${where} of neuron \`${n.name}\`)`, name: v }, e.range ?? r);
   };
-  for (const s of n.state) reads(s.init, `the initial value of \`${s.name}\``, new Set(Object.keys(n.params)));
+  // An initial value reads the parameters and the state declared before it (`state u = b * v`).
+  const earlier = new Set(Object.keys(n.params));
+  for (const s of n.state) {
+    reads(s.init, `the initial value of \`${s.name}\``, earlier);
+    earlier.add(s.name);
+  }
   for (const eq of n.equations) {
     if (!state.has(eq.target)) p.add('SNN2001', { what: 'state variable', name: eq.target }, r);
     reads(eq.rhs, `the update of \`${eq.target}\``, readable);
