@@ -369,7 +369,12 @@ export type Signal =
   /** One expression of `t` per dimension. */
   | { kind: 'expr'; exprs: Expr[] }
   /** Gaussian white noise per step, independent per dimension. */
-  | { kind: 'white_noise'; mean: number; std: number; seed: number | null };
+  | { kind: 'white_noise'; mean: number; std: number; seed: number | null }
+  /**
+   * Band-limited white noise (Nengo's `WhiteSignal`): a random Fourier series repeating every
+   * `period` seconds with no frequency above `high` Hz, scaled to `rms`; independent per dimension.
+   */
+  | { kind: 'white_signal'; period: number; high: number; rms: number; seed: number | null };
 
 export interface NefInput {
   name: string;

@@ -80,6 +80,13 @@ function checkSignal(inp: NefInput, p: Problems): void {
       p.number('std', s.std, R.noiseStd, r);
       if (s.seed !== null) p.number('seed', s.seed, R.seed, r);
       return;
+    case 'white_signal':
+      // Band-limited noise: a period (s) and a cutoff (Hz) above zero, a non-negative rms.
+      p.number('period', s.period, { min: 0, minOpen: true }, r);
+      p.number('high', s.high, { min: 0, minOpen: true }, r);
+      p.number('rms', s.rms, R.noiseStd, r);
+      if (s.seed !== null) p.number('seed', s.seed, R.seed, r);
+      return;
     default:
       assertNever(s);
   }
@@ -148,7 +155,7 @@ function checkNefNeuron(neuron: NefNeuron, r: SourceRange | undefined, p: Proble
  * after checking that its name and kind fit; undefined after reporting. Endpoints of learning
  * rules and connections name connections and are checked with the learning rules.
  */
-function endpointSize(ep: NefEndpoint, what: string, objects: Map<string, ObjectInfo>, p: Problems): number | undefined {
+function endpointSize(ep: NefEndpoint, what: string, objects: Map<string, ObjectInfo>, p: Problems, role: 'source' | 'target' = 'source'): number | undefined {
   if (ep.kind === 'learning' || ep.kind === 'connection') return undefined;
   const obj = objects.get(ep.name);
   if (obj === undefined) {
@@ -159,7 +166,8 @@ function endpointSize(ep: NefEndpoint, what: string, objects: Map<string, Object
     p.add('SNN5012', { message: `\`${ep.name}\` is ${obj.kind === 'input' ? 'an input' : 'an ensemble'}, not ${ep.kind === 'input' ? 'an input' : 'an ensemble'}` }, ep.range);
     return undefined;
   }
-  const size = obj.kind === 'input' ? obj.value.dims : ep.kind === 'neurons' ? obj.value.n : obj.value.dims;
+  // a node (an input that reads `x`) receives sizeIn values and sends dims values
+  const size = obj.kind === 'input' ? (role === 'target' ? obj.value.sizeIn : obj.value.dims) : ep.kind === 'neurons' ? obj.value.n : obj.value.dims;
   if (ep.slice !== null) {
     const bad = ep.slice.find((i) => !(Number.isInteger(i) && i >= 0 && i < size));
     if (bad !== undefined) {
@@ -181,12 +189,12 @@ function checkConnections(net: Network, objects: Map<string, ObjectInfo>, p: Pro
     if (ids.has(c.id)) p.add('SNN2002', { what: 'connection', name: c.id }, c.range);
     ids.add(c.id);
     const pre = endpointSize(c.pre, 'connection source', objects, p);
-    const post = endpointSize(c.post, 'connection target', objects, p);
+    const post = endpointSize(c.post, 'connection target', objects, p, 'target');
     checkSynapse(c.synapse, c.range, p);
     if (c.post.kind === 'input') {
       const node = objects.get(c.post.name);
       if (node?.kind === 'input' && node.value.sizeIn === 0) {
-        p.add('SNN5012', { message: `\`${c.post.name}\` is an input; connections can only end at an ensemble, its neurons or a node that reads \`x\`` }, c.post.range);
+        p.add('SNN5304', { message: `\`${c.post.name}\` is an input of \`t\` only: only a node whose value reads \`x\` can receive a connection` }, c.post.range);
       }
     }
     const width = checkFunction(c, p);

@@ -102,7 +102,7 @@ function buildInputs(net: Network, seed: number): BuiltInput[] {
     dims: inp.dims,
     sizeIn: inp.sizeIn,
     signal: inp.signal,
-    noiseSeed: inp.signal.kind === 'white_noise' && inp.signal.seed !== null ? inp.signal.seed : deriveSeed(seed, `noise:${inp.name}`),
+    noiseSeed: (inp.signal.kind === 'white_noise' || inp.signal.kind === 'white_signal') && inp.signal.seed !== null ? inp.signal.seed : deriveSeed(seed, `noise:${inp.name}`),
     exprs: inp.signal.kind === 'expr' ? inp.signal.exprs.map(compileExpr) : null,
   }));
 }

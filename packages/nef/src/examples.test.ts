@@ -92,6 +92,70 @@ describe('examples/nef compiled with @snnc/dsl', () => {
     expect(late).toBeGreaterThan(0.4);
   });
 
+  /** RMSE of a probe against its expectation between two times (s). */
+  function windowRmse(sim: ReturnType<typeof runNet>, name: string, from: number, to: number, col = 0): number {
+    const p = sim.probe(name);
+    const t = sim.times();
+    let s = 0;
+    let n = 0;
+    for (let i = 0; i < t.length; i++) {
+      if (t[i]! <= from || t[i]! > to) continue;
+      const d = p.data[col]![i]! - p.expected![col]![i]!;
+      s += d * d;
+      n++;
+    }
+    return Math.sqrt(s / n);
+  }
+
+  it('learning.snn learn_channel: PES learns the channel from zero decoders (issue 14 criteria)', () => {
+    const net = networks('learning.snn').find((n) => n.name === 'learn_channel')!;
+    const sim = runNet(net);
+    // RMSE of post - pre: over the last 2 s at most 0.1, and at most half of the first second's
+    const pre = sim.probe('pre').data[0]!;
+    const post = sim.probe('post').data[0]!;
+    const diff = (from: number, to: number) => {
+      let s = 0;
+      let n = 0;
+      for (let i = Math.round(from / net.dt); i < Math.round(to / net.dt); i++) (s += (post[i]! - pre[i]!) ** 2), n++;
+      return Math.sqrt(s / n);
+    };
+    const first = diff(0, 1);
+    const last = diff(8, 10);
+    expect(last).toBeLessThanOrEqual(0.1);
+    expect(last).toBeLessThanOrEqual(first / 2);
+    // the decoders started at zero and grew
+    const norm = sim.probe('c.weights_norm').data[0]!;
+    expect(norm[0]).toBe(0);
+    expect(norm[norm.length - 1]).toBeGreaterThan(1e-4);
+  });
+
+  it('learning.snn learn_square: after learning stops, a_squared holds x^2', () => {
+    const net = networks('learning.snn').find((n) => n.name === 'learn_square')!;
+    const sim = runNet(net);
+    expect(windowRmse(sim, 'a_squared', 0, 1)).toBeGreaterThan(0.3);
+    expect(windowRmse(sim, 'a_squared', 15, 20)).toBeLessThan(0.2);
+  });
+
+  it('learning.snn learn_oja / learn_bcm: the weights change and stay bounded', () => {
+    for (const name of ['learn_oja', 'learn_bcm']) {
+      const net = networks('learning.snn').find((n) => n.name === name)!;
+      const sim = runNet({ ...net, runTime: 3 });
+      const norm = sim.probe('norm').data[0]!;
+      const last = norm[norm.length - 1]!;
+      expect(Math.abs(last - norm[0]!), name).toBeGreaterThan(0.01);
+      expect(Number.isFinite(last) && last < 10 * norm[0]!, name).toBe(true);
+    }
+  });
+
+  it('nengo_examples.snn: the learning examples learn and the controlled oscillator follows its input', () => {
+    const nets = networks('nengo_examples.snn');
+    const channel = runNet(nets.find((n) => n.name === 'learn_communication_channel')!);
+    // after 10 s the error population is silenced: post keeps what was learned
+    for (const col of [0, 1]) expect(windowRmse(channel, 'post', 10, 15, col)).toBeLessThan(0.5 * windowRmse(channel, 'post', 0, 1, col) + 0.05);
+    const osc = runNet(nets.find((n) => n.name === 'controlled_oscillator')!);
+    expect(windowRmse(osc, 'frequency', 0.5, 5)).toBeLessThan(0.15);
+  });
+
   it.each(['commchannel.snn', 'controlled_integrator.snn', 'oscillator.snn'])('%s builds and runs', (file) => {
     for (const net of networks(file)) {
       const sim = runNet(net);

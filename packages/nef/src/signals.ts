@@ -8,6 +8,57 @@ import { assertNever, Random, type CompiledExpr, type Signal } from '@snnc/ir';
  */
 export type SignalFn = (t: number, out: Float64Array) => void;
 
+/**
+ * Nengo's `WhiteSignal`: per dimension, complex Gaussian Fourier coefficients with standard
+ * deviation rms / sqrt(2) for the period / (2 dt) frequencies k / period, zero above `high`
+ * (and the constant term), rescaled so the power stays rms^2; the signal is their inverse real
+ * FFT sampled at t = n dt and repeats every period. Only the frequencies at or below `high`
+ * are non-zero, so each sample is a short sum of cosines (period x high terms), precomputed.
+ */
+function whiteSignal(s: Extract<Signal, { kind: 'white_signal' }>, dims: number, dt: number, seed: number): SignalFn {
+  const rng = new Random(s.seed ?? seed);
+  const nCoef = Math.ceil(s.period / dt / 2);
+  const len = 2 * nCoef;
+  const sigma = s.rms * Math.SQRT1_2;
+  const kept = Math.min(nCoef, Math.floor(s.high * len * dt + 1e-9));
+  const cut = nCoef - kept;
+  const correction = Math.sqrt(1 - cut / nCoef);
+  const scale = (correction > 0 ? 1 / correction : 1) * Math.sqrt(len);
+  const samples = Array.from({ length: dims }, () => new Float64Array(len));
+  for (let d = 0; d < dims; d++) {
+    const re = new Float64Array(kept + 1);
+    const im = new Float64Array(kept + 1);
+    // coefficient k (1..kept) of frequency k / (len dt); k = 0 is zero; the Nyquist term is real
+    for (let k = 1; k <= kept; k++) {
+      im[k] = rng.normal(0, sigma) * scale;
+      re[k] = rng.normal(0, sigma) * scale;
+      if (k === nCoef) im[k] = 0;
+    }
+    const out = samples[d]!;
+    // the inverse real FFT as a sum of cosines, each advanced by rotating its phasor one
+    // sample at a time (no trigonometry per sample; the rounding drift stays near 1e-12)
+    for (let k = 1; k <= kept; k++) {
+      const both = (k === nCoef ? 1 : 2) / len;
+      const a = both * re[k]!;
+      const b = both * im[k]!;
+      const c = Math.cos((2 * Math.PI * k) / len);
+      const sn = Math.sin((2 * Math.PI * k) / len);
+      let cr = 1;
+      let ci = 0;
+      for (let n = 0; n < len; n++) {
+        out[n] = out[n]! + a * cr - b * ci;
+        const nr = cr * c - ci * sn;
+        ci = cr * sn + ci * c;
+        cr = nr;
+      }
+    }
+  }
+  return (t, out) => {
+    const i = Math.round(t / dt) % len;
+    for (let d = 0; d < dims; d++) out[d] = samples[d]![i]!;
+  };
+}
+
 export function makeSignal(signal: Signal, dims: number, dt: number, exprs: CompiledExpr[] | null, noiseSeed: number): SignalFn {
   switch (signal.kind) {
     case 'constant': {
@@ -42,6 +93,8 @@ export function makeSignal(signal: Signal, dims: number, dt: number, exprs: Comp
         for (let i = 0; i < dims; i++) out[i] = rng.normal(mean, std);
       };
     }
+    case 'white_signal':
+      return whiteSignal(signal, dims, dt, noiseSeed);
     default:
       return assertNever(signal);
   }

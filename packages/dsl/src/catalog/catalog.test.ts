@@ -43,6 +43,8 @@ const SAMPLES: Record<string, string> = {
   post_synapse: '10ms',
   value: 'x[0] * 2',
   size_in: '2',
+  period: '1s',
+  high: '5Hz',
   mac: '4.6',
   ac: '0.9',
   weight: '0.1',

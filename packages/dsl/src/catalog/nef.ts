@@ -92,6 +92,19 @@ export const SIGNAL_ENTRIES: readonly CallableEntry[] = [
     snippet: 'white_noise(std: ${1:0.1})',
   },
   {
+    name: 'white_signal',
+    kind: 'signal',
+    doc: "band-limited white noise (Nengo's `WhiteSignal`): a random Fourier series repeating every `period`, no frequency above `high`",
+    params: [
+      { name: 'period', positional: true, type: 'number', num: { min: 0, minOpen: true, unit: 'time' }, unit: 'seconds', doc: 'the signal repeats after this time' },
+      { name: 'high', type: 'number', num: { min: 0, minOpen: true, unit: 'rate' }, unit: 'Hz', doc: 'highest frequency' },
+      { name: 'rms', type: 'number', num: { min: 0 }, default: { value: 0.5, text: '0.5' }, doc: 'root-mean-square value' },
+      seedParam('signal seed (none: from the network)'),
+      { name: 'dims', type: 'integer', num: { integer: true, min: 1 }, default: { value: 1, text: '1' }, doc: 'dimensions, each independent' },
+    ],
+    snippet: 'white_signal(${1:10s}, high: ${2:5Hz})',
+  },
+  {
     name: 'node',
     kind: 'signal',
     doc: "a node that computes its value from `t` and its summed input `x` (Nengo's `Node(lambda t, x: ...)`); a plain value that reads `x[i]` is one too",

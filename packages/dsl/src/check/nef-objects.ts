@@ -35,6 +35,23 @@ export function readInput(name: string, value: AstExpr, range: SourceRange, ctx:
     if (mean === undefined || std === undefined || dims === undefined || seed === undefined) return undefined;
     return { name, dims, sizeIn: 0, signal: { kind: 'white_noise', mean, std, seed }, range };
   }
+  if (x.kind === 'call' && x.callee.name === 'white_signal') {
+    const entry = callable('signal', 'white_signal');
+    const args = bindArgs(x.args, signatureOf(entry), x.range, ctx.sink);
+    const num = (n: string) => {
+      const a = args.get(n);
+      return a ? readNumber(a.value, n, numOf(entry, n), ctx) : defaultNumber(entry, n);
+    };
+    if (!args.has('period') || !args.has('high')) return undefined; // reported by bindArgs
+    const period = num('period');
+    const high = num('high');
+    const rms = num('rms');
+    const dims = num('dims');
+    const s = args.get('seed');
+    const seed = s ? readNumber(s.value, 'seed', numOf(entry, 'seed'), ctx) : null;
+    if (period === undefined || high === undefined || rms === undefined || dims === undefined || seed === undefined) return undefined;
+    return { name, dims, sizeIn: 0, signal: { kind: 'white_signal', period, high, rms, seed }, range };
+  }
   if (x.kind === 'call' && x.callee.name === 'node') return readNode(name, x.args, x.range, range, ctx);
   // A value that reads `x` is a node that computes (Nengo's `Node(lambda t, x: ...)`): its
   // input size is one past the largest `x[i]` it reads (1 for a bare `x`).
