@@ -146,4 +146,29 @@ describe('equation neurons (composed tfjs ops from the IR)', () => {
       expect(g[Math.floor(i / 3)]![i % 3]!).toBeCloseTo(fd, 3);
     }
   });
+
+  it('backpropagates through comparisons, if() and a refractory period without tape errors', () => {
+    const cmp = (o: '>' | '<=', left: Expr, right: Expr): Expr => ({ kind: 'binary', op: o, left, right });
+    const def = eqNeuron({
+      scheme: 'euler',
+      params: { tau: 0.005 },
+      // dv/dt = (if(v > 0.5, x / 2, x) - v + (v <= 0.2) * 0.1) / tau
+      equations: [
+        {
+          target: 'v',
+          form: 'ode',
+          rhs: op('/', op('+', op('-', { kind: 'call', fn: 'if', args: [cmp('>', v('v'), n(0.5)), op('/', v('x'), n(2)), v('x')] }, v('v')), op('*', cmp('<=', v('v'), n(0.2)), n(0.1))), v('tau')),
+        },
+      ],
+      spike: { left: v('v'), op: '>', right: n(0.6) },
+      refractory: { unit: 'steps', value: 2 },
+    });
+    const layer = buildNeuron({ kind: 'neuron', id: 'n', inShape: [2], outShape: [2], neuron: def }, 'auto');
+    const ctx = { training: true, rng: new Random(0), steps: 12, batch: 1, folded: true };
+    const x = tf.fill([12, 2], 3);
+    const g = tf.tidy(() => tf.grad((xx: tf.Tensor) => tf.sum(layer.run(xx, ctx, true).membrane!))(x).dataSync());
+    expect(Array.from(g).every(Number.isFinite)).toBe(true);
+    expect(Array.from(g).some((d) => d !== 0)).toBe(true);
+    x.dispose();
+  });
 });

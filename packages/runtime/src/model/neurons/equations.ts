@@ -32,7 +32,7 @@ export function exprToTensor(e: Expr, env: ReadonlyMap<string, Value>, shape: re
         case '+':
           return a;
         case '!':
-          return typeof a === 'number' ? (a === 0 ? 1 : 0) : tf.cast(tf.equal(a, 0), 'float32');
+          return typeof a === 'number' ? (a === 0 ? 1 : 0) : indicator(tf.equal, a, 0);
         default:
           return assertNever(op);
       }
@@ -47,8 +47,29 @@ export function exprToTensor(e: Expr, env: ReadonlyMap<string, Value>, shape: re
 }
 
 const asTensor = (v: Value, shape: readonly number[]): tf.Tensor => (typeof v === 'number' ? tf.fill(shape as number[], v) : v);
-const truthy = (v: Value, shape: readonly number[]): tf.Tensor => tf.notEqual(asTensor(v, shape), 0);
-const flag = (b: tf.Tensor): tf.Tensor => tf.cast(b, 'float32');
+const asOperand = (v: Value): tf.Tensor => (typeof v === 'number' ? tf.scalar(v) : v);
+
+type Test = (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+
+/**
+ * 0/1 of a comparison or logic op, with a zero gradient: the comparison runs inside a custom
+ * gradient so the tape never records the boolean ops (tfjs has no gradient for them), the same
+ * way the spike's Heaviside step is recorded (surrogate.ts).
+ */
+function indicator(test: Test, a: Value, b: Value): tf.Tensor {
+  const f = tf.customGrad((x, y) => {
+    const xt = x as tf.Tensor;
+    const yt = y as tf.Tensor;
+    return { value: tf.cast(test(xt, yt), 'float32'), gradFunc: () => [tf.zerosLike(xt), tf.zerosLike(yt)] };
+  });
+  return f(asOperand(a), asOperand(b));
+}
+
+const bool = (v: tf.Tensor): tf.Tensor => tf.notEqual(v, 0);
+
+/** A `where` condition from a comparison, through `indicator`, so no boolean op is on the tape. */
+const condition = (test: Test, a: Value, b: Value): tf.Tensor => tf.cast(indicator(test, a, b), 'bool');
+const truthy = (v: Value, shape: readonly number[]): tf.Tensor => condition(tf.notEqual, asTensor(v, shape), 0);
 
 function binary(op: Extract<Expr, { kind: 'binary' }>['op'], a: Value, b: Value, shape: readonly number[]): Value {
   if (typeof a === 'number' && typeof b === 'number') {
@@ -81,21 +102,21 @@ function binary(op: Extract<Expr, { kind: 'binary' }>['op'], a: Value, b: Value,
     case '%':
       return tf.mod(asTensor(a, shape), b);
     case '<':
-      return flag(tf.less(asTensor(a, shape), b));
+      return indicator(tf.less, a, b);
     case '<=':
-      return flag(tf.lessEqual(asTensor(a, shape), b));
+      return indicator(tf.lessEqual, a, b);
     case '>':
-      return flag(tf.greater(asTensor(a, shape), b));
+      return indicator(tf.greater, a, b);
     case '>=':
-      return flag(tf.greaterEqual(asTensor(a, shape), b));
+      return indicator(tf.greaterEqual, a, b);
     case '==':
-      return flag(tf.equal(asTensor(a, shape), b));
+      return indicator(tf.equal, a, b);
     case '!=':
-      return flag(tf.notEqual(asTensor(a, shape), b));
+      return indicator(tf.notEqual, a, b);
     case '&&':
-      return flag(tf.logicalAnd(truthy(a, shape), truthy(b, shape)));
+      return indicator((x, y) => tf.logicalAnd(bool(x), bool(y)), a, b);
     case '||':
-      return flag(tf.logicalOr(truthy(a, shape), truthy(b, shape)));
+      return indicator((x, y) => tf.logicalOr(bool(x), bool(y)), a, b);
     default:
       return assertNever(op);
   }
@@ -175,22 +196,23 @@ export function equationStepper(def: EquationNeuron, prog: NeuronStepProgram = s
         const next = prog.updates.map((u) => [u.target, exprToTensor(u.rhs, env, shape)] as const);
         for (const [t, v] of next) env.set(t, v);
       }
-      const blocked = refractory && tf.greater(refractory, 0);
+      const blocked = refractory && condition(tf.greater, refractory, 0);
       if (blocked) env.set(prog.membrane, tf.where(blocked, asTensor(held, shape), asTensor(env.get(prog.membrane)!, shape)));
       const membrane = asTensor(env.get(prog.membrane)!, shape);
       let out: tf.Tensor;
       if (prog.spike) {
         const diff = tf.sub(asTensor(exprToTensor(prog.spike.left, env, shape), shape), exprToTensor(prog.spike.right, env, shape));
         // `>`: fire only strictly above, H(0) = 0; the surrogate still sees x = left - right
-        let s = prog.spike.op === '>=' ? spike(diff) : tf.sub(spike(diff), detach(flag(tf.equal(diff, 0))));
-        if (blocked) s = tf.mul(s, flag(tf.logicalNot(blocked)));
+        let s = prog.spike.op === '>=' ? spike(diff) : tf.sub(spike(diff), indicator(tf.equal, diff, 0));
+        // no spike while refractory (the condition of a `where` gets no gradient)
+        if (blocked) s = tf.where(blocked, tf.zerosLike(s), s);
         const sr = def.detachReset ? detach(s) : s;
         for (const r of prog.reset) {
           const cur = asTensor(env.get(r.target)!, shape);
           env.set(r.target, tf.add(cur, tf.mul(sr, tf.sub(exprToTensor(r.value, env, shape), cur))));
         }
         if (prog.refractorySteps > 0) {
-          const fired = tf.greater(s, 0);
+          const fired = condition(tf.greater, s, 0);
           const left = refractory ? tf.relu(tf.sub(refractory, 1)) : tf.zeros(shape as number[]);
           refractory = tf.where(fired, tf.fill(shape as number[], prog.refractorySteps), left);
         }
