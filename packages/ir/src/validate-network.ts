@@ -1,15 +1,16 @@
 import type { SnncError } from './diagnostic.js';
 import { freeVariables, maxInputIndex, type Expr } from './expr.js';
 import { assertNever } from './expr.js';
-import type { Connection, Ensemble, NefEndpoint, NefInput, NefNeuron, Network, Probe, Synapse } from './ir.js';
+import type { Connection, Ensemble, NefEndpoint, NefInput, NefNeuron, Network, Probe } from './ir.js';
 import type { SourceRange } from './source.js';
 import { Problems } from './validate-problems.js';
 import { IR_RANGES, maxRateLimit } from './validate-ranges.js';
+import { checkLearning } from './validate-learning.js';
+import { checkSynapse } from './validate-synapse.js';
 
 /**
  * An NEF network's structure and values, in named steps: settings, inputs, ensembles,
- * connections and probes. Learning rules and their error connections are checked by the NEF
- * package (validateLearning) on top of this.
+ * connections, probes, and learning rules with their error connections.
  */
 export function validateNetwork(net: Network, p: Problems = new Problems()): SnncError[] {
   checkSettings(net, p);
@@ -18,6 +19,7 @@ export function validateNetwork(net: Network, p: Problems = new Problems()): Snn
   checkEnsembles(net, objects, p);
   checkConnections(net, objects, p);
   checkProbes(net, objects, p);
+  checkLearning(net, p);
   return p.list;
 }
 
@@ -78,13 +80,6 @@ function checkSignal(inp: NefInput, p: Problems): void {
       return;
     case 'white_noise':
       p.number('std', s.std, R.noiseStd, r);
-      if (s.seed !== null) p.number('seed', s.seed, R.seed, r);
-      return;
-    case 'white_signal':
-      // Band-limited noise: a period (s) and a cutoff (Hz) above zero, a non-negative rms.
-      p.number('period', s.period, { min: 0, minOpen: true }, r);
-      p.number('high', s.high, { min: 0, minOpen: true }, r);
-      p.number('rms', s.rms, R.noiseStd, r);
       if (s.seed !== null) p.number('seed', s.seed, R.seed, r);
       return;
     default:
@@ -270,39 +265,6 @@ function probeFits(probe: Probe): boolean {
     default:
       return assertNever(probe.attr);
   }
-}
-
-/**
- * Why a synapse cannot be simulated, or null: time constants are non-negative seconds; a linear
- * filter needs finite coefficients, a non-zero denominator and no more zeros than poles (proper).
- */
-export function synapseProblem(s: Synapse): string | null {
-  switch (s.kind) {
-    case 'lowpass':
-    case 'alpha':
-      return s.tau >= 0 && Number.isFinite(s.tau) ? null : `tau must be a non-negative time, got ${s.tau}`;
-    case 'linear_filter': {
-      if (![...s.num, ...s.den].every(Number.isFinite)) return 'coefficients must be finite numbers';
-      const den = withoutLeadingZeros(s.den);
-      const num = withoutLeadingZeros(s.num);
-      if (den.length === 0) return 'the denominator is zero';
-      if (num.length > den.length) return `the numerator has degree ${num.length - 1}, above the denominator's ${den.length - 1} (the filter must be proper)`;
-      return null;
-    }
-    default:
-      return assertNever(s);
-  }
-}
-
-function withoutLeadingZeros(poly: readonly number[]): number[] {
-  const i = poly.findIndex((c) => c !== 0);
-  return i < 0 ? [] : poly.slice(i);
-}
-
-function checkSynapse(s: Synapse | null, range: SourceRange | undefined, p: Problems): void {
-  if (s === null) return;
-  const problem = synapseProblem(s);
-  if (problem !== null) p.add('SNN5302', { synapse: s.kind, message: problem }, range);
 }
 
 function checkNames(e: Expr, allowed: ReadonlySet<string>, where: string, p: Problems): void {

@@ -93,6 +93,28 @@ describe('validateNetwork', () => {
   });
 });
 
+describe('validateNetwork: learning', () => {
+  const ens = (name: string) => ({ name, kind: 'ensemble' as const, slice: null, dims: 1 });
+  const learned = { ...network().connections[0]!, id: 'c', pre: ens('a'), post: ens('b'), learning: { kind: 'pes' as const, learningRate: 1e-4, preSynapse: { kind: 'lowpass' as const, tau: 0.005 } } };
+
+  it('needs an error for every PES rule, of the post’s width', () => {
+    const net = network({ ensembles: [ensemble('a'), ensemble('b')], connections: [learned] });
+    expect(codes(validateNetwork(net))).toEqual(['SNN5301 PES on `c` has no error: connect one to `c.learning`']);
+    const error = { ...network().connections[0]!, id: 'e', pre: ens('a'), post: { name: 'c', kind: 'learning' as const, slice: null, dims: 1 } };
+    expect(codes(validateNetwork({ ...net, connections: [learned, error] }))).toEqual([]);
+  });
+
+  it('bounds weight probes and checks rule synapses', () => {
+    const big = { ...learned, learning: { kind: 'bcm' as const, learningRate: 1e-9, preSynapse: null, postSynapse: null, thetaSynapse: { kind: 'lowpass' as const, tau: -1 } } };
+    const net = network({
+      ensembles: [ensemble('a', { n: 50 }), ensemble('b', { n: 50 })],
+      connections: [big],
+      probes: [{ name: 'w', target: { name: 'c', kind: 'connection', slice: null, dims: 1 }, attr: 'weights', synapse: null, expect: null }],
+    });
+    expect(validateNetwork(net).map((e) => e.code)).toEqual(['SNN5302', 'SNN5303']);
+  });
+});
+
 describe('validateModel', () => {
   it('accepts a well-formed chain', () => {
     expect(codes(validateModel(model()))).toEqual([]);

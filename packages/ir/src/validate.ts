@@ -3,7 +3,9 @@ import type { Program } from './ir.js';
 import { Problems } from './validate-problems.js';
 import { checkDataFit, targetWidth, validateExperiment, type ImageDataShape } from './validate-experiment.js';
 import { validateModel } from './validate-model.js';
-import { synapseProblem, validateNetwork } from './validate-network.js';
+import { validateNetwork } from './validate-network.js';
+import { synapseProblem } from './validate-synapse.js';
+import { MAX_WEIGHT_PROBE_ENTRIES, weightEntries } from './validate-learning.js';
 
 /**
  * One validator for IR programs, whoever built them: the `.snn` compiler reports all of these
@@ -34,5 +36,5 @@ export function problemsAsDiagnostics(problems: readonly SnncError[], file: stri
   return problems.map((e) => e.toDiagnostic(file));
 }
 
-export { checkDataFit, Problems, synapseProblem, targetWidth, validateExperiment, validateModel, validateNetwork, type ImageDataShape };
+export { checkDataFit, MAX_WEIGHT_PROBE_ENTRIES, Problems, synapseProblem, targetWidth, weightEntries, validateExperiment, validateModel, validateNetwork, type ImageDataShape };
 export * from './validate-ranges.js';

@@ -1,6 +1,5 @@
 import { assertNever, compileExpr, Random, SnncError, throwIfInvalid, validateNetwork, type Connection, type Ensemble, type Expr, type Network, type Probe } from '@snnc/ir';
 import type { BuiltConnection, BuiltEnsemble, BuiltInput, BuiltLearning, BuiltNetwork, BuiltPost, BuiltProbe, BuiltSource, StepUnit } from './built.js';
-import { validateLearning } from './validate-learning.js';
 import { choiceRows, sphereBall, sphereSurface } from './distributions.js';
 import { fillRates, gainBias } from './neurons.js';
 import { deriveSeed } from './seeds.js';
@@ -64,7 +63,6 @@ interface BuildCtx {
 export function buildNetwork(net: Network, opts: BuildOptions = {}): BuiltNetwork {
   const start = now();
   throwIfInvalid(validateNetwork(net));
-  validateLearning(net);
   const seed = opts.seed ?? net.seed ?? 0;
   const rule = opts.evalPoints ?? 'economy';
   const inputs = buildInputs(net, seed);

@@ -1,4 +1,4 @@
-import { didYouMean, type Connection, type NefEndpoint, type Probe, type ProbeAttr, type SourceRange } from '@snnc/ir';
+import { didYouMean, MAX_WEIGHT_PROBE_ENTRIES, type Connection, type NefEndpoint, type Probe, type ProbeAttr, type SourceRange } from '@snnc/ir';
 import { readLearningRule, readSynapse } from './nef-learning.js';
 import type { AstExpr, Endpoint, NetworkItem, SliceSpec } from '../ast.js';
 import { callable, numOf, signatureOf } from '../catalog/index.js';
@@ -308,8 +308,8 @@ export function readProbe(item: Extract<NetworkItem, { kind: 'probe' }>, ctx: Ne
   return { name: item.name?.name ?? target.text, target: target.endpoint, attr, synapse, expect, range: item.range };
 }
 
-/** Most entries a `.weights` probe records per step (the same bound as @snnc/nef's). */
-export const MAX_WEIGHT_PROBE_ENTRIES = 1000;
+/** Most entries a `.weights` probe records per step: validateIR's bound, written once in @snnc/ir. */
+export { MAX_WEIGHT_PROBE_ENTRIES };
 
 /** `probe c.weights` (the learned matrix, post x pre) or `probe c.weights_norm`. */
 function readWeightsProbe(item: Extract<NetworkItem, { kind: 'probe' }>, ctx: NetCtx): Probe | undefined {
