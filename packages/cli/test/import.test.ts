@@ -18,6 +18,7 @@ describe.skipIf(!HAVE)('snnc import', () => {
     expect(r.stdout).toBe('wrote lif_norse.snn (model lif_norse: 2 layers, dt 0.0001 s) and lif_norse.safetensors (2 tensors)\n');
     const snn = readFileSync(path.join(dir, 'lif_norse.snn'), 'utf8');
     expect(snn).toContain('model lif_norse(input: [1], steps: 1000) {');
+    expect(snn).toContain('Weights: lif_norse.safetensors (dense kernels [in, out]');
     expect(snn).toContain('neuron lif_1 = NirLIF(tau: 2.5ms, r: 1, v_leak: 0, threshold: 0.1, reset: 0, dt: 100us)');
     const w = decodeSafetensors(readFileSync(path.join(dir, 'lif_norse.safetensors')));
     expect(w.tensors.map((t) => [t.name, t.shape, Array.from(t.data)])).toEqual([

@@ -60,7 +60,7 @@ export async function importCommand(file: string, opts: ImportCommandOptions, io
     const model = modelName(outSnn);
     let plan;
     try {
-      plan = planImport(nir.graph, { model, dt, steps: opts.steps, origin: `${path.basename(file)} (NIR ${nir.version})` });
+      plan = planImport(nir.graph, { model, dt, steps: opts.steps, origin: `${path.basename(file)} (NIR ${nir.version})`, weightsFile: path.basename(outWeights) });
     } catch (e) {
       if (e instanceof ImportError) throw new SnncError('SNN7463', { path: file, where: e.problem.where, reason: e.problem.reason });
       throw e;

@@ -38,6 +38,8 @@ export interface ImportOptions {
   steps: number;
   /** For the header comment: where the graph came from. */
   origin: string;
+  /** For the header comment: the weights file written beside the `.snn`. */
+  weightsFile?: string;
 }
 
 /**
@@ -254,7 +256,7 @@ export function planImport(graph: NirGraph, opts: ImportOptions): ImportPlan {
   if (layers.length === 0) throw new ImportError({ where: 'the graph', reason: 'its chain has no layers between Input and Output' });
   const lines = [
     `// Imported by \`snnc import\` from ${opts.origin}. NIR neurons are continuous-time (seconds),`,
-    `// stepped here with dt = ${dt}. Weights: dense kernels [in, out], conv kernels [KH, KW, C_in, C_out].`,
+    `// stepped here with dt = ${dt}. Weights${opts.weightsFile ? `: ${opts.weightsFile}` : ''} (dense kernels [in, out], conv kernels [KH, KW, C_in, C_out]).`,
     '',
   ];
   for (const d of Object.keys(DEFINITIONS) as Definition[]) if (used.has(d)) lines.push(...DEFINITIONS[d], '');
