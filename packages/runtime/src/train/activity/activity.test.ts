@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ENERGY_TABLES, Random, type Model } from '@snnc/ir';
+import { ENERGY_TABLES, Random, type Layer, type Model } from '@snnc/ir';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildNetwork, type SnnNetwork } from '../../model/index.js';
 import { makeModel, neuronDef } from '../../model/__tests__/models.js';
@@ -173,6 +173,45 @@ describe('activity counts on a hand-built model', () => {
     // membrane decoding: 4 outputs x 3 steps
     expect(s.layers.at(-1)).toMatchObject({ name: 'decode', kind: 'decoder', macs: 12 });
     expect(s.total.energy_j).toBeCloseTo((200 * 0.03 + (96 + 12) * 0.23) * 1e-12, 20);
+    collector.dispose();
+    x.dispose();
+    net.dispose();
+  });
+
+  it('counts a recurrent layer: spikes fed back through a one-step delay trigger SynOps', async () => {
+    // x -> dense_0 -> add(dense_0, dense_1) -> IF -> delay(1) -> dense_1 (recurrent), IF -> dense_2 -> IF; T = 3
+    const layers: Layer[] = [
+      { kind: 'dense', id: 'dense_0', inShape: [2], outShape: [2], units: 2, bias: true },
+      { kind: 'add', id: 'add_0', inShape: [2], outShape: [2], inputs: ['dense_0', 'dense_1'] },
+      { kind: 'neuron', id: 'neuron_0', inShape: [2], outShape: [2], neuron: IF },
+      { kind: 'delay', id: 'delay_0', inShape: [2], outShape: [2], steps: 1, inputs: ['neuron_0'] },
+      { kind: 'dense', id: 'dense_1', inShape: [2], outShape: [2], units: 2, bias: false },
+      { kind: 'dense', id: 'dense_2', inShape: [2], outShape: [1], units: 1, bias: true, inputs: ['neuron_0'] },
+      { kind: 'neuron', id: 'neuron_1', inShape: [1], outShape: [1], neuron: IF },
+    ];
+    const model: Model = { name: 'rec', params: {}, input: [2], steps: 3, encoder: { kind: 'direct' }, layers, decoder: { kind: 'rate' }, outputShape: [1] };
+    const net = buildNetwork(model, { seed: 0 });
+    // dense_0 = identity, recurrent and readout weights 0, readout bias 2
+    setWeights(net, (name) => (name === 'dense_2/bias' ? 2 : 0));
+    const id = tf.tensor2d([[1, 0], [0, 1]]);
+    (net.namedWeights()['dense_0/kernel'] as tf.Variable).assign(id);
+    id.dispose();
+    const collector = new ActivityCollector(model, { synops: true });
+    const x = tf.tensor2d([[2, 0]]);
+    net.forward(x, { training: false, rng: new Random(0), probe: collector }).dispose();
+    collector.endBatch(1);
+    const s = summarizeActivity(model, collector.plans, await collector.read(), ENERGY_TABLES.horowitz45_fp32);
+    const layer = (name: string) => s.layers.find((l) => l.name === name)!;
+    // unit 0 gets 2 at every step: 3 spikes of 2 neurons x 3 steps
+    expect(layer('neuron_0')).toMatchObject({ spikes: 3, firing_rate: 0.5, silent: 0.5, saturated: 0.5 });
+    // the delay passes steps 0 and 1 on at steps 1 and 2: 2 events x 2 recurrent synapses
+    expect(layer('dense_1')).toMatchObject({ synops: 4, macs: 0 });
+    // every spike of neuron_0 reaches the one readout unit
+    expect(layer('dense_2')).toMatchObject({ synops: 3, macs: 0 });
+    // dense_0 sees the direct-encoded input once: 2 x 2 MACs
+    expect(layer('dense_0')).toMatchObject({ synops: 0, macs: 4 });
+    expect(layer('neuron_1')).toMatchObject({ spikes: 3, firing_rate: 1 });
+    expect(s.total.energy_j).toBeCloseTo((7 * 0.9 + 4 * 4.6) * 1e-12, 20);
     collector.dispose();
     x.dispose();
     net.dispose();
