@@ -90,12 +90,23 @@ export function leanVariableGrads(f: () => tf.Scalar, vars: readonly tf.Variable
       const node = filtered[i]!;
       if (node.gradient === undefined) throw new Error(`Cannot compute gradient: gradient function not found for ${node.kernelName}.`);
       const dys = node.outputs.map((o) => acc.get(o.id) ?? null);
-      const inputGradients = node.gradient(dys);
+      const gradient = node.gradient;
+      // One scope for the node: a custom gradient computes all its input gradients inside
+      // node.gradient() (tfjs only scopes the closures it returns), and the zeros standing in
+      // for unused outputs are made there too; everything but the input gradients is freed here.
+      const dxs = engine.tidy(() => {
+        const inputGradients = gradient(dys);
+        const out: tf.NamedTensorMap = {};
+        for (const name of Object.keys(node.inputs)) {
+          const g = inputGradients[name];
+          if (g === undefined) throw new Error(`Cannot backprop through input ${name} of ${node.kernelName}.`);
+          out[name] = g();
+        }
+        return out;
+      });
       const produced = new Set<tf.Tensor>();
       for (const [name, x] of Object.entries(node.inputs)) {
-        const g = inputGradients[name];
-        if (g === undefined) throw new Error(`Cannot backprop through input ${name} of ${node.kernelName}.`);
-        let dx = engine.tidy(() => g());
+        let dx = dxs[name]!;
         // A gradient passed straight through (dy itself, or one tensor for two inputs) gets its own
         // handle (a clone shares the data), so every map entry can be freed on its own.
         if (dys.includes(dx) || produced.has(dx)) dx = dx.clone();
