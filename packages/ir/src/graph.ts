@@ -102,3 +102,20 @@ export function recurrentGroups(model: Pick<Model, 'layers'>): string[][] {
   }
   return groups.sort((a, b) => a[0]! - b[0]!).map((g) => g.map((i) => ids[i]!));
 }
+
+/**
+ * How a runtime executes `model`, in words (for `snnc compile`): which layers run step by step
+ * because they form a recurrent loop, and that the rest runs once over all T steps.
+ */
+export function describeExecution(model: Pick<Model, 'name' | 'layers' | 'steps'>): string {
+  const loops = recurrentGroups(model);
+  if (loops.length === 0) return `model ${model.name}: feed-forward; every layer runs once over all ${model.steps} steps (fused multi-step)`;
+  const named = (id: string) => {
+    const l = model.layers.find((x) => x.id === id);
+    return l?.name !== undefined ? `${id} (${l.name})` : id;
+  };
+  const parts = loops.map((g, i) => `loop ${i + 1}: ${g.map(named).join(', ')}`);
+  const stepwise = loops.reduce((n, g) => n + g.length, 0);
+  const rest = model.layers.length - stepwise;
+  return `model ${model.name}: step by step (BPTT) in ${parts.join('; ')}; ${rest === 0 ? 'no other layer' : `the other ${rest} layer(s) run once over all ${model.steps} steps (fused multi-step)`}`;
+}

@@ -7,7 +7,7 @@ export const MODEL_ENTRY: CallableEntry = {
   kind: 'model',
   doc: 'a trained spiking network: `model name(input: [1, 28, 28], steps: 4, ...) { ... }`',
   params: [
-    { name: 'input', type: 'shape', num: IR_RANGES.model.input, doc: 'per-sample shape, [C, H, W] channels first or [N]' },
+    { name: 'input', type: 'shape', num: IR_RANGES.model.input, doc: 'per-sample shape, [C, H, W] channels first, [C, L] (conv1d) or [N]' },
     { name: 'steps', type: 'integer', num: IR_RANGES.model.steps, unit: 'time steps', doc: 'time steps T per sample' },
   ],
 };

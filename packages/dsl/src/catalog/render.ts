@@ -94,7 +94,7 @@ export function valueText(p: ParamEntry): string {
     case 'range':
       return `[low, high], low <= high${bounds ? `, each ${bounds}` : ''}`;
     case 'shape':
-      return '[C, H, W] or [N], integers >= 1';
+      return '[C, H, W], [C, L] or [N], integers >= 1';
     case 'call':
       return p.callKind ? withArticle(kindLabel(p.callKind)) : 'a call';
     case 'expression':

@@ -1,2 +1,3 @@
 export * from './backend/index.js';
 export * from './train/index.js';
+export * from './trace/index.js';

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { energyTableOf, Random, type Experiment } from '@snnc/ir';
-import { normalizeTable, testBatch, testBatchCount, type Dataset } from '../data/index.js';
+import { normalizeTable, testBatchCount } from '../data/index.js';
 import type { SnnNetwork } from '../model/index.js';
 import { countCorrect, encodeBatch, targetCodec } from './codes/index.js';
-import { checkFit } from './compat.js';
+import { fitData, inputTensor, testBatchOf, type TrainingData } from './data-source.js';
 import { summarizeActivity, type ActivityCollector, type ActivitySummary } from './activity/index.js';
 import { makeLoss } from './losses.js';
 import type { BatchProgress } from './metrics.js';
@@ -11,7 +11,7 @@ import type { BatchProgress } from './metrics.js';
 export interface EvaluateOptions {
   experiment: Experiment;
   network: SnnNetwork;
-  data: Dataset;
+  data: TrainingData;
   /** Stochastic encoders' generator; default: a fresh one from the experiment's seed. */
   rng?: Random;
   /** Epoch number reported in progress (default 0). */
@@ -50,7 +50,7 @@ const now = () => globalThis.performance.now() / 1000;
 export async function evaluateNetwork(opts: EvaluateOptions): Promise<Evaluation | 'aborted'> {
   const { experiment, network, data } = opts;
   const codec = targetCodec(experiment.target, data.classes);
-  const sampleShape = checkFit(experiment, data);
+  const layout = fitData(experiment, data);
   const loss = makeLoss(experiment.loss, codec, experiment.model.decoder.kind);
   const table = normalizeTable(experiment.normalize);
   const rng = opts.rng ?? evaluationRng(experiment.seed);
@@ -64,11 +64,11 @@ export async function evaluateNetwork(opts: EvaluateOptions): Promise<Evaluation
   const t0 = now();
   for (let i = 0; i < batches; i++) {
     if (opts.signal?.aborted) return 'aborted';
-    const host = testBatch(data, i, B, table);
+    const host = testBatchOf(data, i, B, table);
     const kept = tf.tidy(() => {
-      const x = tf.tensor(host.x, [host.size, ...sampleShape], 'float32');
+      const x = inputTensor(layout, host);
       const y = tf.tensor2d(encodeBatch(codec, host.labels), [host.size, codec.outputs]);
-      const out = network.forward(x, { training: false, rng, ...(opts.activity ? { probe: opts.activity } : {}) }) as tf.Tensor2D;
+      const out = network.forward(x, { training: false, rng, timeMajor: layout.timeMajor, ...(opts.activity ? { probe: opts.activity } : {}) }) as tf.Tensor2D;
       return { loss: loss(out, y), out };
     });
     // Asynchronous reads: the webgpu backend cannot read synchronously in Node.

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Random, SnncError, type Experiment } from '@snnc/ir';
-import { normalizeTable, trainBatch, trainBatchCount, trainOrder, type Dataset, type HostBatch } from '../data/index.js';
+import { normalizeTable, trainBatchCount, trainOrder, type HostBatch } from '../data/index.js';
 import { assertGradientsRegistered } from '../kernels/gradients.js';
 import type { SnnNetwork } from '../model/index.js';
 import { ActivityCollector, ActivityWatch, combineProbes, RateRegProbe, type ActivityWarning, type LayerRate } from './activity/index.js';
 import { countCorrect, encodeBatch, targetCodec, type TargetCodec } from './codes/index.js';
-import { checkFit } from './compat.js';
+import { fitData, inputTensor, trainBatchOf, type DataLayout, type TrainingData } from './data-source.js';
 import { evaluateNetwork, evaluationRng, type Evaluation } from './evaluate.js';
 import { makeLoss, type LossFn } from './losses.js';
 import type { BatchProgress, EpochMetrics } from './metrics.js';
@@ -19,8 +19,8 @@ export interface TrainerOptions {
   /** The experiment with every override already applied. */
   experiment: Experiment;
   network: SnnNetwork;
-  train: Dataset;
-  test: Dataset;
+  train: TrainingData;
+  test: TrainingData;
   /**
    * Training batches per activity check (silent/saturated layers, the rates in progress);
    * default a tenth of an epoch, at least 1, so even an epoch of a few batches is checked.
@@ -106,11 +106,12 @@ export class Trainer {
   readonly loss: LossFn;
   readonly optimizer: Optimizer;
   readonly params: readonly Param[];
-  readonly train: Dataset;
-  readonly test: Dataset;
+  readonly train: TrainingData;
+  readonly test: TrainingData;
   readonly batchesPerEpoch: number;
   readonly totalSteps: number;
   private readonly sampleShape: number[];
+  private readonly layout: DataLayout;
   private readonly table: Float32Array;
   private state: TrainerState;
   private shuffleRng: Random;
@@ -131,8 +132,9 @@ export class Trainer {
     this.train = train;
     this.test = test;
     this.codec = targetCodec(experiment.target, train.classes);
-    this.sampleShape = checkFit(experiment, train);
-    checkFit(experiment, test);
+    this.layout = fitData(experiment, train);
+    this.sampleShape = this.layout.sampleShape;
+    fitData(experiment, test);
     this.loss = makeLoss(experiment.loss, this.codec, experiment.model.decoder.kind);
     this.table = normalizeTable(experiment.normalize);
     this.batchesPerEpoch = trainBatchCount(train.count, experiment.batch);
@@ -142,6 +144,8 @@ export class Trainer {
     this.totalSteps = this.batchesPerEpoch * experiment.epochs;
     if (opts.replicas !== undefined && opts.replicas.replicas > 1) {
       if (experiment.rateReg) throw new Error('Trainer: data-parallel replicas cannot train with rate regularisation');
+      // Shards split the batch axis; a time-major sequence batch interleaves it with time.
+      if (this.layout.timeMajor) throw new Error('Trainer: data-parallel replicas cannot train sequence data');
       if (opts.replicas.replicas > experiment.batch) throw new Error(`Trainer: ${opts.replicas.replicas} replicas for batches of ${experiment.batch}`);
       this.replicas = opts.replicas;
     }
@@ -227,7 +231,7 @@ export class Trainer {
         if (opts.signal?.aborted) return { status: 'aborted', history: s.history };
         const t0 = now();
         lr = learningRate(this.experiment.schedule, this.experiment.optimizer.lr, s.step, this.totalSteps);
-        const host = trainBatch(this.train, order, s.batch, B, this.table);
+        const host = trainBatchOf(this.train, order, s.batch, B, this.table);
         const { loss, correct } = await this.trainStep(host, lr);
         s.step++;
         s.batch++;
@@ -281,7 +285,7 @@ export class Trainer {
    * generator seeded afresh for every evaluation, so every epoch is scored on the same spikes.
    */
   async evaluate(
-    data: Dataset,
+    data: TrainingData,
     opts: { epoch?: number; signal?: AbortSignal; onBatch?: (p: BatchProgress) => void; onPhase?: RunCallbacks['onPhase'] } = {},
   ): Promise<Evaluation | 'aborted'> {
     const activity = new ActivityCollector(this.experiment.model, { synops: true });
@@ -315,7 +319,7 @@ export class Trainer {
   }
 
   private tensors(host: HostBatch): { x: tf.Tensor; y: tf.Tensor2D } {
-    const x = tf.tensor(host.x, [host.size, ...this.sampleShape], 'float32');
+    const x = inputTensor(this.layout, host);
     const y = tf.tensor2d(encodeBatch(this.codec, host.labels), [host.size, this.codec.outputs]);
     return { x, y };
   }
@@ -334,7 +338,7 @@ export class Trainer {
       computed = tf.tidy(() => {
         const { x, y } = this.tensors(host);
         return leanVariableGrads(() => {
-          const out = this.network.forward(x, { training: true, rng: this.forwardRng, probe }) as tf.Tensor2D;
+          const out = this.network.forward(x, { training: true, rng: this.forwardRng, probe, timeMajor: this.layout.timeMajor }) as tf.Tensor2D;
           outputs = tf.keep(out);
           const loss = this.loss(out, y);
           return reg ? tf.add(loss, reg.penalty()) : loss;

@@ -1,12 +1,11 @@
 import path from 'node:path';
 import { SnncError, type Experiment } from '@snnc/ir';
 import pc from 'picocolors';
-import { takeFirst } from '../../data/index.js';
 import { buildNetwork } from '../../model/index.js';
 import { ActivityCollector, evaluateNetwork, formatActivityTable, type ActivitySummary } from '../../train/index.js';
 import { loadBackend, type BackendRequest } from '../backend/index.js';
 import { disposeCheckpoint, loadCheckpoint } from './checkpoint.js';
-import { loadData } from './data.js';
+import { loadTrainingData } from './training-data.js';
 import { exists } from './fs-atomic.js';
 import { plainProgress, ttyProgress } from './progress.js';
 
@@ -41,8 +40,7 @@ export async function evaluateCheckpoint(opts: EvalOptions): Promise<{ loss: num
     network.loadWeights(ckpt.weights);
     disposeCheckpoint(ckpt);
     const base = opts.specFile ? path.dirname(path.resolve(opts.specFile)) : process.cwd();
-    const data = await loadData(opts.experiment.data, base);
-    const test = takeFirst(data.test, opts.testLimit);
+    const { test } = await loadTrainingData(opts.experiment.data, base, { train: 1, test: opts.testLimit });
     const saved = ckpt.info.metrics;
     opts.out.write(
       `${c.bold('checkpoint')}: ${path.relative(process.cwd(), dir) || '.'} (${ckpt.info.kind}, ${ckpt.info.state.history.length} epoch(s)` +

@@ -3,13 +3,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { formatDiagnostic, IR_VERSION, isSnncError, SnncError, throwIfInvalid, validateExperiment, type Experiment, type Program } from '@snnc/ir';
 import { describeFsError } from '@snnc/ir/node';
 import pc from 'picocolors';
-import { takeFirst } from '../../data/index.js';
 import { buildNetwork } from '../../model/index.js';
 import { formatActivityLine, formatEpochLine, Trainer, warningDiagnostic, type ActivitySummary, type ActivityWarning, type EpochMetrics } from '../../train/index.js';
 import { loadBackend, type BackendRequest, type LoadedBackend } from '../backend/index.js';
 import { disposeCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { renderCurvesSvg } from './curves.js';
-import { loadData } from './data.js';
+import { loadTrainingData } from './training-data.js';
 import { writeFileSynced } from './fs-atomic.js';
 import { applyOverrides, experimentDiff, type RunOverrides } from './overrides.js';
 import { plainProgress, ttyProgress, type ProgressReporter } from './progress.js';
@@ -132,9 +131,9 @@ export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
   const backend: LoadedBackend = plan.replicas > 1 ? { ...loaded, detail: `${loaded.detail}, ${plan.replicas} data-parallel workers` } : loaded;
   out.write(`${c.bold('backend')}: ${backend.detail}${plan.reason !== undefined ? ` (one worker: ${plan.reason})` : ''}\n`);
 
-  const data = await loadData(experiment.data, path.dirname(path.resolve(opts.specFile)));
-  const train = takeFirst(data.train, limits.train);
-  const test = takeFirst(data.test, limits.test);
+  const dataDir = path.dirname(path.resolve(opts.specFile));
+  const data = await loadTrainingData(experiment.data, dataDir, limits);
+  const { train, test } = data;
 
   const replicas = await startReplicas(plan, loaded, experiment, train);
   const network = buildNetwork(experiment.model, { seed: experiment.seed });

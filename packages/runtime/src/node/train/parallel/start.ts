@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { Experiment } from '@snnc/ir';
+import { sequenceOf, type Experiment } from '@snnc/ir';
 import type { Dataset } from '../../../data/index.js';
 import { toRuntimeShape } from '../../../model/index.js';
 import type { LoadedBackend } from '../../backend/index.js';
@@ -23,11 +23,13 @@ export function planReplicas(requested: number | undefined, backend: LoadedBacke
   if (wanted <= 1) return { replicas: 1 };
   if (backend.name !== 'wasm') return { replicas: 1, ...(requested !== undefined ? { reason: `the ${backend.name} backend trains on one replica` } : {}) };
   if (experiment.rateReg) return { replicas: 1, reason: 'rate regularisation needs the whole batch in one replica' };
+  // Shards cut the batch axis; sequence batches interleave it with time (T*B rows).
+  if (sequenceOf(experiment.data)) return { replicas: 1, reason: 'sequence data trains on one replica' };
   return { replicas: Math.min(wanted, experiment.batch) };
 }
 
 /** Starts the worker threads of a plan (none for one replica). */
-export async function startReplicas(plan: ReplicaPlan, backend: LoadedBackend, experiment: Experiment, train: Dataset): Promise<WorkerReplicas | undefined> {
+export async function startReplicas(plan: ReplicaPlan, backend: LoadedBackend, experiment: Experiment, train: Pick<Dataset, 'classes'>): Promise<WorkerReplicas | undefined> {
   if (plan.replicas <= 1) return undefined;
   // The trainer checks that the data fit the model; the replicas take the same sample shape.
   const sampleShape = toRuntimeShape(experiment.model.input);

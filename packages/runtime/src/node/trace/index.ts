@@ -1,0 +1,1 @@
+export { irIndexOfRuntime, traceModel, type TracedLayer, type TraceModelOptions } from './trace-model.js';
