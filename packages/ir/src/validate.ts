@@ -38,3 +38,4 @@ export function problemsAsDiagnostics(problems: readonly SnncError[], file: stri
 
 export { checkDataFit, MAX_WEIGHT_PROBE_ENTRIES, Problems, synapseProblem, targetWidth, weightEntries, validateExperiment, validateModel, validateNetwork, type ImageDataShape };
 export * from './validate-ranges.js';
+export { NENGO_DEFAULTS } from './defaults.js';

@@ -1,4 +1,4 @@
-import type { Connection, Ensemble, EncoderDist, Expr, LearningRule, NefEndpoint, NefInput, NefNeuron, Network, Probe, ProbeAttr, Signal, Synapse } from '@snnc/ir';
+import { NENGO_DEFAULTS, type Connection, type Ensemble, type EncoderDist, type Expr, type LearningRule, type NefEndpoint, type NefInput, type NefNeuron, type Network, type Probe, type ProbeAttr, type Signal, type Synapse } from '@snnc/ir';
 
 /**
  * Small constructors for NEF IR with the compiler's defaults (Nengo 4.1's): for tests,
@@ -6,17 +6,19 @@ import type { Connection, Ensemble, EncoderDist, Expr, LearningRule, NefEndpoint
  * overridden; the result is plain IR, exactly what `compile()` would produce.
  */
 
-export const LIF: NefNeuron = { kind: 'lif', tauRc: 0.02, tauRef: 0.002, minVoltage: 0 };
+const D = NENGO_DEFAULTS;
+
+export const LIF: NefNeuron = { kind: 'lif', tauRc: D.tauRc, tauRef: D.tauRef, minVoltage: D.minVoltage };
 
 export function ensemble(name: string, n: number, opts: Partial<Omit<Ensemble, 'name' | 'n'>> = {}): Ensemble {
   return {
     name,
     n,
     neuron: opts.neuron ?? LIF,
-    dims: opts.dims ?? 1,
-    radius: opts.radius ?? 1,
-    maxRates: opts.maxRates ?? [200, 400],
-    intercepts: opts.intercepts ?? [-1, 0.9],
+    dims: opts.dims ?? D.dims,
+    radius: opts.radius ?? D.radius,
+    maxRates: opts.maxRates ?? [...D.maxRates],
+    intercepts: opts.intercepts ?? [...D.intercepts],
     encoders: opts.encoders ?? ({ kind: 'hypersphere' } satisfies EncoderDist),
     seed: opts.seed ?? null,
   };
@@ -93,7 +95,7 @@ export function connect(
     post,
     function: fn,
     transform,
-    synapse: synapse(opts.synapse === undefined ? 0.005 : opts.synapse),
+    synapse: synapse(opts.synapse === undefined ? D.synapse : opts.synapse),
     learning: opts.learning ?? null,
   };
 }

@@ -1,8 +1,10 @@
-import { IR_RANGES } from '@snnc/ir';
+import { IR_RANGES, NENGO_DEFAULTS } from '@snnc/ir';
 import type { CallableEntry, ParamEntry } from './types.js';
 
 /** Ranges from the IR, so the compiler and validateIR agree. */
 const R = IR_RANGES.nef;
+/** Nengo's defaults, shared with @snnc/nef's IR constructors. */
+const D = NENGO_DEFAULTS;
 
 /*
  * NEF networks, with Nengo's defaults. Times are in seconds and rates in hertz in the IR; a
@@ -16,7 +18,7 @@ export const NETWORK_ENTRY: CallableEntry = {
   kind: 'network',
   doc: 'the settings of an NEF network (Nengo semantics), each written once: `dt 1ms`, `run 5s`, `seed 0`',
   params: [
-    { name: 'dt', type: 'number', num: R.dt, unit: 'seconds', default: { value: 0.001, text: '1ms' }, doc: 'simulation step' },
+    { name: 'dt', type: 'number', num: R.dt, unit: 'seconds', default: { value: D.dt, text: '1ms' }, doc: 'simulation step' },
     { name: 'run', type: 'number', num: R.run, unit: 'seconds', doc: 'simulated time, at least one step' },
     seedParam('seed of the network (none: random)'),
   ],
@@ -24,21 +26,21 @@ export const NETWORK_ENTRY: CallableEntry = {
 
 const common: readonly ParamEntry[] = [
   { name: 'n', positional: true, type: 'integer', num: R.n, unit: 'neurons', doc: 'number of neurons' },
-  { name: 'dims', type: 'integer', num: R.dims, default: { value: 1, text: '1' }, doc: 'dimensions the ensemble represents' },
-  { name: 'radius', type: 'number', num: R.radius, default: { value: 1, text: '1' }, doc: 'the value range the ensemble represents well' },
+  { name: 'dims', type: 'integer', num: R.dims, default: { value: D.dims, text: '1' }, doc: 'dimensions the ensemble represents' },
+  { name: 'radius', type: 'number', num: R.radius, default: { value: D.radius, text: '1' }, doc: 'the value range the ensemble represents well' },
   {
     name: 'max_rates',
     type: 'range',
     num: R.maxRate,
     unit: 'Hz',
-    default: { value: [200, 400], text: '[200Hz, 400Hz]' },
+    default: { value: D.maxRates, text: '[200Hz, 400Hz]' },
     doc: 'uniform range of firing rates at the radius; for LIF below 1 / tau_ref',
   },
   {
     name: 'intercepts',
     type: 'range',
     num: R.intercept,
-    default: { value: [-1, 0.9], text: '[-1, 0.9]' },
+    default: { value: D.intercepts, text: '[-1, 0.9]' },
     doc: 'uniform range of intercepts, in units of the radius',
   },
   {
@@ -52,18 +54,18 @@ const common: readonly ParamEntry[] = [
 ];
 
 const lifParams: readonly ParamEntry[] = [
-  { name: 'tau_rc', type: 'number', num: R.tauRc, unit: 'seconds', default: { value: 0.02, text: '20ms' }, doc: 'membrane RC time constant' },
-  { name: 'tau_ref', type: 'number', num: R.tauRef, unit: 'seconds', default: { value: 0.002, text: '2ms' }, doc: 'absolute refractory period' },
+  { name: 'tau_rc', type: 'number', num: R.tauRc, unit: 'seconds', default: { value: D.tauRc, text: '20ms' }, doc: 'membrane RC time constant' },
+  { name: 'tau_ref', type: 'number', num: R.tauRef, unit: 'seconds', default: { value: D.tauRef, text: '2ms' }, doc: 'absolute refractory period' },
 ];
 
-const amplitude = (doc: string): ParamEntry => ({ name: 'amplitude', type: 'number', num: R.amplitude, default: { value: 1, text: '1' }, doc });
+const amplitude = (doc: string): ParamEntry => ({ name: 'amplitude', type: 'number', num: R.amplitude, default: { value: D.amplitude, text: '1' }, doc });
 
 export const ENSEMBLE_ENTRIES: readonly CallableEntry[] = [
   {
     name: 'LIF',
     kind: 'ensemble',
     doc: 'NEF ensemble of spiking LIF neurons (Nengo `LIF`)',
-    params: [...common, ...lifParams, { name: 'min_voltage', type: 'number', num: R.minVoltage, default: { value: 0, text: '0' }, doc: 'lowest membrane voltage' }],
+    params: [...common, ...lifParams, { name: 'min_voltage', type: 'number', num: R.minVoltage, default: { value: D.minVoltage, text: '0' }, doc: 'lowest membrane voltage' }],
     snippet: 'LIF(n: ${1:100})',
   },
   { name: 'LIFRate', kind: 'ensemble', doc: 'NEF ensemble of rate LIF neurons (Nengo `LIFRate`)', params: [...common, ...lifParams], snippet: 'LIFRate(n: ${1:100})' },
@@ -133,7 +135,7 @@ export const CONNECTION_ENTRY: CallableEntry = {
   params: [
     { name: 'function', type: 'expression', default: { value: null, text: 'identity' }, doc: 'computed from `x`, the (sliced) pre value; one expression per output' },
     { name: 'transform', type: 'matrix', default: { value: 1, text: '1' }, doc: 'a scalar (times identity), a list (a diagonal) or a post x input matrix' },
-    synapse({ value: 0.005, text: '5ms' }, 'lowpass time constant, `none`, or a synapse: `alpha(5ms)`, `linear_filter([1], [0.005, 1])`'),
+    synapse({ value: D.synapse, text: '5ms' }, 'lowpass time constant, `none`, or a synapse: `alpha(5ms)`, `linear_filter([1], [0.005, 1])`'),
     { name: 'learning', type: 'call', callKind: 'learning', choices: ['none'], default: { value: null, text: 'none' }, doc: 'a learning rule: `PES(...)`, `BCM(...)`, `Oja(...)`, `Voja(...)`' },
   ],
 };
