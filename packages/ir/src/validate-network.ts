@@ -82,6 +82,13 @@ function checkSignal(inp: NefInput, p: Problems): void {
       p.number('std', s.std, R.noiseStd, r);
       if (s.seed !== null) p.number('seed', s.seed, R.seed, r);
       return;
+    case 'white_signal':
+      // Band-limited noise: a period (s) and a cutoff (Hz) above zero, a non-negative rms.
+      p.number('period', s.period, { min: 0, minOpen: true }, r);
+      p.number('high', s.high, { min: 0, minOpen: true }, r);
+      p.number('rms', s.rms, R.noiseStd, r);
+      if (s.seed !== null) p.number('seed', s.seed, R.seed, r);
+      return;
     default:
       assertNever(s);
   }
