@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { ISOLATION_HEADERS } from '../../packages/cli/src/isolation.js';
 import { mnistSubsetPlugin } from './build/vite-plugins.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -16,6 +17,8 @@ export default defineConfig({
   },
   worker: { format: 'es' },
   build: { target: 'es2022', outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 4096, reportCompressedSize: false },
-  server: { host: '127.0.0.1', fs: { allow: [repo] } },
+  // Cross-origin isolated like `snnc editor`, so wasm training can use threads and shared memory.
+  server: { host: '127.0.0.1', fs: { allow: [repo] }, headers: { ...ISOLATION_HEADERS } },
+  preview: { headers: { ...ISOLATION_HEADERS } },
   plugins: [mnistSubsetPlugin()],
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeDiagnostic, syntheticRange, type Diagnostic } from '@snnc/ir';
 import { printDiagnostics, readText, type Io } from '../io.js';
+import { ISOLATION_HEADERS } from '../isolation.js';
 
 /** `snnc editor` serves this folder: the web editor's production build. */
 export const EDITOR_DIST = fileURLToPath(new URL('../../../../apps/editor/dist/', import.meta.url));
@@ -136,7 +137,7 @@ function handle(req: IncomingMessage, res: ServerResponse, root: string, page: s
 
 function send(res: ServerResponse, req: IncomingMessage, status: number, type: string, body: string | Buffer, cache: string): void {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-  res.writeHead(status, { 'Content-Type': type, 'Content-Length': bytes.length, 'Cache-Control': cache, 'X-Content-Type-Options': 'nosniff' });
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': bytes.length, 'Cache-Control': cache, 'X-Content-Type-Options': 'nosniff', ...ISOLATION_HEADERS });
   res.end(req.method === 'HEAD' ? undefined : bytes);
 }
 

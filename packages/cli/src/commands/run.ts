@@ -133,6 +133,17 @@ async function replayCommand(runDir: string, backend: BackendRequest | undefined
   try {
     const { replayRun } = await import('@snnc/experiments/node');
     const r = await replayRun(path.resolve(io.cwd, runDir), { snncVersion: snncVersion(), ...(backend !== undefined ? { backend } : {}) });
+    const where = path.relative(io.cwd, r.runDir);
+    if (r.record.status !== 'ok') {
+      // The replay itself failed: its reason, not a list of epochs that are missing because of it.
+      const err = r.record.error;
+      const why = err === undefined ? 'unknown error' : err.code === undefined || err.message.startsWith(err.code) ? err.message : `${err.code}: ${err.message}`;
+      io.stderr.write(`error: the replay of ${runDir} failed: ${why} (its log: ${path.join(where, 'train.log')})\n`);
+      return 1;
+    }
+    const { specMismatch } = await import('../replay-spec.js');
+    const spec = specMismatch(path.resolve(io.cwd, runDir), r.original);
+    if (spec !== undefined) r.comparison = { equal: false, differences: [spec, ...r.comparison.differences] };
     if (r.comparison.equal) {
       io.stdout.write(`replay matches ${runDir}: every recorded number is identical (replay in ${path.relative(io.cwd, r.runDir)})\n`);
       return 0;

@@ -32,9 +32,12 @@ function entryCommand(): { file: string; execArgv: string[] } {
 
 /**
  * Environment of a point process: thread pools capped to its share of the cores, so N
- * parallel points do not oversubscribe the machine.
+ * parallel points do not oversubscribe the machine. `threads` 0 caps nothing: the replay of
+ * a `snnc run` trains with the same library defaults the run had (thread counts change
+ * the order of float sums, so the numbers).
  */
 function pointEnv(threads: number): NodeJS.ProcessEnv {
+  if (threads === 0) return process.env;
   const t = String(threads);
   return { ...process.env, OMP_NUM_THREADS: t, TF_NUM_INTRAOP_THREADS: t, TF_NUM_INTEROP_THREADS: '1', UV_THREADPOOL_SIZE: String(Math.max(4, threads)) };
 }

@@ -11,6 +11,7 @@ export interface RecordInput {
   limits: { trainLimit?: number; testLimit?: number };
   overrides: QuickOverrides;
   backend: BackendRequest;
+  /** Threads (and wasm data-parallel workers) of the point; 0: the libraries' defaults, uncapped. */
   threads: number;
   baseDir: string;
   snncVersion: string;

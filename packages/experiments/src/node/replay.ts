@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SnncError, type Experiment } from '@snnc/ir';
+import { readRegularFile } from '@snnc/ir/node';
 import { definedOverrides } from '../overrides.js';
 import { BACKEND_REQUESTS, type BackendRequest, type EpochRow, type QuickOverrides, type RunRecord } from '../types.js';
 import { readJsonObject } from './files.js';
@@ -88,13 +89,21 @@ function recordFromRuntimeFiles(dir: string, shown: string): RunRecord {
     limits,
     overrides: definedOverrides(o),
     backend: { requested, ...(used.name !== undefined ? { name: used.name } : {}), ...(used.detail !== undefined ? { detail: used.detail } : {}) },
-    threads: 1,
+    // `snnc run` caps no thread pool; on wasm it trains on the data-parallel workers its
+    // backend line names. The replay must do the same, or sums are taken in another order.
+    threads: recordedWorkers(used.detail),
     baseDir: path.dirname(specFile),
     spec: { file: specFile, source },
     machine: machineInfo(),
     startedAt: typeof summary?.['startedAt'] === 'string' ? summary['startedAt'] : new Date(0).toISOString(),
     status: summary?.['status'] === 'completed' ? 'ok' : 'failed',
   };
+}
+
+/** The data-parallel worker count a backend line records (`..., 4 data-parallel workers`), else 0 (defaults). */
+export function recordedWorkers(detail: string | undefined): number {
+  const m = /(\d+) data-parallel workers/.exec(detail ?? '');
+  return m ? Number(m[1]) : 0;
 }
 
 function nextReplayDir(runDir: string): string {
@@ -132,5 +141,18 @@ export async function replayRun(runDir: string, opts: ReplayOptions): Promise<Re
     {},
     opts.signal,
   );
-  return { runDir: out, original, record, comparison: compareMetrics(readMetrics(dir), readMetrics(out)) };
+  const comparison = compareMetrics(readMetrics(dir), readMetrics(out));
+  const spec = compareSpecs(dir, out);
+  if (spec !== undefined) comparison.differences.unshift(spec);
+  comparison.equal = comparison.differences.length === 0;
+  return { runDir: out, original, record, comparison };
+}
+
+/** The spec.snn both runs keep must be the same text (undefined when it is, or when neither has one). */
+function compareSpecs(original: string, replay: string): string | undefined {
+  const a = readRegularFile(path.join(original, RUN_FILES.spec), 'source');
+  const b = readRegularFile(path.join(replay, RUN_FILES.spec), 'source');
+  if (!a.ok && !b.ok) return undefined;
+  if (a.ok && b.ok && a.bytes.equals(b.bytes)) return undefined;
+  return a.ok && b.ok ? `${RUN_FILES.spec} differs from the recorded one` : `${RUN_FILES.spec}: ${a.ok ? 'the replay has none' : 'the original has none'}`;
 }

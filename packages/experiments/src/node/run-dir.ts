@@ -10,6 +10,8 @@ export const RUN_FILES = {
   summary: 'summary.json',
   metrics: 'metrics.jsonl',
   experiment: 'experiment.json',
+  /** The `.snn` text the run was made from. */
+  spec: 'spec.snn',
   /** This package's reproducibility record. */
   record: 'record.json',
   /** stdout and stderr of the point's process. */

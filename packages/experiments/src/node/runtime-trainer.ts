@@ -44,7 +44,8 @@ export async function train(job: TrainJob): Promise<TrainResult> {
       tty: false,
       signal: job.signal,
       // the point's share of the cores: wasm trains on that many data-parallel threads
-      workers: job.threads,
+      // (0: runExperiment's own default, as `snnc run` has it)
+      ...(job.threads > 0 ? { workers: job.threads } : {}),
     });
     if (summary.status !== 'completed') {
       throw new Error(`${summary.status} after ${summary.epochsCompleted} of ${summary.epochs} epoch(s)`);
