@@ -19,3 +19,15 @@ describe('analysis of the bundled examples', () => {
     expect(missing.diagnostics.map((d) => d.code)).toContain('SNN2006');
   });
 });
+
+describe('graph models in the editor', () => {
+  test('blocks and named results are symbols; merges and block layers have shapes to hover', () => {
+    const text = 'block sew(c) {\n  h = conv2d(c, kernel: 3, padding: 1) -> LIF\n  add(x, h)\n}\nmodel m(input: [2, 4, 4], steps: 2) {\n  a = sew(2)\n  flatten -> dense(10) -> LIF\n}\n';
+    const r = analyze(text, 'g.snn', 1, () => undefined);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.symbols.filter((s) => s.kind === 'block' || s.kind === 'result').map((s) => `${s.kind} ${s.name}`)).toEqual(['block sew', 'result h', 'result a']);
+    const add = r.layers.find((l) => l.id === 'add_0')!;
+    expect(text.slice(add.start, add.end)).toBe('add(x, h)');
+    expect(add.outShape).toEqual([2, 4, 4]);
+  });
+});

@@ -1,11 +1,11 @@
 import { compile, parse, type LayerShapeInfo } from '@snnc/dsl';
-import type { Endpoint, NetworkItem, SnnFile, Statement } from '@snnc/dsl';
+import type { Endpoint, ModelItem, NetworkItem, SnnFile, Statement } from '@snnc/dsl';
 import { assertNever, type Diagnostic, type Model, type Program, type Shape, type SourceRange } from '@snnc/ir';
 
 /** A name the user defined, for go-to-definition, completion and hovers. */
 export interface SymbolDef {
   name: string;
-  kind: 'neuron' | 'model' | 'experiment' | 'sweep' | 'network' | 'input' | 'ensemble' | 'probe' | 'param';
+  kind: 'neuron' | 'model' | 'block' | 'result' | 'experiment' | 'sweep' | 'network' | 'input' | 'ensemble' | 'probe' | 'param';
   /** The defining identifier. */
   range: SourceRange;
   /** For names local to a model or network: the offsets of that block (end exclusive). */
@@ -92,6 +92,14 @@ function statementSymbols(s: Statement, out: SymbolDef[]): void {
       const scope = bodyOf(s);
       out.push({ name: s.name.name, kind: 'model', range: s.name.range, body: scope, detail: `model ${s.name.name}(${s.params.map((p) => p.name.name).join(', ')})` });
       for (const p of s.params) out.push({ name: p.name.name, kind: 'param', range: p.name.range, scope, detail: `parameter of model ${s.name.name}` });
+      resultSymbols(s.items, scope, `model ${s.name.name}`, out);
+      return;
+    }
+    case 'block': {
+      const scope = bodyOf(s);
+      out.push({ name: s.name.name, kind: 'block', range: s.name.range, body: scope, detail: `block ${s.name.name}(${s.params.map((p) => p.name.name).join(', ')})` });
+      for (const p of s.params) out.push({ name: p.name.name, kind: 'param', range: p.name.range, scope, detail: `parameter of block ${s.name.name}` });
+      resultSymbols(s.items, scope, `block ${s.name.name}`, out);
       return;
     }
     case 'experiment':
@@ -110,6 +118,11 @@ function statementSymbols(s: Statement, out: SymbolDef[]): void {
     default:
       assertNever(s);
   }
+}
+
+/** `h = ...` in a model or block body: a name later chains and merges read. */
+function resultSymbols(items: readonly ModelItem[], scope: { start: number; end: number }, owner: string, out: SymbolDef[]): void {
+  for (const item of items) if (item.kind === 'chain' && item.name) out.push({ name: item.name.name, kind: 'result', range: item.name.range, scope, detail: `result of ${owner}` });
 }
 
 function bodyOf(s: Statement): { start: number; end: number } {

@@ -111,7 +111,8 @@ export class TrainPanel {
     for (const layer of m.layers) {
       const ticks = rasterTicks(layer, TRACE_NEURONS);
       const subset = ticks.shown < ticks.units ? `${ticks.shown} of ${ticks.units} neurons, evenly spread` : `all ${ticks.units} neurons`;
-      const r = new SpikeRaster(`${layer.layerId} [${layer.shape.join(', ')}] · ${layer.steps} steps`, ticks.shown, layer.steps, `train:${layer.layerId}`, 1, subset);
+      const label = layer.name !== undefined ? `${layer.name} (${layer.layerId})` : layer.layerId;
+      const r = new SpikeRaster(`${label} [${layer.shape.join(', ')}] · ${layer.steps} steps`, ticks.shown, layer.steps, `train:${layer.layerId}`, 1, subset);
       r.element.dataset['band'] = layer.layerId;
       r.element.dataset['rows'] = String(ticks.shown);
       r.element.dataset['steps'] = String(layer.steps);

@@ -58,6 +58,8 @@ export interface SnnNetwork {
 export interface LayerSpikes {
   /** The neuron layer's id (`neuron_0`, ...). */
   layerId: string;
+  /** The source's name for the layer (`h = ... -> lif`), when it has one. */
+  name?: string;
   /** The per-step shape of the layer's output, NHWC without the batch axis ([H, W, C] or [N]). */
   shape: number[];
   /** Time steps T. */
@@ -92,8 +94,6 @@ export interface ForwardOptions {
 
 /** One neuron layer's trace for one sample (see SnnNetwork.trace). */
 export interface LayerTrace extends LayerSpikes {
-  /** The source's name for the layer (`h = ... -> lif`), when it has one. */
-  name?: string;
   /** H before firing per step and unit, laid out as `spikes`; only when asked for. */
   membrane?: Float32Array;
 }
@@ -275,7 +275,7 @@ export function buildNetwork(model: Model, opts: BuildOptions): SnnNetwork {
   };
 
   const spikeTrace = async (x: tf.Tensor, traceRng: Random): Promise<LayerSpikes[]> =>
-    (await trace(x, traceRng)).map((l) => ({ layerId: l.layerId, shape: l.shape, steps: l.steps, spikes: l.spikes }));
+    (await trace(x, traceRng)).map((l) => ({ layerId: l.layerId, ...(l.name !== undefined ? { name: l.name } : {}), shape: l.shape, steps: l.steps, spikes: l.spikes }));
 
   return {
     model,
