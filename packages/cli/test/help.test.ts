@@ -41,6 +41,14 @@ describe('snnc help', () => {
     expect(opt.stdout).not.toContain('dense');
   });
 
+  it('explains experiment fields, network settings and connection options', async () => {
+    const r = await snnc(['help', 'batch']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('batch (experiment fields): batch: samples per training step (integer >= 1; default 64)\n');
+    expect((await snnc(['help', 'transform'])).stdout).toMatch(/^transform \(NEF connection options\): transform: .*default 1\)\n$/);
+    expect((await snnc(['help', 'dt'])).stdout).toMatch(/^dt \(NEF network settings\): dt: simulation step .*unit: seconds; default 1ms\)\n$/);
+  });
+
   it('still prints command usage, and rejects unknown names with a suggestion', async () => {
     expect((await snnc(['help', 'fmt'])).stdout).toContain('--check');
     const r = await snnc(['help', 'conv2e']);
