@@ -116,7 +116,8 @@ export function accuracyVsEnergyChart(report: Report): ChartSpec {
   const points: (EnergyPoint & { uj: number; pct: number })[] = report.rows
     .filter((r) => r.energyJ !== null && r.testAcc !== null)
     .map((r) => {
-      const label = report.fields.length === 0 ? r.label : report.fields.map((f) => `${f}=${String(r.values[f])}`).join(', ');
+      // One swept field: its value names the run (the legend's title names the field).
+      const label = report.fields.length === 0 ? r.label : report.fields.length === 1 ? String(r.values[report.fields[0]!]) : report.fields.map((f) => `${f}=${String(r.values[f])}`).join(', ');
       return { label, energyJ: r.energyJ!, acc: r.testAcc!, uj: r.energyJ! * 1e6, pct: r.testAcc! * 100 };
     });
   const front = paretoFront(points).map((p) => ({ uj: p.uj, pct: p.pct }));
@@ -134,7 +135,7 @@ export function accuracyVsEnergyChart(report: Report): ChartSpec {
       {
         data: { values: points },
         mark: { type: 'point', filled: true, size: 70 },
-        encoding: { x, y, color: { field: 'label', type: 'nominal', title: report.fields.join(', ') || 'run' } },
+        encoding: { x, y, color: { field: 'label', type: 'nominal', title: report.fields.join(', ') || 'run', legend: { labelLimit: 320 } } },
       },
     ],
     config: CONFIG,
