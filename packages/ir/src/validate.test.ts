@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Ensemble, Experiment, Layer, Model, Network, NeuronDef } from './ir.js';
-import { checkDataFit, IR_RANGES, rangeText, targetWidth, validateExperiment, validateModel, validateNetwork } from './validate.js';
+import { IR_VERSION, type Ensemble, type Experiment, type Layer, type Model, type Network, type NeuronDef, type Program } from './ir.js';
+import { checkDataFit, IR_RANGES, rangeText, targetWidth, validateExperiment, validateIR, validateModel, validateNetwork } from './validate.js';
 
 const codes = (errs: { code: string; message: string }[]) => errs.map((e) => `${e.code} ${e.message}`);
 
@@ -133,6 +133,26 @@ describe('validateModel', () => {
     expect(validateModel(dup).map((e) => e.code)).toContain('SNN2002');
     const noNeuron = model({ layers: layers.slice(0, 2) });
     expect(validateModel(noNeuron).map((e) => e.code)).toEqual(['SNN4005']);
+  });
+});
+
+describe('validateIR', () => {
+  it('checks named neurons, models, experiments, sweep points and networks together', () => {
+    const program: Program = {
+      irVersion: IR_VERSION,
+      file: 'x.snn',
+      imports: [],
+      neurons: [{ ...lif, surrogate: { kind: 'atan' as const, alpha: 0 } }],
+      models: [model()],
+      experiments: [experiment({ batch: 0 })],
+      sweeps: [],
+      networks: [network({ runTime: 0.0005 })],
+    };
+    expect(validateIR(program).map((e) => e.message)).toEqual([
+      '`atan alpha` must be a number > 0, got 0',
+      '`batch` must be an integer >= 1, got 0',
+      '`run` must be at least one step (dt = 0.001 s), got 0.0005 s',
+    ]);
   });
 });
 

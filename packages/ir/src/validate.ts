@@ -2,7 +2,7 @@ import type { Diagnostic, SnncError } from './diagnostic.js';
 import type { Program } from './ir.js';
 import { Problems } from './validate-problems.js';
 import { checkDataFit, targetWidth, validateExperiment, type ImageDataShape } from './validate-experiment.js';
-import { validateModel } from './validate-model.js';
+import { checkNeuron, validateModel } from './validate-model.js';
 import { validateNetwork } from './validate-network.js';
 import { synapseProblem } from './validate-synapse.js';
 import { MAX_WEIGHT_PROBE_ENTRIES, weightEntries } from './validate-learning.js';
@@ -18,6 +18,7 @@ import { MAX_WEIGHT_PROBE_ENTRIES, weightEntries } from './validate-learning.js'
 /** Every problem of a program: its neurons, models, experiments, sweep points and networks. */
 export function validateIR(program: Program): SnncError[] {
   const p = new Problems();
+  for (const n of program.neurons) checkNeuron(n, p);
   for (const m of program.models) validateModel(m, p);
   for (const e of program.experiments) validateExperiment(e, p);
   for (const s of program.sweeps) for (const point of s.points) validateExperiment(point.experiment, p);
