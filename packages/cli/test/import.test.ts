@@ -56,10 +56,40 @@ describe.skipIf(!HAVE)('snnc import', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error SNN7461: `' + bad + '`: edge `input -> lif` in graph `lif1`: node `lif` does not exist (nodes: input, lif1, lin, output)');
     expect(r.stderr).not.toMatch(/at .*\.[jt]s:\d+/);
-    const rec = await snnc(['import', path.join(FIXTURES, 'braille_bias_zero.nir'), '-o', path.join(tempFiles({}), 'b.snn')]);
-    expect(rec.code).toBe(1);
-    expect(rec.stderr).toContain('error SNN7463: cannot import');
-    expect(rec.stderr).toContain('node `lif1.lif`: it has 2 incoming edges');
+  });
+
+  it('imports the recurrent Braille network: named results, a one-step delay on the loop, weights under the compiled ids', async () => {
+    const dir = tempFiles({});
+    const r = await snnc(['import', path.join(FIXTURES, 'braille_bias_zero.nir'), '-o', 'braille.snn', '--dt', '1ms', '--steps', '256'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const snn = readFileSync(path.join(dir, 'braille.snn'), 'utf8');
+    expect(snn).toContain('  lif1_w_rec_prev = lif1_w_rec -> delay(1)\n  lif1_lif = add(lif1_w_rec_prev, fc1) -> lif1_lif_neuron');
+    const w = decodeSafetensors(readFileSync(path.join(dir, 'braille.safetensors')));
+    expect(w.tensors.map((t) => `${t.name} [${t.shape.join(', ')}]`).sort()).toEqual(['dense_0/bias [38]', 'dense_0/kernel [12, 38]', 'dense_1/bias [7]', 'dense_1/kernel [38, 7]', 'dense_2/bias [38]', 'dense_2/kernel [38, 38]']);
+    expect((await snnc(['check', 'braille.snn'], dir)).code).toBe(0);
+  });
+
+  it('refuses what it cannot import yet with SNN7463 naming the node', async () => {
+    const { nirArray, writeNir } = await import('@snnc/nir');
+    const none = () => ({ kind: 'group' as const, children: new Map() });
+    const node = (n: object) => ({ ...n, metadata: none(), extra: none() });
+    const graph = {
+      kind: 'NIRGraph' as const,
+      nodes: new Map([
+        ['in', node({ kind: 'Input', params: { shape: nirArray([1], [2], '<q') } })],
+        ['thr', node({ kind: 'Threshold', params: { threshold: nirArray([2], [1, 1]) } })],
+        ['out', node({ kind: 'Output', params: { shape: nirArray([1], [2], '<q') } })],
+      ]),
+      edges: [['in', 'thr'], ['thr', 'out']] as [string, string][],
+      metadata: none(),
+      extra: none(),
+    };
+    const dir = tempFiles({});
+    writeFileSync(path.join(dir, 'thr.nir'), await writeNir(graph as Parameters<typeof writeNir>[0]));
+    const r = await snnc(['import', 'thr.nir'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('thr.nir:1:1: error SNN7463: cannot import `thr.nir`: node `thr` (Threshold): Threshold nodes (a stateless spike) are not importable yet');
   });
 
   it('names the flag when --dt or --out is wrong', async () => {

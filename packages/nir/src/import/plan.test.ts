@@ -53,10 +53,26 @@ describe.skipIf(!HAVE_FIXTURES)('planning the .snn of real NIR files', () => {
     compiled(plan);
   });
 
-  it('refuses the recurrent Braille network, naming the node on the cycle', async () => {
-    const g = await graphOf('braille_bias_zero.nir');
-    expect(() => planImport(g, { model: 'braille', dt: 1e-3, steps: 1, origin: 'braille' })).toThrow(ImportError);
-    expect(() => planImport(g, { model: 'braille', dt: 1e-3, steps: 1, origin: 'braille' })).toThrow(/node `lif1\.lif`: it has 2 incoming edges; branching and recurrent NIR graphs import once models are graphs \(issue 11\)/);
+  it.each(['braille_bias_zero.nir', 'braille_bias_zero_subgraph_repaired.nir'])('%s: the recurrent CubaLIF layer becomes named results with a one-step delay on the loop', async (file) => {
+    const plan = planImport(await graphOf(file), { model: 'braille', dt: 1e-4, steps: 256, origin: file });
+    const model = compile(plan.source, { file: 'braille.snn' });
+    expect(model.diagnostics.filter((d) => d.severity === 'error'), plan.source).toEqual([]);
+    const ir = model.ir!.models[0]!;
+    const rec = file.includes('subgraph') ? { lif: 'lif1_lif1', w: 'lif1_lin' } : { lif: 'lif1_lif', w: 'lif1_w_rec' };
+    expect(plan.source).toContain(`  ${rec.w}_prev = ${rec.w} -> delay(1)\n  ${rec.lif} = add(${rec.w}_prev, fc1) -> ${rec.lif}_neuron`);
+    expect(plan.source).toMatch(/\n {2}lif2\n\}\n$/);
+    expect(ir.layers.map((l) => l.kind).sort()).toEqual(['add', 'delay', 'dense', 'dense', 'dense', 'neuron', 'neuron']);
+    // Every planned layer is the compiled layer of its result name, with matching weight shapes.
+    for (const l of plan.layers) {
+      const layer = ir.layers.find((x) => x.name === l.result)!;
+      expect(layer, l.result).toBeDefined();
+      for (const t of l.tensors) {
+        if (t.name === 'kernel') expect(t.shape).toEqual([layer.inShape[0], layer.outShape[0]]);
+        else expect(t.shape).toEqual(layer.outShape);
+      }
+    }
+    const w = plan.layers.find((l) => l.result === rec.w)!.tensors[0]!;
+    expect(w.shape).toEqual([38, 38]);
   });
 });
 
@@ -98,6 +114,39 @@ describe('a convolutional chain', () => {
     const d = plan.layers[3]!.tensors[0]!;
     expect(d.shape).toEqual([12, 5]);
     for (let o = 0; o < 5; o++) expect(d.data[8 * 5 + o]).toBe(o * 12 + 10);
+  });
+
+  it('rounds a Delay to whole steps of dt and refuses a Threshold, naming the node', () => {
+    const g = convGraph();
+    g.nodes.set('delay', p({ kind: 'Delay', params: { delay: nirArray([5], [3e-3, 3e-3, 3e-3, 3e-3, 3e-3], '<d') } }));
+    g.edges = g.edges.filter(([a]) => a !== 'lif').concat([
+      ['lif', 'delay'],
+      ['delay', 'output'],
+    ]);
+    const plan = planImport(g, { model: 'conv', dt: 1e-3, steps: 4, origin: 'test' });
+    expect(plan.layers.at(-1)!.text).toBe('delay(3)');
+    compiled(plan);
+    g.nodes.set('delay', p({ kind: 'Threshold', params: { threshold: nirArray([5], [1, 1, 1, 1, 1], '<d') } }));
+    expect(() => planImport(g, { model: 'conv', dt: 1e-3, steps: 4, origin: 'test' })).toThrow(ImportError);
+    expect(() => planImport(g, { model: 'conv', dt: 1e-3, steps: 4, origin: 'test' })).toThrow('node `delay` (Threshold): Threshold nodes (a stateless spike) are not importable yet');
+  });
+
+  it('maps Conv1d to conv1d with the runtime kernel [K, C_in, C_out]', () => {
+    const nodes: [string, NirNode][] = [
+      ['input', p({ kind: 'Input', params: { shape: i64([2, 10]) } })],
+      ['c1', p({ kind: 'Conv1d', params: { weight: nirArray([4, 2, 3], seq(24)), bias: nirArray([4], seq(4)), stride: i64([1], []), padding: 'same', dilation: i64([1], []), groups: i64([1], []), input_shape: i64([10]) } })],
+      ['li', p({ kind: 'LI', params: { tau: nirArray([1], [0.01]), r: nirArray([1], [1]), v_leak: nirArray([1], [0]) } })],
+      ['output', p({ kind: 'Output', params: { shape: i64([4, 10]) } })],
+    ];
+    const g: NirGraph = { kind: 'NIRGraph', nodes: new Map(nodes), edges: [['input', 'c1'], ['c1', 'li'], ['li', 'output']], metadata: none(), extra: none() };
+    const plan = planImport(g, { model: 'c', dt: 1e-3, steps: 2, origin: 'test' });
+    expect(plan.layers.map((l) => l.text)).toEqual(['conv1d(4, kernel: 3, stride: 1, padding: 1)', 'li']);
+    const model = compiled(plan);
+    expect(model.layers[0]!.outShape).toEqual([4, 10]);
+    const k = plan.layers[0]!.tensors[0]!;
+    expect(k.shape).toEqual([3, 2, 4]);
+    // (k 2, in 1, out 3) = NIR weight[3][1][2] = (3 * 2 + 1) * 3 + 2.
+    expect(k.data[(2 * 2 + 1) * 4 + 3]).toBe((3 * 2 + 1) * 3 + 2);
   });
 
   it('refuses per-neuron parameters that differ, naming the node', () => {
