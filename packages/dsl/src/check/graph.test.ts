@@ -101,4 +101,18 @@ model m(input: [1, 8, 8], steps: 2) {
     expect(codes(compileText('block b(c) {\n  encode poisson\n  dense(c)\n}\nmodel m(input: [4], steps: 2) {\n  b(2) -> LIF\n}\n'))[0]).toMatch(/^SNN2201 /);
     expect(codes(compileText('block b(c) {\n  dense(c)\n}\nmodel m(input: [4], steps: 2) {\n  b() -> LIF\n}\n'))[0]).toMatch(/^SNN2004 /);
   });
+
+  it('sweeps over a parameter a block reads, one graph per point', () => {
+    const r = compileText(`${SEW.replace('sew(4) -> sew(4)', 'sew(c) -> sew(c)').replace('conv2d(4,', 'conv2d(c,').replace('steps: 2)', 'steps: 2, c: 4)')}
+experiment base { model: res  data: idx(train_images: "a", train_labels: "b", test_images: "c", test_labels: "d", classes: 10) }
+sweep widths from base { model.c: [2, 8] }
+`);
+    expect(codes(r).filter((c) => c.startsWith('SNN') && !c.includes('warning'))).toEqual([]);
+    const points = r.ir!.sweeps[0]!.points;
+    expect(points.map((p) => p.experiment.model.layers.find((l) => l.id === 'add_1')!.outShape)).toEqual([
+      [2, 8, 8],
+      [8, 8, 8],
+    ]);
+  });
 });
+
