@@ -1,7 +1,7 @@
 import { SnncError } from './diagnostic.js';
 import type { DiagnosticCode } from './codes.js';
 import type { SourceRange } from './source.js';
-import { inRange, rangeText, type NumSpec } from './validate-ranges.js';
+import { formatValue, inRange, rangeText, type NumSpec } from './validate-ranges.js';
 
 /** Collects problems; each check continues after a problem where later checks still make sense. */
 export class Problems {
@@ -17,7 +17,7 @@ export class Problems {
   /** A number in its range, or SNN3002 naming the parameter; false after reporting. */
   number(name: string, value: number, spec: NumSpec, range: SourceRange | undefined): boolean {
     if (inRange(value, spec)) return true;
-    this.add('SNN3002', { name, constraint: rangeText(spec), value: String(value) }, range);
+    this.add('SNN3002', { name, constraint: rangeText(spec), value: Number.isFinite(value) ? formatValue(value) : String(value) }, range);
     return false;
   }
 

@@ -98,11 +98,16 @@ export function inRange(v: number, spec: NumSpec): boolean {
   return true;
 }
 
+/** A number as messages show it: integers exactly, others to 6 significant digits (as the compiler). */
+export function formatValue(v: number): string {
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
+}
+
 /** `an integer >= 1`, `a number > 0 and < 1`: the words of SNN3002 messages. */
 export function rangeText(spec: NumSpec): string {
   const kind = spec.integer ? 'an integer' : 'a number';
-  const lo = spec.min === undefined ? undefined : `${spec.minOpen ? '>' : '>='} ${spec.min}`;
-  const hi = spec.max === undefined ? undefined : `${spec.maxOpen ? '<' : '<='} ${spec.max}`;
+  const lo = spec.min === undefined ? undefined : `${spec.minOpen ? '>' : '>='} ${formatValue(spec.min)}`;
+  const hi = spec.max === undefined ? undefined : `${spec.maxOpen ? '<' : '<='} ${formatValue(spec.max)}`;
   if (lo && hi) return `${kind} ${lo} and ${hi}`;
   if (lo) return `${kind} ${lo}`;
   if (hi) return `${kind} ${hi}`;

@@ -4,7 +4,7 @@ import { asIdent } from './args.js';
 import { describeValue, fmtNumber, unwrapParens } from './describe.js';
 import { evalConst, type ConstEnv } from './evaluate.js';
 import type { Sink } from './sink.js';
-import { didYouMean } from '@snnc/ir';
+import { didYouMean, rangeText } from '@snnc/ir';
 
 import type { NumSpec } from '../catalog/types.js';
 
@@ -15,15 +15,8 @@ export interface ReadCtx {
   env: ConstEnv;
 }
 
-export function constraintText(spec: NumSpec): string {
-  const kind = spec.integer ? 'an integer' : 'a number';
-  const lo = spec.min === undefined ? undefined : `${spec.minOpen ? '>' : '>='} ${fmtNumber(spec.min)}`;
-  const hi = spec.max === undefined ? undefined : `${spec.maxOpen ? '<' : '<='} ${fmtNumber(spec.max)}`;
-  if (lo && hi) return `${kind} ${lo} and ${hi}`;
-  if (lo) return `${kind} ${lo}`;
-  if (hi) return `${kind} ${hi}`;
-  return `a finite ${spec.integer ? 'integer' : 'number'}`;
-}
+/** `an integer >= 1`: the words of SNN3002, shared with validateIR so both say the same. */
+export const constraintText: (spec: NumSpec) => string = rangeText;
 
 /** A number of the given kind and range, converted to seconds or hertz; undefined after reporting. */
 export function readNumber(e: AstExpr, name: string, spec: NumSpec, ctx: ReadCtx): number | undefined {
