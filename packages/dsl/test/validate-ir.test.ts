@@ -19,13 +19,14 @@ describe('lowered IR passes validateIR', () => {
   }
 
   it('agrees with the compiler at the max_rates limit (max_rates below 1 / tau_ref)', () => {
-    const src = (top: string) => `network n {\n  ensemble a = LIF(n: 10, max_rates: [100Hz, ${top}], tau_ref: 2ms)\n  run 0.1s\n}\n`;
-    const at = compile(src('500Hz'), { file: 'x.snn' });
+    // tau_ref 3 ms: the limit 333.333... Hz is printed the same way by both.
+    const src = (top: string) => `network n {\n  ensemble a = LIF(n: 10, max_rates: [100Hz, ${top}], tau_ref: 3ms)\n  run 0.1s\n}\n`;
+    const at = compile(src('1/0.003'), { file: 'x.snn' });
     expect(at.diagnostics.map((d) => d.code)).toEqual(['SNN3002']);
-    const below = compile(src('499Hz'), { file: 'x.snn' });
+    const below = compile(src('333Hz'), { file: 'x.snn' });
     expect(validateIR(below.ir!)).toEqual([]);
     const forced = structuredClone(below.ir!);
-    forced.networks[0]!.ensembles[0]!.maxRates = [100, 500];
+    forced.networks[0]!.ensembles[0]!.maxRates = [100, 1 / 0.003];
     expect(validateIR(forced).map((e) => e.message)).toEqual([at.diagnostics[0]!.message]);
   });
 });

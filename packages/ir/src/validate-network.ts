@@ -4,7 +4,7 @@ import { assertNever } from './expr.js';
 import type { Connection, Ensemble, NefEndpoint, NefInput, NefNeuron, Network, Probe } from './ir.js';
 import type { SourceRange } from './source.js';
 import { Problems } from './validate-problems.js';
-import { IR_RANGES, maxRateLimit } from './validate-ranges.js';
+import { formatValue, IR_RANGES, maxRateLimit } from './validate-ranges.js';
 import { checkLearning } from './validate-learning.js';
 import { checkSynapse } from './validate-synapse.js';
 
@@ -103,7 +103,7 @@ function checkEnsembles(net: Network, objects: Map<string, ObjectInfo>, p: Probl
     p.number('radius', ens.radius, R.radius, r);
     if (p.range('max_rates', ens.maxRates, R.maxRate, r)) {
       const limit = maxRateTop(ens.neuron);
-      if (!(ens.maxRates[1] < limit)) p.add('SNN3002', { name: 'max_rates', constraint: `below 1 / tau_ref = ${limit} Hz`, value: `${ens.maxRates[1]} Hz` }, r);
+      if (!(ens.maxRates[1] < limit)) p.add('SNN3002', { name: 'max_rates', constraint: `below 1 / tau_ref = ${formatValue(limit)} Hz`, value: `${formatValue(ens.maxRates[1])} Hz` }, r);
     }
     p.range('intercepts', ens.intercepts, R.intercept, r);
     if (ens.seed !== null) p.number('seed', ens.seed, R.seed, r);
@@ -126,6 +126,7 @@ function maxRateTop(neuron: NefNeuron): number {
       return maxRateLimit(neuron.tauRef);
     case 'relu':
     case 'spiking_relu':
+    case 'equations': // checked against its simulated rate curve by the NEF builder
       return Infinity;
     default:
       return assertNever(neuron);
@@ -146,6 +147,9 @@ function checkNefNeuron(neuron: NefNeuron, r: SourceRange | undefined, p: Proble
     case 'relu':
     case 'spiking_relu':
       p.number('amplitude', neuron.amplitude, R.amplitude, r);
+      return;
+    case 'equations':
+      if (!neuron.neuron.spike) p.add('SNN3003', { name: 'ensemble', choices: 'a spiking neuron', value: neuron.neuron.definition }, r);
       return;
     default:
       assertNever(neuron);
@@ -244,7 +248,7 @@ function checkProbes(net: Network, objects: Map<string, ObjectInfo>, p: Problems
     }
     const obj = objects.get(probe.target.name);
     // Only spiking neurons integrate a voltage; rate neurons compute their output directly.
-    if (probe.attr === 'voltage' && obj?.kind === 'ensemble' && obj.value.neuron.kind !== 'lif' && obj.value.neuron.kind !== 'spiking_relu') {
+    if (probe.attr === 'voltage' && obj?.kind === 'ensemble' && obj.value.neuron.kind !== 'lif' && obj.value.neuron.kind !== 'spiking_relu' && obj.value.neuron.kind !== 'equations') {
       p.add('SNN5009', { message: `\`${probe.target.name}\` uses rate neurons, which have no voltage to probe` }, probe.range);
     }
     if (probe.expect !== null) {
