@@ -1,7 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
-import { compile, type CompileResult } from '@snnc/dsl';
+import { compile, MAX_MATRIX_FILE_BYTES, type CompileResult } from '@snnc/dsl';
 import { makeDiagnostic, syntheticRange, type Diagnostic, type Experiment, type Program } from '@snnc/ir';
+import { readRegularFile } from '@snnc/ir/node';
 import { readText } from './io.js';
 
 export interface LoadedSource {
@@ -33,6 +34,12 @@ export function loadAndCompile(file: string, cwd: string): LoadedSource {
       const r = readText(path.resolve(cwd, p));
       if ('error' in r) throw new Error(r.error);
       return r.text;
+    },
+    // `.npy` matrices (`transform: load("w.npy")`), at most the compiler's size cap
+    readBytes: (p) => {
+      const r = readRegularFile(path.resolve(cwd, p), 'source', MAX_MATRIX_FILE_BYTES);
+      if (!r.ok) throw new Error(r.reason);
+      return r.bytes;
     },
   });
   const sources = new Map(result.sources);

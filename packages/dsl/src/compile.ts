@@ -11,8 +11,10 @@ import { STDLIB_FILE, STDLIB_NEURONS_SOURCE, stdlibAst } from './stdlib/index.js
 export interface CompileOptions {
   /** The file's path, as diagnostics should print it; imports resolve against its directory. */
   file: string;
-  /** Reads an imported file; undefined when it does not exist. */
+  /** Reads an imported file (or a `.csv` matrix); undefined when it does not exist. */
   readFile?: (path: string) => string | undefined;
+  /** Reads a binary data file (a `.npy` matrix); undefined when it does not exist. */
+  readBytes?: (path: string) => Uint8Array | undefined;
   /**
    * Memory a run may use, bytes: experiments and networks estimated above it are errors,
    * above a quarter of it warnings (default DEFAULT_MEMORY_BYTES; the CLI passes the machine's).
@@ -98,7 +100,8 @@ function compileUnsafe(text: string, opts: CompileOptions, sources: Map<string, 
 
   const main = load(opts.file, text, [opts.file]);
   if (!main) return { diagnostics: finish(sink.diagnostics), sources, layerShapes: [] };
-  const { program, layerShapes } = lowerProgram(files, main, imports, sink);
+  const data = { ...(opts.readFile ? { readFile: opts.readFile } : {}), ...(opts.readBytes ? { readBytes: opts.readBytes } : {}) };
+  const { program, layerShapes } = lowerProgram(files, main, imports, sink, data);
   checkResources(program, sink, opts.memoryBytes);
   const diagnostics = finish(sink.diagnostics);
   const result: CompileResult = { diagnostics, sources, layerShapes, ast: main };

@@ -100,3 +100,20 @@ network n {
     expect(fmt('// only\n')).toBe('// only\n');
   });
 });
+
+describe('long matrices', () => {
+  it('print one row per line, re-parse to the same IR and format again unchanged', () => {
+    const row = (r: number) => `[${Array.from({ length: 12 }, (_, c) => (r === c ? '1.5' : '0')).join(', ')}]`;
+    const src = `network n {\n  ensemble a = LIF(n: 50, dims: 12)\n  ensemble b = LIF(n: 50, dims: 12)\n  connect a -> b (transform: [${Array.from({ length: 12 }, (_, r) => row(r)).join(', ')}])\n  run 1s\n}\n`;
+    const out = fmt(src);
+    const lines = out.split('\n');
+    expect(lines.filter((l) => /^ {4}\[/.test(l))).toHaveLength(12);
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(60);
+    expect(lines).toContain('  connect a -> b (transform: [');
+    expect(lines).toContain('  ])');
+    expect(fmt(out)).toBe(out);
+    expect(stripRanges(compileText(out).ir)).toBe(stripRanges(compileText(src).ir));
+    // short matrices stay on one line
+    expect(fmt('network n {\n  ensemble a = LIF(n: 5, dims: 2)\n  connect a -> a (transform: [[0, 1], [-1, 0]])\n  run 1s\n}\n')).toContain('(transform: [[0, 1], [-1, 0]])');
+  });
+});

@@ -9,6 +9,8 @@ export interface FormatResult {
 }
 
 const INDENT = '  ';
+/** A matrix whose one-line form is longer than this many characters prints one row per line. */
+const MATRIX_WRAP = 80;
 /** Errors that leave the tree incomplete; anything later (unknown units, ...) still formats. */
 const STRUCTURAL = new Set(['SNN1001', 'SNN1002', 'SNN1003']);
 
@@ -141,7 +143,7 @@ function block<T extends Spanned>(out: string[], head: string, headLine: number,
     prevEnd = emitLeading(out, d.leading[i]!, INDENT, prevEnd, prevEnd !== headLine);
     if (prevEnd !== headLine && item.range.line - prevEnd > 1 && d.inner[i]!.length === 0) out.push('');
     for (const c of d.inner[i]!) out.push(INDENT + c.text);
-    out.push(INDENT + print(item) + trailingText(d.trailing[i]));
+    out.push(INDENT + print(item).replace(/\n/g, `\n${INDENT}`) + trailingText(d.trailing[i]));
     prevEnd = d.trailing[i]?.range.endLine ?? item.range.endLine;
   });
   emitLeading(out, d.rest, INDENT, prevEnd, prevEnd !== headLine);
@@ -239,8 +241,13 @@ export function expr(e: AstExpr): string {
       return quote(e.value);
     case 'ident':
       return e.name;
-    case 'list':
-      return `[${e.items.map(expr).join(', ')}]`;
+    case 'list': {
+      const flat = `[${e.items.map(expr).join(', ')}]`;
+      // a long matrix (a list of lists) gets one row per line, indented by its statement's printer
+      const matrix = e.items.length > 1 && e.items.every((i) => i.kind === 'list');
+      if (!matrix || flat.length <= MATRIX_WRAP) return flat;
+      return `[\n${e.items.map((i) => `${INDENT}${expr(i).replace(/\n/g, `\n${INDENT}`)}`).join(',\n')}\n]`;
+    }
     case 'map':
       return `{${e.entries.map((en) => `${expr(en.key)}: ${expr(en.value)}`).join(', ')}}`;
     case 'call':

@@ -12,3 +12,4 @@ export { libraryNeuronEntries, neuronEntriesOf } from './stdlib/entries.js';
 export { STDLIB_FILE } from './stdlib/index.js';
 export { UNITS, KNOWN_UNITS } from './units.js';
 export { allCallables } from './catalog/library.js';
+export { MAX_MATRIX_ENTRIES, MAX_MATRIX_FILE_BYTES, parseCsv, parseNpy } from './check/matrices.js';

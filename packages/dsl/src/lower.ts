@@ -6,6 +6,7 @@ import { describeValue } from './check/describe.js';
 import { EMPTY_ENV } from './check/evaluate.js';
 import { applyField, resolveExperiment, type ExperimentDeps, type FieldMap } from './check/experiments.js';
 import { instantiateModel, type LayerShapeInfo } from './check/models.js';
+import type { DataReader } from './check/matrices.js';
 import { resolveNetwork } from './check/network.js';
 import { isNeuronKeyword, NEURON_KINDS, resolveNeuron } from './check/neurons.js';
 import { Scope } from './check/scope.js';
@@ -24,8 +25,8 @@ export interface LowerResult {
  * order, imports first; the compiled file is `main`. Statements that syntax recovery patched
  * (`broken`) are skipped, and so is anything that refers to them.
  */
-export function lowerProgram(files: readonly SnnFile[], main: SnnFile, imports: string[], sink: Sink): LowerResult {
-  return new Lowering(files, sink).run(main, imports);
+export function lowerProgram(files: readonly SnnFile[], main: SnnFile, imports: string[], sink: Sink, data: DataReader = {}): LowerResult {
+  return new Lowering(files, sink, data).run(main, imports);
 }
 
 /** One compilation's definitions, resolved on demand and cached, so each is checked once. */
@@ -41,6 +42,8 @@ class Lowering {
   constructor(
     private readonly files: readonly SnnFile[],
     private readonly sink: Sink,
+    /** Reads the data files networks name (`load("w.npy")`). */
+    private readonly data: DataReader,
   ) {
     this.scope = new Scope(files, sink);
     this.deps = {
@@ -97,7 +100,7 @@ class Lowering {
       case 'block': // checked where a model uses it, with that use's arguments
         return;
       case 'network': {
-        const n = resolveNetwork(st, this.sink);
+        const n = resolveNetwork(st, this.sink, this.data);
         if (n) program?.networks.push(n);
         return;
       }

@@ -287,7 +287,7 @@ export function sampleEnsemble(e: Ensemble, networkSeed: number, rule: EvalPoint
     evalPoints,
     nEvalPoints: m,
     initialVoltage,
-    solver: { form: 'none', targets: 0, rmsError: 0, seconds: 0 },
+    solver: { form: 'none', targets: 0, rmsError: 0, seconds: 0, iterations: 0 },
   };
 }
 
@@ -341,7 +341,7 @@ function solveEnsemble(ens: BuiltEnsemble, reqs: DecoderRequest[], reg: number):
   const at = activities(ens);
   if (!at.some((a) => a > 0)) throw new SnncError('SNN5014', { name: ens.name }, ens.ir.range === undefined ? {} : { range: ens.ir.range });
   const res = lstsqL2(at, ens.n, m, y, k, reg);
-  ens.solver = { form: res.form, targets: k, rmsError: res.rmsError, seconds: 0 };
+  ens.solver = { form: res.form, targets: k, rmsError: res.rmsError, seconds: 0, iterations: res.iterations };
   col = 0;
   for (const r of reqs) {
     const d = new Float64Array(ens.n * r.width);

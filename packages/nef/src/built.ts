@@ -64,7 +64,7 @@ export interface BuiltEnsemble {
   /** n: initial membrane voltages, uniform(0, 1) as in Nengo. */
   initialVoltage: Float64Array;
   /** How the decoders of this ensemble were solved and the RMS error at the eval points. */
-  solver: { form: 'primal' | 'dual' | 'none'; targets: number; rmsError: number; seconds: number };
+  solver: { form: 'primal' | 'dual' | 'cg' | 'none'; targets: number; rmsError: number; seconds: number; iterations: number };
 }
 
 /** Where a connection's value comes from. */

@@ -45,6 +45,11 @@ const SAMPLES: Record<string, string> = {
   size_in: '2',
   period: '1s',
   high: '5Hz',
+  rows: '2',
+  cols: '2',
+  values: '[1, 2]',
+  theta: '0.5',
+  path: '"w.csv"',
   mac: '4.6',
   ac: '0.9',
   weight: '0.1',
@@ -116,6 +121,8 @@ function source(e: CallableEntry, extra?: string): string | undefined {
       const into = e.name === 'BCM' || e.name === 'Oja' ? '' : `\n  connect ${e.name === 'Voja' ? 's' : 'b'} -> c.learning`;
       return `network n {\n  ${pre}ensemble a = LIF(n: 20)\n  ensemble b = LIF(n: 20)\n  connect c = ${e.name === 'Voja' ? 's' : 'a'} -> b (learning: ${call(e, extra)})${into}\n  run 0.1s\n}\n`;
     }
+    case 'matrix':
+      return `network n {\n  ensemble a = LIF(n: 20, dims: 2)\n  ensemble b = LIF(n: 20, dims: 2)\n  connect a -> b (transform: ${call(e, extra)})\n  run 0.1s\n}\n`;
     case 'synapse':
       return `network n {\n  ensemble a = LIF(n: 20)\n  ensemble b = LIF(n: 20)\n  connect a -> b (synapse: ${call(e, extra)})\n  run 0.1s\n}\n`;
     case 'function':

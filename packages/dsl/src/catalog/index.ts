@@ -2,7 +2,7 @@ import { BUILTIN_FUNCTIONS } from '@snnc/ir';
 import { DATA_ENTRIES, ENERGY_ENTRIES, EXPERIMENT_ENTRY, INIT_ENTRIES, LOSS_ENTRIES, NORMALIZE_ENTRIES, OPTIMIZER_ENTRIES, REGULARIZE_ENTRIES, SCHEDULE_ENTRIES, TARGET_ENTRIES } from './experiments.js';
 import { LAYER_ENTRIES, MERGE_ENTRIES } from './layers.js';
 import { DECODER_ENTRIES, ENCODER_ENTRIES, MODEL_ENTRY } from './models.js';
-import { CONNECTION_ENTRY, ENSEMBLE_ENTRIES, LEARNING_ENTRIES, NETWORK_ENTRY, PROBE_ENTRY, SIGNAL_ENTRIES, SYNAPSE_ENTRIES } from './nef.js';
+import { CONNECTION_ENTRY, ENSEMBLE_ENTRIES, LEARNING_ENTRIES, MATRIX_ENTRIES, NETWORK_ENTRY, PROBE_ENTRY, SIGNAL_ENTRIES, SYNAPSE_ENTRIES } from './nef.js';
 import { BUILTIN_NEURON_ENTRIES, SURROGATE_ENTRIES } from './neurons.js';
 import type { CallableEntry, CallableKind, NumSpec, ParamDefault, ParamEntry } from './types.js';
 
@@ -49,6 +49,7 @@ const OTHERS: readonly CallableEntry[] = [
   PROBE_ENTRY,
   ...LEARNING_ENTRIES,
   ...SYNAPSE_ENTRIES,
+  ...MATRIX_ENTRIES,
   ...FUNCTION_ENTRIES,
 ];
 
@@ -89,6 +90,7 @@ export const CALLABLE_KINDS: readonly CallableKind[] = [
   'probe',
   'learning',
   'synapse',
+  'matrix',
   'function',
 ];
 

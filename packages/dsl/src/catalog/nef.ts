@@ -181,6 +181,56 @@ export const LEARNING_ENTRIES: readonly CallableEntry[] = [
   },
 ];
 
+const dim = (name: string, doc: string, positional: boolean, dflt?: ParamEntry['default']): ParamEntry => ({ name, positional, type: 'integer', num: { integer: true, min: 1 }, doc, ...(dflt ? { default: dflt } : {}) });
+const seedOf = seedParam('seed of the draw (the same seed gives the same matrix in every runtime)');
+
+/** Matrices for `transform:` (and anywhere a matrix is read), built or loaded. */
+export const MATRIX_ENTRIES: readonly CallableEntry[] = [
+  { name: 'eye', kind: 'matrix', doc: 'the identity matrix', params: [dim('n', 'rows', true), dim('cols', 'columns', true, { text: 'n' })] },
+  { name: 'zeros', kind: 'matrix', doc: 'a matrix of zeros', params: [dim('rows', 'rows', true), dim('cols', 'columns', true, { text: 'rows' })] },
+  { name: 'ones', kind: 'matrix', doc: 'a matrix of ones', params: [dim('rows', 'rows', true), dim('cols', 'columns', true, { text: 'rows' })] },
+  { name: 'diag', kind: 'matrix', doc: 'a square matrix with this diagonal', params: [{ name: 'values', positional: true, type: 'matrix', doc: 'the diagonal, a list' }] },
+  {
+    name: 'uniform',
+    kind: 'matrix',
+    doc: 'entries drawn uniformly from [low, high) with the IR PRNG',
+    params: [
+      dim('rows', 'rows', true),
+      dim('cols', 'columns', true, { text: 'rows' }),
+      { name: 'low', type: 'number', default: { value: -1, text: '-1' }, doc: 'lower bound' },
+      { name: 'high', type: 'number', default: { value: 1, text: '1' }, doc: 'upper bound' },
+      { ...seedOf, default: { value: 0, text: '0' } },
+    ],
+  },
+  {
+    name: 'gaussian',
+    kind: 'matrix',
+    doc: 'entries drawn from a normal distribution with the IR PRNG',
+    params: [
+      dim('rows', 'rows', true),
+      dim('cols', 'columns', true, { text: 'rows' }),
+      { name: 'mean', type: 'number', default: { value: 0, text: '0' }, doc: 'mean' },
+      { name: 'std', type: 'number', num: { min: 0 }, default: { value: 1, text: '1' }, doc: 'standard deviation' },
+      { ...seedOf, default: { value: 0, text: '0' } },
+    ],
+  },
+  {
+    name: 'rotation',
+    kind: 'matrix',
+    doc: 'rotates the plane of the first two axes by theta radians (counter-clockwise), identity on the others',
+    params: [
+      { name: 'theta', positional: true, type: 'number', doc: 'angle, radians' },
+      { name: 'dims', type: 'integer', num: { integer: true, min: 2 }, default: { value: 2, text: '2' }, doc: 'size of the square matrix' },
+    ],
+  },
+  {
+    name: 'load',
+    kind: 'matrix',
+    doc: 'a matrix from a `.npy` (float64/float32/int32/int64, C order) or `.csv` file next to the .snn file, at most 2^20 entries',
+    params: [{ name: 'path', positional: true, type: 'string', doc: 'relative to the .snn file, inside its folder' }],
+  },
+];
+
 /** Synapse models with Nengo's zero-order-hold discretisation; a bare time is a lowpass. */
 export const SYNAPSE_ENTRIES: readonly CallableEntry[] = [
   { name: 'lowpass', kind: 'synapse', doc: 'first-order lowpass 1 / (tau s + 1)', params: [{ name: 'tau', positional: true, type: 'number', num: { min: 0, unit: 'time' }, unit: 'seconds', doc: 'time constant' }] },

@@ -54,6 +54,8 @@ export function kindLabel(k: CallableKind): string {
       return 'NEF learning rule';
     case 'synapse':
       return 'NEF synapse';
+    case 'matrix':
+      return 'matrix builder';
     case 'function':
       return 'expression function';
     default:

@@ -49,6 +49,8 @@ export type CallableKind =
   | 'learning'
   /** A synapse model (`synapse: alpha(5ms)`). */
   | 'synapse'
+  /** A matrix builder (`transform: eye(3)`, `load("w.npy")`). */
+  | 'matrix'
   /** A built-in function in expressions (`sin`, `max`). */
   | 'function';
 

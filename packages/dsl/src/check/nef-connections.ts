@@ -1,4 +1,5 @@
 import { didYouMean, MAX_WEIGHT_PROBE_ENTRIES, type Connection, type NefEndpoint, type Probe, type ProbeAttr, type SourceRange } from '@snnc/ir';
+import { isMatrixBuilder, readMatrix } from './matrices.js';
 import { readLearningRule, readSynapse } from './nef-learning.js';
 import type { AstExpr, Endpoint, NetworkItem, SliceSpec } from '../ast.js';
 import { callable, numOf, signatureOf } from '../catalog/index.js';
@@ -228,6 +229,15 @@ function readTransform(e: AstExpr | undefined, sizeIn: number, post: ResolvedEnd
   };
   if (!e) return square(range) ? diag(Array(out).fill(1) as number[]) : undefined;
   const x = unwrapParens(e);
+  if (isMatrixBuilder(x)) {
+    const rows = readMatrix(x, ctx);
+    if (!rows) return undefined;
+    if (rows.length !== out || rows.some((r) => r.length !== sizeIn)) {
+      ctx.sink.report('SNN5005', e.range, { actual: `${rows.length} x ${rows[0]?.length ?? 0}`, expected: `${out} x ${sizeIn} (post x input)` });
+      return undefined;
+    }
+    return rows;
+  }
   if (x.kind !== 'list') {
     const s = readNumber(e, 'transform', {}, ctx);
     if (s === undefined) return undefined;

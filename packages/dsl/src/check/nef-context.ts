@@ -1,5 +1,6 @@
 import { callable, defaultNumber, defaultOf, defaultPair } from '../catalog/index.js';
 import type { Connection, Ensemble, NefInput } from '@snnc/ir';
+import type { DataReader } from './matrices.js';
 import type { ReadCtx } from './read.js';
 
 const LIF = callable('ensemble', 'LIF');
@@ -35,5 +36,7 @@ export interface NetCtx extends ReadCtx {
   /** Named connections (`connect c = a -> b`): declared names, and those resolved so far. */
   connectionNames: Set<string>;
   connections: Map<string, Connection>;
+  /** Reads matrix files (`load("w.npy")`), relative to the .snn file. */
+  data: DataReader;
 }
 

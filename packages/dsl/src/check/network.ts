@@ -2,6 +2,7 @@ import type { Connection, Ensemble, NefInput, Network, Probe, SourceRange } from
 import type { NetworkItem, NetworkStatement } from '../ast.js';
 import { callable, numOf } from '../catalog/index.js';
 import type { ConstEnv } from './evaluate.js';
+import type { DataReader } from './matrices.js';
 import { readConnection, readProbe, reportInstantLoops, targetsRule } from './nef-connections.js';
 import { NEF_DEFAULTS, RESERVED, RESERVED_MEANING, type NetCtx } from './nef-context.js';
 import { readEnsemble, readInput } from './nef-objects.js';
@@ -14,9 +15,9 @@ export { NEF_DEFAULTS };
 const NETWORK = callable('network', 'network');
 
 /** Resolves a NEF network; undefined after reporting. Objects may be used before they are declared. */
-export function resolveNetwork(decl: NetworkStatement, sink: Sink): Network | undefined {
+export function resolveNetwork(decl: NetworkStatement, sink: Sink, data: DataReader = {}): Network | undefined {
   const before = sink.errorCount;
-  const ctx: NetCtx = { sink, env: readParams(decl, sink), objects: new Map(), declared: new Set(), connectionNames: new Set(), connections: new Map() };
+  const ctx: NetCtx = { sink, env: readParams(decl, sink), objects: new Map(), declared: new Set(), connectionNames: new Set(), connections: new Map(), data };
   const settings = readSettings(decl, ctx);
   const { inputs, ensembles } = readObjects(decl, ctx);
   const { connections, probes } = readLinks(decl, ctx);
