@@ -67,20 +67,71 @@ export function formatDiagnostic(d: Diagnostic, source?: string, options: Format
   const c = options.color ? ansi : { red: id, yellow: id, cyan: id, bold: id, dim: id };
   const r = d.range;
   const sev = d.severity === 'error' ? c.red(c.bold('error')) : d.severity === 'warning' ? c.yellow(c.bold('warning')) : c.cyan('info');
-  const lines = [`${c.bold(`${r.file}:${r.line}:${r.column}`)}: ${sev} ${c.dim(d.code)}: ${d.message}`];
+  const lines = [`${c.bold(`${escapeControls(r.file)}:${r.line}:${r.column}`)}: ${sev} ${c.dim(d.code)}: ${escapeControls(d.message)}`];
   if (source !== undefined) {
     const map = new LineMap(source);
-    const text = map.lineText(r.line).replace(/\t/g, ' ');
+    const text = map.lineText(r.line);
+    const endColumn = r.endLine === r.line ? Math.max(r.column + 1, r.endColumn) : text.length + 1;
+    const frame = codeFrame(text, r.column, endColumn);
     const gutter = String(r.line);
     const pad = ' '.repeat(gutter.length);
-    const width = r.endLine === r.line ? Math.max(1, r.endColumn - r.column) : Math.max(1, text.length - r.column + 1);
     lines.push(`${pad} |`);
-    lines.push(`${gutter} | ${text}`);
-    lines.push(`${pad} | ${' '.repeat(Math.max(0, r.column - 1))}${(d.severity === 'error' ? c.red : c.yellow)('^'.repeat(width))}`);
+    lines.push(`${gutter} | ${frame.text}`);
+    lines.push(`${pad} | ${' '.repeat(frame.caret)}${(d.severity === 'error' ? c.red : c.yellow)('^'.repeat(frame.width))}`);
   }
-  if (d.hint) lines.push(`  ${c.cyan('hint')}: ${d.hint}`);
-  for (const rel of d.related ?? []) lines.push(`  ${c.dim('note')}: ${rel.range.file}:${rel.range.line}:${rel.range.column}: ${rel.message}`);
+  if (d.hint) lines.push(`  ${c.cyan('hint')}: ${escapeControls(d.hint)}`);
+  for (const rel of d.related ?? []) lines.push(`  ${c.dim('note')}: ${escapeControls(rel.range.file)}:${rel.range.line}:${rel.range.column}: ${escapeControls(rel.message)}`);
   return lines.join('\n');
+}
+
+/** Characters printed visibly escaped: C0/C1 controls and DEL (a file could otherwise drive the
+ * terminal with escape sequences), and invisible format characters such as bidi overrides. */
+const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
+const UNSAFE_ALL = new RegExp(UNSAFE.source, 'g');
+
+function escapeChar(ch: string): string {
+  const code = ch.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+}
+
+/** `s` with control and invisible format characters written as `\x1b` / `\u{202e}`; tabs as spaces. */
+export function escapeControls(s: string): string {
+  return s.replace(/\t/g, ' ').replace(UNSAFE_ALL, escapeChar);
+}
+
+/** Characters of a source line shown in a code frame, at most; longer lines are cut to a window around the range. */
+const FRAME_WIDTH = 120;
+/** Characters of context kept before the range when a line is cut. */
+const FRAME_LEAD = 40;
+
+/**
+ * One source line as the code frame prints it (controls escaped, long lines cut to a window
+ * marked with `…`), with the caret's offset and width in printed characters. Columns are
+ * 1-based UTF-16 indices into `text`, `endColumn` exclusive.
+ */
+export function codeFrame(text: string, column: number, endColumn: number): { text: string; caret: number; width: number } {
+  // Printed offset of every UTF-16 unit, and one past the end.
+  const parts: string[] = [];
+  const at: number[] = [];
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    const shown = ch === '\t' ? ' ' : UNSAFE.test(ch) ? escapeChar(ch) : ch;
+    at.push(n);
+    parts.push(shown);
+    n += shown.length;
+  }
+  at.push(n);
+  const pos = (col: number) => at[Math.max(0, Math.min(col - 1, text.length))]!;
+  const from = pos(column);
+  const to = Math.max(from + 1, pos(endColumn));
+  const full = parts.join('');
+  if (full.length <= FRAME_WIDTH) return { text: full, caret: from, width: to - from };
+  const start = Math.max(0, Math.min(from - FRAME_LEAD, full.length - FRAME_WIDTH));
+  const end = Math.min(full.length, start + FRAME_WIDTH);
+  const lead = start > 0 ? '…' : '';
+  const shownText = `${lead}${full.slice(start, end)}${end < full.length ? '…' : ''}`;
+  return { text: shownText, caret: lead.length + from - start, width: Math.max(1, Math.min(to, end) - from) };
 }
 
 /** Formats many diagnostics, looking up each file's text with `sources`. */

@@ -13,14 +13,19 @@ export interface SourceRange {
   endColumn: number;
 }
 
-/** Converts offsets to 1-based line/column pairs; built once per file text. */
+/**
+ * Converts offsets to 1-based line/column pairs; built once per file text. A line ends at
+ * `\n`, `\r\n` or a lone `\r` (old Mac files), and a byte order mark at the start is not a
+ * column: editors do not show it.
+ */
 export class LineMap {
   private readonly lineStarts: number[];
 
   constructor(readonly text: string) {
-    const starts = [0];
+    const starts = [text.charCodeAt(0) === 0xfeff ? 1 : 0];
     for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) === 10) starts.push(i + 1);
+      const ch = text.charCodeAt(i);
+      if (ch === 10 || (ch === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
     }
     this.lineStarts = starts;
   }
@@ -35,16 +40,16 @@ export class LineMap {
       if ((this.lineStarts[mid] ?? 0) <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: o - (this.lineStarts[lo] ?? 0) + 1 };
+    return { line: lo + 1, column: Math.max(1, o - (this.lineStarts[lo] ?? 0) + 1) };
   }
 
-  /** The text of a 1-based line, without its newline. */
+  /** The text of a 1-based line, without its line break. */
   lineText(line: number): string {
     const start = this.lineStarts[line - 1];
     if (start === undefined) return '';
     const next = this.lineStarts[line];
-    const end = next === undefined ? this.text.length : next - 1;
-    return this.text.slice(start, end).replace(/\r$/, '');
+    const end = next === undefined ? this.text.length : next;
+    return this.text.slice(start, end).replace(/\r?\n$|\r$/, '');
   }
 
   get lineCount(): number {
