@@ -267,7 +267,7 @@ async function main() {
 function table(rows) {
   const out = ['| workload | backend | LIF | batch | train ms/iter | img/s | CPU ms/iter | forward ms | peak RSS MB | own cores | other cores (load) |', '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|'];
   for (const r of rows.filter((r) => r.kind === 'train')) {
-    out.push(`| ${r.workload} | ${r.detail} | ${r.impl ?? 'autograd'} | ${r.batch} | ${r.msPerIter} | ${r.imgPerS} | ${r.cpuMsPerIter ?? ''} | ${r.forwardMs ?? ''} | ${r.peakRssKB ? (r.peakRssKB / 1024).toFixed(0) : ''} | ${r.selfCores ?? ''} | ${r.otherCores ?? ''}${r.psi ? ` psi ${r.psi}` : ''} (${r.loadavg}) |`);
+    out.push(`| ${r.workload} | ${r.detail}${r.workers > 1 ? `, ${r.workers} workers` : ''} | ${r.impl ?? 'autograd'} | ${r.batch} | ${r.msPerIter} | ${r.imgPerS} | ${r.cpuMsPerIter ?? ''} | ${r.forwardMs ?? ''} | ${r.peakRssKB ? (r.peakRssKB / 1024).toFixed(0) : ''} | ${r.selfCores ?? ''} | ${r.otherCores ?? ''}${r.psi ? ` psi ${r.psi}` : ''} (${r.loadavg}) |`);
   }
   const lif = rows.filter((r) => r.kind === 'lif');
   if (lif.length) {
