@@ -22,6 +22,8 @@ export interface EpochMetrics {
   improved: boolean;
   /** Per-layer activity, SynOps, MACs and energy per sample, measured on the test set in eval mode. */
   activity?: ActivitySummary;
+  /** Each neuron layer's firing rate in training mode over this epoch's batches (of this process, after a resume). */
+  train_firing_rates?: Record<string, number>;
 }
 
 /** Progress inside an epoch, reported after every batch. */

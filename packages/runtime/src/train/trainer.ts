@@ -50,7 +50,15 @@ export interface TrainerState {
   shuffleRng: RngState;
   forwardRng: RngState;
   /** Running sums of the epoch in progress. */
-  running: { lossSum: number; correct: number; seen: number; seconds: number };
+  running: {
+    lossSum: number;
+    correct: number;
+    seen: number;
+    seconds: number;
+    /** Spikes per neuron layer over `spikeSamples` samples of this epoch's training (absent in older checkpoints). */
+    spikes?: Record<string, number>;
+    spikeSamples?: number;
+  };
   /** Best test accuracy so far, or null before the first evaluation. */
   maxTestAcc: number | null;
   history: EpochMetrics[];
@@ -239,6 +247,10 @@ export class Trainer {
         s.running.correct += correct;
         s.running.seen += host.size;
         s.running.seconds += now() - t0;
+        const fired = await this.trainActivity.lastBatchSpikes();
+        s.running.spikeSamples = (s.running.spikeSamples ?? 0) + fired.samples;
+        const totals = (s.running.spikes ??= {});
+        for (const [id, n] of Object.entries(fired.spikes)) totals[id] = (totals[id] ?? 0) + n;
         if (s.batch - intervalStart >= this.activityInterval || s.batch === this.batchesPerEpoch) {
           await this.checkActivity(`epoch ${s.epoch}, batches ${intervalStart + 1}-${s.batch}`, cb);
           intervalStart = s.batch;
@@ -248,6 +260,7 @@ export class Trainer {
       }
       if (opts.signal?.aborted) return { status: 'aborted', history: s.history };
       const trainTime = s.running.seconds;
+      const trainRates = this.epochRates();
       const t1 = now();
       const evalResult = await this.evaluate(this.test, { epoch: s.epoch, onBatch: cb.onBatch, onPhase: cb.onPhase, signal: opts.signal });
       if (evalResult === 'aborted') return { status: 'aborted', history: s.history };
@@ -270,6 +283,7 @@ export class Trainer {
         improved,
       };
       if (evalResult.activity) m.activity = evalResult.activity;
+      if (Object.keys(trainRates).length > 0) m.train_firing_rates = trainRates;
       s.history.push(m);
       s.epoch++;
       s.batch = 0;
@@ -309,6 +323,18 @@ export class Trainer {
   dispose(): void {
     this.optimizer.dispose();
     this.trainActivity.dispose();
+  }
+
+  /** Each neuron layer's firing rate over the epoch's training batches (kept in the state, so a resume continues them). */
+  private epochRates(): Record<string, number> {
+    const { spikes, spikeSamples } = this.state.running;
+    const rates: Record<string, number> = {};
+    if (spikes === undefined || !spikeSamples) return rates;
+    for (const plan of this.trainActivity.plans) {
+      const n = spikes[plan.layer.id];
+      if (plan.role.role === 'neuron' && n !== undefined) rates[plan.layer.id] = n / (plan.role.neurons * this.experiment.model.steps * spikeSamples);
+    }
+    return rates;
   }
 
   /** Reads the interval's spike counts: rates for progress, warnings for silent/saturated layers. */

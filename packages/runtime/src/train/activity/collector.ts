@@ -53,6 +53,8 @@ export class ActivityCollector implements LayerProbe {
   private pending = new Map<string, Pending>();
   private totals = new Map<string, Totals>();
   private samples = 0;
+  /** The last completed batch: spikes per neuron layer (scalars) and its samples. */
+  private lastBatch: { spikes: Map<string, tf.Tensor>; samples: number } | null = null;
 
   constructor(model: Model, opts: CollectorOptions) {
     this.plans = planActivity(model);
@@ -88,9 +90,12 @@ export class ActivityCollector implements LayerProbe {
 
   /** The forward pass over `samples` samples completed: its counts join the totals. */
   endBatch(samples: number): void {
+    this.disposeLastBatch();
+    const batchSpikes = new Map<string, tf.Tensor>();
     for (const [id, p] of this.pending) {
       const t = this.totals.get(id)!;
       if (p.spikes !== null) {
+        batchSpikes.set(id, tf.sum(p.spikes));
         if (t.spikes === null) t.spikes = p.spikes;
         else {
           const sum = tf.add(t.spikes, p.spikes);
@@ -105,6 +110,25 @@ export class ActivityCollector implements LayerProbe {
     }
     this.pending.clear();
     this.samples += samples;
+    this.lastBatch = { spikes: batchSpikes, samples };
+  }
+
+  /**
+   * The last completed batch's spikes per neuron layer (read back and freed): what a trainer
+   * keeps in its resumable state, since totals on the device do not survive a snapshot.
+   */
+  async lastBatchSpikes(): Promise<{ samples: number; spikes: Record<string, number> }> {
+    const last = this.lastBatch;
+    if (last === null) return { samples: 0, spikes: {} };
+    const spikes: Record<string, number> = {};
+    for (const [id, t] of last.spikes) spikes[id] = (await t.data())[0]!;
+    this.disposeLastBatch();
+    return { samples: last.samples, spikes };
+  }
+
+  private disposeLastBatch(): void {
+    if (this.lastBatch !== null) tf.dispose([...this.lastBatch.spikes.values()]);
+    this.lastBatch = null;
   }
 
   /** Forgets the counts of a forward pass that did not complete. */
@@ -132,6 +156,7 @@ export class ActivityCollector implements LayerProbe {
 
   reset(): void {
     this.dropBatch();
+    this.disposeLastBatch();
     for (const t of this.totals.values()) tf.dispose([...(t.spikes ? [t.spikes] : []), ...t.synops]);
     this.totals = new Map(this.plans.map((p) => [p.layer.id, { spikes: null, synops: [], hostSynops: 0, macs: 0, stateUpdates: 0 }]));
     this.samples = 0;

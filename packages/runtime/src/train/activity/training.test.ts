@@ -73,6 +73,10 @@ describe('training activity', () => {
     expect(a.layers[3]!.synops).toBeCloseTo(a.layers[2]!.spikes! * 10, 6);
     expect(a.total.energy_j).toBeCloseTo((a.total.synops * 0.9 + a.total.macs * 4.6) * 1e-12, 18);
     expect(a.total.ann_macs).toBe(784 * 16 + 16 * 10);
+    // training-mode rates over the epoch: one per neuron layer, and the layers did fire
+    const tr = t.history[0]!.train_firing_rates!;
+    expect(Object.keys(tr)).toEqual(['neuron_0', 'neuron_1']);
+    expect(tr['neuron_0']).toBeGreaterThan(0);
     t.network.dispose();
     t.dispose();
   });
