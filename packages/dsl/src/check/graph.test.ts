@@ -114,5 +114,11 @@ sweep widths from base { model.c: [2, 8] }
       [8, 8, 8],
     ]);
   });
+
+  it('reports a model that only passes its input on, and names that only rename each other', () => {
+    expect(codes(compileText('model m(input: [4], steps: 2) {\n  x\n}\n'))).toEqual(['SNN4005 model `m` has no spiking layer']);
+    const alias = compileText('model m(input: [4], steps: 2) {\n  dense(4) -> add(a) -> LIF\n  a = b\n  b = a\n}\n');
+    expect(codes(alias)[0]).toMatch(/^SNN4202 `a` feed each other|^SNN4202 `b` feed each other/);
+  });
 });
 

@@ -65,18 +65,31 @@ export class ModelGraph {
   private readonly counters = new Map<string, number>();
   private ok = true;
 
-  constructor(private readonly input: Shape) {}
+  constructor(
+    private readonly input: Shape,
+    private readonly modelName: { name: string; range: SourceRange },
+  ) {}
 
   /** Runs a model body; returns undefined after reporting. */
   build(items: readonly ModelItem[], ctx: ModelEnvCtx): GraphResult | undefined {
     const out = this.body(items, { ctx, names: new Map([[INPUT_NAME, MODEL_IN]]), later: new Set(), blocks: [] }, MODEL_IN);
     if (!this.ok || out === undefined) return undefined;
     const sink = ctx.sink;
-    const inputs = this.nodes.map((n) => n.inputs.map((r) => this.resolve(r)));
+    // A name that only renames itself (`a = b  b = a`) names no layer: a loop without a delay.
+    const resolveOrReport = (r: Ref): number | undefined => {
+      const i = this.resolve(r);
+      if (i === undefined && typeof r !== 'number') sink.report('SNN4202', r.range, { cycle: `\`${r.name}\`` });
+      return i;
+    };
+    const inputs = this.nodes.map((n) => n.inputs.map(resolveOrReport));
     if (inputs.some((ins) => ins.some((r) => r === undefined))) return undefined;
     const edges = inputs as number[][];
-    const outIndex = this.resolve(out);
-    if (outIndex === undefined || outIndex === MODEL_IN) return undefined;
+    const outIndex = resolveOrReport(out);
+    if (outIndex === undefined) return undefined;
+    if (outIndex === MODEL_IN) {
+      sink.report('SNN4005', this.modelName.range, { model: this.modelName.name });
+      return undefined;
+    }
 
     // Loops must pass a delay: look for cycles once the edges into delays are cut.
     const cut = { layers: this.nodes.map((n, i) => ({ id: String(i), inputs: n.spec.kind === 'delay' ? [] : edges[i]!.filter((j) => j !== MODEL_IN).map(String) })) } as unknown as { layers: Layer[] };

@@ -66,7 +66,7 @@ export function instantiateModel(
     sink.report('SNN4005', decl.name.range, { model: name });
     return undefined;
   }
-  const graph = new ModelGraph(header.input).build(decl.items, ctx);
+  const graph = new ModelGraph(header.input, { name, range: decl.name.range }).build(decl.items, ctx);
   if (!graph || sink.errorCount !== before) return undefined;
   const layers = graph.layers;
   shapes?.push(...graph.shapes);
