@@ -68,6 +68,19 @@ describe.skipIf(!HAVE)('snnc import', () => {
     const w = decodeSafetensors(readFileSync(path.join(dir, 'braille.safetensors')));
     expect(w.tensors.map((t) => `${t.name} [${t.shape.join(', ')}]`).sort()).toEqual(['dense_0/bias [38]', 'dense_0/kernel [12, 38]', 'dense_1/bias [7]', 'dense_1/kernel [38, 7]', 'dense_2/bias [38]', 'dense_2/kernel [38, 38]']);
     expect((await snnc(['check', 'braille.snn'], dir)).code).toBe(0);
+    // It runs on an input sequence through snnc trace with the imported weights (12 inputs, 20 steps).
+    const rows = Array.from({ length: 20 }, (_, t) => Array.from({ length: 12 }, (_, i) => ((t * 7 + i * 3) % 5 === 0 ? 1 : 0)).join(','));
+    writeFileSync(path.join(dir, 'input.csv'), `${rows.join('\n')}\n`);
+    const traced = await snnc(['trace', 'braille.snn', '--input', 'input.csv', '--checkpoint', 'braille.safetensors', '--backend', 'cpu', '--out', 'trace.csv'], dir);
+    expect(traced.stderr).toContain('traced model braille: 20 steps, 2 neuron layer(s) on cpu');
+    expect(traced.code).toBe(0);
+    const header = readFileSync(path.join(dir, 'trace.csv'), 'utf8').split('\n')[0]!.split(',');
+    expect(header.filter((h) => h.startsWith('lif1_lif.spike['))).toHaveLength(38);
+    expect(header.filter((h) => h.startsWith('lif2.spike['))).toHaveLength(7);
+    writeFileSync(path.join(dir, 'cut.safetensors'), readFileSync(path.join(dir, 'braille.safetensors')).subarray(0, 100));
+    const bad = await snnc(['trace', 'braille.snn', '--input', 'input.csv', '--checkpoint', 'cut.safetensors', '--backend', 'cpu', '--out', 'bad.csv'], dir);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/error SNN7007: cannot use checkpoint `.*cut\.safetensors`: the header claims \d+ bytes but the file has 92 after the length/);
   });
 
   it('refuses what it cannot import yet with SNN7463 naming the node', async () => {

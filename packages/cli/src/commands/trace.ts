@@ -16,7 +16,7 @@ export function registerTraceCommand(program: Command, io: Io, setExit: (code: n
     .option('--neuron <name>', 'the neuron to trace: a neuron of FILE or of the standard library')
     .option('--model <name>', 'the model to trace (may be left out when FILE defines one model)')
     .option('--input <value|csv>', 'neuron: a constant or a CSV of one value per step; model: a CSV, one row per step, one column per input unit')
-    .option('--checkpoint <run-dir>', 'model: use the trained weights of a run directory or checkpoint (default: as initialised)')
+    .option('--checkpoint <run-dir>', 'model: use the trained weights of a run directory, a checkpoint, or a .safetensors file such as snnc import writes (default: as initialised)')
     .option('--state', 'model: also write each neuron layer\'s membrane potential (before firing)')
     .option('--duration <time>', 'neuron: simulated time, such as 1s or 500ms')
     .option('--steps <n>', 'neuron: number of steps', positiveInt)

@@ -5,6 +5,7 @@ import { loadBackend, type BackendRequest } from '../backend/index.js';
 import path from 'node:path';
 import { disposeCheckpoint, loadCheckpoint } from '../train/checkpoint.js';
 import { exists } from '../train/fs-atomic.js';
+import { isWeightsFile, loadWeightsFile } from '../train/safetensors-file.js';
 
 /** One neuron layer of a model trace, units in IR (channels-first) order. */
 export interface TracedLayer {
@@ -24,7 +25,7 @@ export interface TraceModelOptions {
   /** Input per step, row-major [steps][units], units in IR (channels-first) order. */
   input: Float32Array;
   steps: number;
-  /** A checkpoint directory, or a run directory (its `best/`), whose weights replace the seeded initialisation. */
+  /** A checkpoint directory, a run directory (its `best/`) or a `.safetensors` file, whose weights replace the seeded initialisation. */
   checkpoint?: string;
   /** Seeds the initial weights when there is no checkpoint, and stochastic encoders. */
   seed: number;
@@ -44,7 +45,15 @@ export async function traceModel(opts: TraceModelOptions): Promise<{ layers: Tra
   if (opts.input.length !== opts.steps * units) throw new Error(`traceModel: expected ${opts.steps} x ${units} input values, got ${opts.input.length}`);
   const network = buildNetwork(model, { seed: opts.seed });
   try {
-    if (opts.checkpoint !== undefined) {
+    if (opts.checkpoint !== undefined && isWeightsFile(opts.checkpoint)) {
+      // A .safetensors file (snnc import writes one beside the .snn).
+      const weights = loadWeightsFile(opts.checkpoint);
+      try {
+        network.loadWeights(weights);
+      } finally {
+        tf.dispose(Object.values(weights));
+      }
+    } else if (opts.checkpoint !== undefined) {
       let dir = opts.checkpoint;
       if (!(await exists(path.join(dir, 'checkpoint.json'))) && (await exists(path.join(dir, 'best')))) dir = path.join(dir, 'best');
       const ckpt = await loadCheckpoint(dir);
