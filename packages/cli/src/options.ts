@@ -17,9 +17,12 @@ export function nonNegativeInt(value: string): number {
   return n;
 }
 
+/** A decimal number as people write one (`0.01`, `.5`, `1e-3`); not `0x10`, `0b1`, `Infinity`. */
+const DECIMAL = /^\s*[+]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
+
 export function positiveNumber(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
+  if (!DECIMAL.test(value) || !Number.isFinite(n) || n <= 0) {
     throw new InvalidArgumentError('expected a positive number.');
   }
   return n;

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
-import { compile, MAX_MATRIX_FILE_BYTES, type CompileResult } from '@snnc/dsl';
-import { makeDiagnostic, syntheticRange, type Diagnostic, type Experiment, type Program } from '@snnc/ir';
+import { compile, MAX_MATRIX_FILE_BYTES, tokenize, type CompileResult } from '@snnc/dsl';
+import { LineMap, makeDiagnostic, syntheticRange, type Diagnostic, type Experiment, type Program, type SourceRange } from '@snnc/ir';
 import { readRegularFile } from '@snnc/ir/node';
 import { readText } from './io.js';
 
@@ -67,4 +67,24 @@ function absolutizeDataPaths(program: Program, cwd: string): void {
   };
   for (const e of program.experiments) fix(e);
   for (const s of program.sweeps) for (const p of s.points) fix(p.experiment);
+}
+
+/**
+ * Where a runtime error about a file (a data file that is missing, truncated, gzip'd) points
+ * in the spec: the string literal that names the file the message quotes. Runtime errors carry
+ * no source range (the IR keeps resolved paths only), so the literal is found by resolving
+ * every string of the compiled file the way the compiler resolved its data paths.
+ */
+export function locateQuotedPath(loaded: Pick<LoadedSource, 'file' | 'text'>, message: string, cwd: string): SourceRange | undefined {
+  if (loaded.text === undefined) return undefined;
+  const dir = path.dirname(path.resolve(cwd, loaded.file));
+  for (const t of tokenize(loaded.text)) {
+    if (t.class !== 'string' || t.text.length < 2) continue;
+    const named = t.text.slice(1, -1);
+    if (named === '') continue;
+    if (message.includes(`\`${path.resolve(dir, named)}\``) || message.includes(`\`${named}\``)) {
+      return new LineMap(loaded.text).range(loaded.file, t.start, t.end);
+    }
+  }
+  return undefined;
 }

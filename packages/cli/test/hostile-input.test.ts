@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { snnc, tempFiles } from './helpers.js';
 
@@ -38,5 +39,38 @@ describe('snnc on files that are not .snn text', () => {
     const r = await snnc(['check', 'b.snn'], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^b\.snn:1:28: error SNN2003/m);
+  });
+});
+
+describe('flags and runtime errors', () => {
+  it('refuses --lr 0x10 (not read as 16) and other non-decimal numbers', async () => {
+    const dir = tempFiles({ 'n.snn': 'network n {\n  input a = 0.5\n  run 10ms\n}\n' });
+    for (const v of ['0x10', '0b1', 'Infinity', '1_0']) {
+      const r = await snnc(['run', 'n.snn', '--lr', v], dir);
+      expect(r.code, v).toBe(2);
+      expect(r.stderr).toContain('expected a positive number');
+    }
+  });
+
+  it('warns that a network ignores the training flags', async () => {
+    const dir = tempFiles({ 'n.snn': 'network n {\n  input a = 0.5\n  ensemble e1 = LIF(n: 10)\n  connect a -> e1\n  run 10ms\n}\n' });
+    const r = await snnc(['run', 'n.snn', '--epochs', '3', '--batch', '8'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('warning: --epochs, --batch are for training experiments; network `n` is simulated without them');
+  });
+
+  it('points a data file error at the string that names the file, and says to gunzip a .gz', async () => {
+    const spec = (images: string) =>
+      `neuron lif = LIF(tau: 2.0)\nmodel m(input: [1, 28, 28], steps: 2) {\n  flatten -> dense(10) -> lif\n}\nexperiment e {\n  model: m\n  data: idx(train_images: "${images}", train_labels: "l.idx", test_images: "${images}", test_labels: "l.idx", classes: 10)\n}\n`;
+    const dir = tempFiles({ 'missing.snn': spec('nope.idx'), 'gz.snn': spec('img.idx.gz') });
+    const missing = await snnc(['run', 'missing.snn', '--backend', 'cpu'], dir);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^missing\.snn:7:27: error SNN7001: cannot read training images `.*nope\.idx`: no such file/m);
+    expect(missing.stderr).toContain('^^^^^^^^^^');
+    writeFileSync(path.join(dir, 'img.idx.gz'), gzipSync(Buffer.from([0, 0, 8, 3, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 28])));
+    const gz = await snnc(['run', 'gz.snn', '--backend', 'cpu'], dir);
+    expect(gz.code).toBe(1);
+    expect(gz.stderr).toMatch(/^gz\.snn:7:27: error SNN7010: `.*img\.idx\.gz` is gzip-compressed/m);
+    expect(gz.stderr).toContain('hint: gzip: decompress it first');
   });
 });

@@ -8,7 +8,7 @@ import { snncVersion } from '../version.js';
 import { positiveInt, positiveNumber } from '../options.js';
 import { addQuickRunOptions } from '../quick-run.js';
 import { selectRunnable } from '../select.js';
-import { loadAndCompile, type LoadedSource } from '../source.js';
+import { loadAndCompile, locateQuotedPath, type LoadedSource } from '../source.js';
 // The runtimes (tfjs, NEF, plots) load inside the actions, so `snnc check` never pays for them.
 import type { NetworkRunFlags } from './run-network.js';
 import type { ExperimentRunFlags } from './run-experiment.js';
@@ -82,11 +82,31 @@ async function runCommand(file: string, flags: RunFlags, io: Io): Promise<number
         return runExperimentCommand(r.experiment satisfies Experiment, loaded, flags, io);
       }
       case 'network': {
+        warnTrainingFlags(io, r.network.name, flags);
         const { runNetworkCommand } = await import('./run-network.js');
         return runNetworkCommand(r.network satisfies Network, loaded, flags, io);
       }
     }
   });
+}
+
+/** Flags that only training reads, by their command-line names. */
+const TRAINING_FLAGS = [
+  ['epochs', '--epochs'],
+  ['trainLimit', '--train-limit'],
+  ['testLimit', '--test-limit'],
+  ['batch', '--batch'],
+  ['lr', '--lr'],
+  ['resume', '--resume'],
+  ['workers', '--workers'],
+] as const;
+
+/** A NEF network does not train: say so instead of silently ignoring the training flags. */
+function warnTrainingFlags(io: Io, network: string, flags: RunFlags): void {
+  const given: string[] = TRAINING_FLAGS.filter(([k]) => flags[k] !== undefined).map(([, f]) => f);
+  if (flags.backend !== 'auto') given.push('--backend');
+  if (given.length === 0) return;
+  io.stderr.write(`warning: ${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} for training experiments; network \`${network}\` is simulated without ${given.length === 1 ? 'it' : 'them'}\n`);
 }
 
 /**
@@ -101,8 +121,12 @@ async function withSource(file: string, io: Io, body: (loaded: LoadedSource) => 
     return await body(loaded);
   } catch (e) {
     if (isSnncError(e)) {
-      // A runtime failure without a source range (a missing checkpoint) gets no code frame.
-      printDiagnostics(io, [e.toDiagnostic(file)], (f) => (e.range === undefined ? undefined : loaded.sources.get(f)));
+      // A runtime failure without a source range: a data file's error points at the string
+      // that names it; anything else (a missing checkpoint) gets no code frame.
+      const d = e.toDiagnostic(file);
+      const at = e.range === undefined ? locateQuotedPath(loaded, e.message, io.cwd) : undefined;
+      if (at !== undefined) d.range = at;
+      printDiagnostics(io, [d], (f) => (e.range === undefined && at === undefined ? undefined : loaded.sources.get(f)));
       return 1;
     }
     throw e;
