@@ -8,7 +8,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { assertNever, isSnncError, Random, SnncError, type Experiment } from '@snnc/ir';
-import { buildNetwork, encodeSafetensors, formatActivityLine, formatCount, formatEpochLine, formatJoules, makeDataset, toRuntimeShape, Trainer, type Dataset, type SnnNetwork } from '@snnc/runtime';
+import { buildNetwork, encodeSafetensors, formatActivityLine, formatCount, formatEpochLine, formatJoules, makeDataset, rowsAsSequence, toRuntimeShape, Trainer, type Dataset, type SnnNetwork, type TrainingData } from '@snnc/runtime';
 import { loadMnistAsset, type MnistSplit } from './mnist-asset.js';
 import type { BrowserBackend, TrainRequest, TrainResponse } from './protocol.js';
 import { normalizedSample } from './trace.js';
@@ -69,14 +69,17 @@ function toDataset(s: MnistSplit, rows: number, cols: number): Dataset {
 async function train(experiment: Experiment, backend: BrowserBackend, assetUrl: string): Promise<void> {
   const controller = new AbortController();
   abort = controller;
-  if (experiment.data.kind !== 'mnist') {
-    throw new Error(`the editor trains on its bundled MNIST subset only; experiment \`${experiment.name}\` reads IDX files (run it with \`snnc run\`)`);
+  const rows = experiment.data.kind === 'sequential_mnist';
+  if (experiment.data.kind !== 'mnist' && !rows) {
+    throw new Error(`the editor trains on its bundled MNIST subset only (images, or row by row with \`sequential_mnist\`); experiment \`${experiment.name}\` reads ${experiment.data.kind} data (run it with \`snnc run\`)`);
   }
   post({ kind: 'status', message: `starting the ${backend} backend` });
   await useBackend(backend);
   post({ kind: 'status', message: 'loading the MNIST subset' });
   mnist ??= loadMnistAsset(assetUrl).then((m) => ({ train: toDataset(m.train, m.rows, m.cols), test: toDataset(m.test, m.rows, m.cols) }));
-  const data = await mnist;
+  const images = await mnist;
+  // sequential_mnist: the same images, one row per step.
+  const data: { train: TrainingData; test: TrainingData } = rows ? { train: rowsAsSequence(images.train), test: rowsAsSequence(images.test) } : images;
   network?.dispose();
   const net = buildNetwork(experiment.model, { seed: experiment.seed });
   network = net;
@@ -97,12 +100,12 @@ async function train(experiment: Experiment, backend: BrowserBackend, assetUrl: 
           const line = a ? `${formatEpochLine(metrics)}\n${formatActivityLine(a)}` : formatEpochLine(metrics);
           const detail = a && `${formatCount(a.total.synops)} SynOps + ${formatCount(a.total.macs)} MACs per test sample (${a.table.name}); as an ANN ${formatJoules(a.total.ann_energy_j)}`;
           post({ kind: 'epoch', metrics, line, ...(a && detail ? { energy: { text: formatJoules(a.total.energy_j), detail } } : {}) });
-          await sendTrace(experiment, net, data.test, metrics.epoch);
+          await sendTrace(experiment, net, images.test, metrics.epoch, rows);
         },
       },
     });
     // A completed run's last epoch already sent its trace.
-    if (outcome.status === 'aborted') await sendTrace(experiment, net, data.test, null);
+    if (outcome.status === 'aborted') await sendTrace(experiment, net, images.test, null, rows);
     post({ kind: 'done', status: outcome.status });
   } finally {
     trainer.dispose();
@@ -117,13 +120,15 @@ const TRACE_SAMPLE = 0;
  * spikes. The trace draws its encoder randomness from its own seeded stream, so it neither
  * consumes the Trainer's stream nor changes any weight or running statistic.
  */
-async function sendTrace(experiment: Experiment, net: SnnNetwork, test: Dataset, epoch: number | null): Promise<void> {
+async function sendTrace(experiment: Experiment, net: SnnNetwork, test: Dataset, epoch: number | null, rows: boolean): Promise<void> {
   const shape = toRuntimeShape(experiment.model.input);
-  const size = shape.reduce((a, b) => a * b, 1);
+  // Row by row, the image's T rows are the T steps of one time-major sequence.
+  const steps = rows ? experiment.model.steps : 1;
+  const size = steps * shape.reduce((a, b) => a * b, 1);
   const values = normalizedSample(test.images, size, TRACE_SAMPLE, experiment.normalize);
-  const x = tf.tensor(values, [1, ...shape], 'float32');
+  const x = tf.tensor(values, [steps, ...shape], 'float32');
   try {
-    const layers = await net.spikeTrace(x, new Random(experiment.seed));
+    const layers = (await net.trace(x, new Random(experiment.seed), { timeMajor: rows })).map(({ membrane: _, ...l }) => l);
     post({ kind: 'trace', epoch, sample: TRACE_SAMPLE, label: test.labels[TRACE_SAMPLE]!, layers }, layers.map((l) => l.spikes.buffer));
   } finally {
     x.dispose();

@@ -1,5 +1,6 @@
 export * from './codes/index.js';
 export { checkFit, dataShape } from './compat.js';
+export { fitData, inputTensor, testBatchOf, trainBatchOf, type DataLayout, type TrainingData } from './data-source.js';
 export { evaluateNetwork, evaluationRng, type EvaluateOptions, type Evaluation } from './evaluate.js';
 export { bitCrossEntropy, makeLoss, mseLoss, softmaxCrossEntropy, type LossFn } from './losses.js';
 export { formatEpochLine, type BatchProgress, type EpochMetrics } from './metrics.js';
