@@ -49,7 +49,7 @@ class Lowering {
     this.deps = {
       scope: this.scope,
       sink,
-      neuron: (name) => {
+      neuron: (name, call) => {
         const d = this.scope.get(name, 'neuron');
         if (!d) return 'unknown';
         this.usedNeurons.add(d);
@@ -100,7 +100,12 @@ class Lowering {
       case 'block': // checked where a model uses it, with that use's arguments
         return;
       case 'network': {
-        const n = resolveNetwork(st, this.sink, this.data);
+        const n = resolveNetwork(st, this.sink, this.data, (name) => {
+          const d = this.scope.get(name, 'neuron');
+          if (!d?.definition) return undefined;
+          this.usedNeurons.add(d);
+          return this.definition(d as NeuronStatement & { definition: NeuronDefinition });
+        });
         if (n) program?.networks.push(n);
         return;
       }
@@ -114,8 +119,6 @@ class Lowering {
     return this.neurons.get(decl);
   }
 
-  private experiment(decl: ExperimentStatement): Experiment | undefined {
-    if (this.experiments.has(decl)) return this.experiments.get(decl);
   /** A definition's checks run once, however many layers instantiate it. */
   private definition(decl: NeuronStatement & { definition: NeuronDefinition }): CheckedNeuron | undefined {
     if (!this.definitions.has(decl)) this.definitions.set(decl, decl.broken ? undefined : checkNeuronDefinition(decl, this.sink));
@@ -142,6 +145,8 @@ class Lowering {
     return lowerBuiltinNeuron(decl, value, this.scope.names(['neuron']).filter((n) => this.scope.get(n, 'neuron')?.definition), this.sink);
   }
 
+  private experiment(decl: ExperimentStatement): Experiment | undefined {
+    if (this.experiments.has(decl)) return this.experiments.get(decl);
     const fields = this.fieldsOf(decl, []);
     // Inherited fields point into the base experiment: note which experiment was being checked.
     const local = new Sink();
@@ -211,8 +216,8 @@ function lowerBuiltinNeuron(decl: NeuronStatement, value: NonNullable<NeuronStat
   const call = asCall(value);
   const kinds = [...new Set([...Object.keys(NEURON_KINDS), ...definitions])].sort();
   if (!call || !isNeuronKeyword(call.callee.name)) {
-    const at = call ? call.callee.range : decl.value.range;
-    sink.report('SNN3003', at, { name: 'neuron', choices: kinds.map((k) => `\`${k}\``).join(', '), value: call ? call.callee.name : describeValue(decl.value) }, call ? didYouMean(call.callee.name, kinds) : undefined);
+    const at = call ? call.callee.range : value.range;
+    sink.report('SNN3003', at, { name: 'neuron', choices: kinds.map((k) => `\`${k}\``).join(', '), value: call ? call.callee.name : describeValue(value) }, call ? didYouMean(call.callee.name, kinds) : undefined);
     return undefined;
   }
   return resolveNeuron(call, call.callee.name, decl.name.name, decl.range, { sink, env: EMPTY_ENV });

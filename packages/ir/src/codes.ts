@@ -28,8 +28,6 @@ export const DIAGNOSTIC_CODES = {
   SNN2009: { severity: 'warning', title: 'unused definition', template: '{what} `{name}` is never used' },
   SNN2200: { severity: 'error', title: 'block uses itself', template: 'block `{name}` uses itself: {cycle}' },
   SNN2201: { severity: 'error', title: 'not allowed in a block', template: '`{what}` belongs in a model, not in block `{block}`' },
-  SNN2200: { severity: 'error', title: 'block uses itself', template: 'block `{name}` uses itself: {cycle}' },
-  SNN2201: { severity: 'error', title: 'not allowed in a block', template: '`{what}` belongs in a model, not in block `{block}`' },
   SNN2100: { severity: 'error', title: 'not a state variable', template: '`{name}` is {what} of neuron `{neuron}`, not a state variable, so it cannot be {verb}' },
   SNN2101: { severity: 'warning', title: 'state never changes', template: 'state `{name}` of neuron `{neuron}` never changes: no equation or reset assigns it' },
   SNN2102: { severity: 'error', title: 'state updated twice', template: '`{name}` already has {what} in neuron `{neuron}`' },
@@ -43,8 +41,6 @@ export const DIAGNOSTIC_CODES = {
   SNN3005: { severity: 'error', title: 'unit not allowed', template: '`{name}` takes a plain number, not `{unit}`' },
   SNN3006: { severity: 'error', title: 'not a constant', template: '`{name}` must be a constant, not an expression of {uses}' },
   SNN3007: { severity: 'error', title: 'mixed units', template: 'cannot combine {left} and {right} with `{op}`' },
-  SNN3200: { severity: 'error', title: 'merge input is not a name', template: '`{merge}` takes names of results (`h = ...`, or `x`), got {actual}' },
-  SNN3201: { severity: 'error', title: 'wrong number of merge inputs', template: '`{merge}` needs {expected} inputs, got {actual}' },
   SNN3200: { severity: 'error', title: 'merge input is not a name', template: '`{merge}` takes names of results (`h = ...`, or `x`), got {actual}' },
   SNN3201: { severity: 'error', title: 'wrong number of merge inputs', template: '`{merge}` needs {expected} inputs, got {actual}' },
   SNN3100: { severity: 'error', title: 'wrong dimension in a neuron equation', template: '{what} must be {expected}, but it is {actual}' },
@@ -83,13 +79,10 @@ export const DIAGNOSTIC_CODES = {
   SNN5400: { severity: 'error', title: 'network too large', template: '{subject} about {size} of memory, more than the {budget} available (the most, {partSize}, for {part})' },
   SNN5401: { severity: 'warning', title: 'large network', template: '{subject} about {size} of memory, a large part of the {budget} available (the most, {partSize}, for {part})' },
   SNN5402: { severity: 'error', title: 'transform too large', template: 'the transform of this connection would have {actual} entries (at most {max})' },
-
-  // 6xxx experiments and sweeps
-  SNN6001: { severity: 'error', title: 'unknown experiment field', template: 'experiment has no field `{name}`' },
-  SNN6002: { severity: 'error', title: 'missing experiment field', template: 'experiment `{experiment}` needs `{name}`' },
   SNN5100: { severity: 'error', title: 'integration scheme does not fit', template: '{message}' },
   SNN5101: { severity: 'error', title: 'bad spike condition', template: 'the spike condition must compare two values with `>=` or `>` (as in `v >= threshold`), got {actual}' },
   SNN5102: { severity: 'error', title: 'not allowed in a neuron definition', template: '{message}' },
+  SNN5103: { severity: 'error', title: 'ensemble rate out of reach', template: 'the neurons of `{name}` ({neuron}) {reason} at dt {dt} s, so max_rates up to {rate} Hz cannot be met' },
   // 53xx NEF learning, synapses, computing nodes, matrices (helper block 5)
   SNN5300: { severity: 'error', title: 'learning rule not allowed here', template: '{message}' },
   SNN5301: { severity: 'error', title: 'bad learning connection', template: '{message}' },
@@ -98,6 +91,10 @@ export const DIAGNOSTIC_CODES = {
   SNN5304: { severity: 'error', title: 'bad node input', template: '{message}' },
   SNN5305: { severity: 'error', title: 'bad matrix', template: '{message}' },
   SNN5306: { severity: 'error', title: 'cannot load matrix file', template: 'cannot load `{path}`: {reason}' },
+
+  // 6xxx experiments and sweeps
+  SNN6001: { severity: 'error', title: 'unknown experiment field', template: 'experiment has no field `{name}`' },
+  SNN6002: { severity: 'error', title: 'missing experiment field', template: 'experiment `{experiment}` needs `{name}`' },
   SNN6003: { severity: 'error', title: 'unknown sweep axis', template: 'cannot sweep `{path}`: {reason}' },
   SNN6004: { severity: 'error', title: 'empty sweep axis', template: 'sweep axis `{path}` has no values' },
   SNN6005: { severity: 'error', title: 'bad sweep point', template: 'sweep point {point}: {message}' },
@@ -119,6 +116,7 @@ export const DIAGNOSTIC_CODES = {
   SNN7013: { severity: 'error', title: 'queue unavailable', template: 'cannot use the queue at `{url}`: {reason}' },
   SNN7250: { severity: 'warning', title: 'silent layer', template: 'layer `{layer}` ({neuron}) stayed silent over {span}: no spike in {samples} sample(s)' },
   SNN7251: { severity: 'warning', title: 'saturated layer', template: 'layer `{layer}` ({neuron}) stayed saturated over {span}: {percent}% of its neurons fire at every step' },
+  SNN7400: { severity: 'error', title: 'malformed queue record', template: '{what} in the queue at `{url}` is malformed: {reason}' },
   SNN7450: { severity: 'error', title: 'bad sequence data file', template: '`{path}` is not a valid {format} file: {reason}' },
   SNN7451: { severity: 'error', title: 'sequence data too large', template: '`{path}` holds {actual} {what}, more than the limit of {limit}' },
   SNN7452: { severity: 'error', title: 'sequence data not usable here', template: '`{data}` is sequence data (one frame per time step), which {what} cannot use yet' },
@@ -126,7 +124,6 @@ export const DIAGNOSTIC_CODES = {
   SNN7461: { severity: 'error', title: 'malformed NIR graph', template: '`{path}`: {where}: {reason}' },
   SNN7462: { severity: 'error', title: 'cannot write NIR file', template: 'cannot write NIR file `{path}`: {reason}' },
   SNN7463: { severity: 'error', title: 'NIR graph cannot be imported', template: 'cannot import `{path}`: {where}: {reason}' },
-  SNN7400: { severity: 'error', title: 'malformed queue record', template: '{what} in the queue at `{url}` is malformed: {reason}' },
 
   // 9xxx command line
   SNN9001: { severity: 'error', title: 'cannot read file', template: 'cannot read `{path}`: {reason}' },

@@ -81,11 +81,6 @@ export type NeuronDef =
 
 export type NeuronKind = NeuronDef['kind'];
 
-// ---------------------------------------------------------------------------------------
-// Models
-
-/** A per-sample tensor shape: `[C, H, W]` for images (channels first), `[N]` for vectors. */
-export type Shape = number[];
 /** The four neurons with hand-written runtime kernels (IF/LIF/PLIF/ALIF). */
 export type BuiltinNeuron = Exclude<NeuronDef, { kind: 'equations' }>;
 
@@ -148,6 +143,11 @@ export interface EquationNeuron {
   range?: SourceRange;
 }
 
+// ---------------------------------------------------------------------------------------
+// Models
+
+/** A per-sample tensor shape: `[C, H, W]` for images (channels first), `[N]` for vectors. */
+export type Shape = number[];
 
 export type Encoder =
   /** The analogue input is presented unchanged at every step. */
@@ -392,7 +392,14 @@ export type NefNeuron =
   | { kind: 'lif'; tauRc: number; tauRef: number; minVoltage: number }
   | { kind: 'lif_rate'; tauRc: number; tauRef: number }
   | { kind: 'relu'; amplitude: number }
-  | { kind: 'spiking_relu'; amplitude: number };
+  | { kind: 'spiking_relu'; amplitude: number }
+  /**
+   * A spiking neuron from a `.snn` definition (`ensemble a = Izhikevich(n: 50)`), driven by the
+   * NEF current J as its input and stepped at the network's dt. It has no closed-form rate
+   * curve: the builder estimates one by simulating it at constant currents (as Nengo does for
+   * neuron types without an analytic rate) and solves gains, biases and decoders on it.
+   */
+  | { kind: 'equations'; neuron: EquationNeuron };
 
 export type NefNeuronKind = NefNeuron['kind'];
 

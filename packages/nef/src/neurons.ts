@@ -1,5 +1,6 @@
 import { assertNever, type NefNeuron } from '@snnc/ir';
 import type { WasmKernels } from './kernels.js';
+import { curveRate, equationCurve, equationGainBias, equationStep } from './neuron-equations.js';
 
 /**
  * Neuron models with Nengo 4.1 semantics. Currents J are dimensionless (threshold 1 for
@@ -30,6 +31,8 @@ export function gainBias(neuron: NefNeuron, maxRates: Float64Array, intercepts: 
         bias[i] = -intercepts[i]! * gain[i]!;
       }
       break;
+    case 'equations':
+      return equationGainBias(neuron.neuron, maxRates, intercepts);
     default:
       assertNever(neuron);
   }
@@ -45,6 +48,8 @@ export function maxFiringRate(neuron: NefNeuron): number {
     case 'relu':
     case 'spiking_relu':
       return Infinity;
+    case 'equations': // at most one spike per step
+      return 1 / neuron.neuron.dt;
     default:
       return assertNever(neuron);
   }
@@ -59,6 +64,8 @@ export function rateOf(neuron: NefNeuron, j: number): number {
     case 'relu':
     case 'spiking_relu':
       return j > 0 ? neuron.amplitude * j : 0;
+    case 'equations':
+      return curveRate(equationCurve(neuron.neuron), j);
     default:
       return assertNever(neuron);
   }
@@ -90,6 +97,11 @@ export function fillRates(neuron: NefNeuron, j: Float64Array, out: Float64Array)
       }
       return;
     }
+    case 'equations': {
+      const curve = equationCurve(neuron.neuron);
+      for (let i = 0; i < j.length; i++) out[i] = curveRate(curve, j[i]!);
+      return;
+    }
     default:
       assertNever(neuron);
   }
@@ -99,6 +111,7 @@ export function isSpiking(neuron: NefNeuron): boolean {
   switch (neuron.kind) {
     case 'lif':
     case 'spiking_relu':
+    case 'equations':
       return true;
     case 'lif_rate':
     case 'relu':
@@ -185,6 +198,9 @@ export function makeNeuronStep(neuron: NefNeuron, dt: number): NeuronStep {
         return cnt;
       };
     }
+    case 'equations':
+      // the definition's own step, at the network's dt
+      return equationStep(neuron.neuron, dt);
     default:
       return assertNever(neuron);
   }

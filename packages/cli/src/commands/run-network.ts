@@ -36,12 +36,16 @@ export async function runNetworkCommand(network: Network, loaded: LoadedSource, 
     `network ${network.name}: ${network.ensembles.length} ensemble(s), ${neurons} neurons, ${network.connections.length} connection(s); ` +
       `${fmt(seconds)} s at dt ${fmt(network.dt * 1000)} ms\n`,
   );
+  // Say where each ensemble's rate curve (gains, biases, decoders) comes from when it is not a closed form.
+  for (const e of network.ensembles) {
+    if (e.neuron.kind === 'equations') io.stdout.write(`  ensemble ${e.name}: ${e.neuron.neuron.definition} neurons; rate curve estimated by simulation (no closed form)\n`);
+  }
   const result = runNetwork(withInputs, {
     ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
     ...(flags.time !== undefined ? { seconds: flags.time } : {}),
   });
   io.stdout.write(
-    `seed ${result.seed}: build ${fmt(result.buildSeconds)} s (decoders ${fmt(result.solveSeconds)} s), ` +
+    `seed ${result.seed}${network.seed === null && flags.seed === undefined ? ' (the default: the network sets no seed)' : ''}: build ${fmt(result.buildSeconds)} s (decoders ${fmt(result.solveSeconds)} s), ` +
       `simulation ${fmt(result.simSeconds)} s (${fmt((result.simSeconds / Math.max(1, result.t.length)) * 1e6)} us/step)\n`,
   );
   printSummary(io, result);

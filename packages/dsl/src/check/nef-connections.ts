@@ -290,7 +290,8 @@ export function readProbe(item: Extract<NetworkItem, { kind: 'probe' }>, ctx: Ne
   let attr: ProbeAttr;
   if (target.attr === 'voltage') {
     const neuron = target.obj.kind === 'ensemble' ? target.obj.value.neuron.kind : 'lif';
-    if (neuron !== 'lif') {
+    // a definition's neurons expose their first state variable (the membrane)
+    if (neuron !== 'lif' && neuron !== 'equations') {
       sink.report('SNN5009', item.target.range, { message: `\`${target.endpoint.name}\` uses ${neuron} neurons, which have no voltage` });
       return undefined;
     }

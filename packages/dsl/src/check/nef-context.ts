@@ -2,6 +2,7 @@ import { callable, defaultNumber, defaultOf, defaultPair } from '../catalog/inde
 import type { Connection, Ensemble, NefInput } from '@snnc/ir';
 import type { DataReader } from './matrices.js';
 import type { ReadCtx } from './read.js';
+import type { CheckedNeuron } from './neuron-defs.js';
 
 const LIF = callable('ensemble', 'LIF');
 const CONNECT = callable('connection', 'connect');
@@ -38,5 +39,7 @@ export interface NetCtx extends ReadCtx {
   connections: Map<string, Connection>;
   /** Reads matrix files (`load("w.npy")`), relative to the .snn file. */
   data: DataReader;
+  /** Neuron definitions (library and file) by name, for ensembles of defined neurons (`ensemble a = Izhikevich(n: 50)`). */
+  neuronDefinition?: (name: string) => CheckedNeuron | undefined;
 }
 

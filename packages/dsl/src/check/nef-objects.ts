@@ -1,5 +1,6 @@
 import { compileExpr, didYouMean, freeVariables, type Ensemble, type EncoderDist, type NefInput, type NefNeuron, type Signal, type SourceRange } from '@snnc/ir';
-import type { Arg, AstExpr } from '../ast.js';
+import type { Arg, AstExpr, CallExpr } from '../ast.js';
+import { instantiateNeuron, type CheckedNeuron } from './neuron-defs.js';
 import { callable, defaultNumber, numOf, signatureOf, type CallableEntry } from '../catalog/index.js';
 import { asCall, bindArgs, type BoundArgs } from './args.js';
 import { describeValue, fmtNumber, unwrapParens } from './describe.js';
@@ -191,15 +192,34 @@ function readPiecewise(args: Arg[], range: SourceRange, ctx: NetCtx): Extract<Si
 export function readEnsemble(name: string, value: AstExpr, range: SourceRange, ctx: NetCtx): Ensemble | undefined {
   const call = asCall(value);
   const kinds = Object.keys(ENSEMBLE_KINDS) as EnsembleKeyword[];
+  const defined = call && !(kinds as string[]).includes(call.callee.name) ? ctx.neuronDefinition?.(call.callee.name) : undefined;
+  if (call && defined) return readDefinedEnsemble(name, call, defined, range, ctx);
   if (!call || !(kinds as string[]).includes(call.callee.name)) {
     const at = call ? call.callee.range : value.range;
-    ctx.sink.report('SNN3003', at, { name: 'ensemble', choices: kinds.map((k) => `\`${k}\``).join(', '), value: call ? call.callee.name : describeValue(value) }, call ? didYouMean(call.callee.name, kinds) : undefined);
+    ctx.sink.report('SNN3003', at, { name: 'ensemble', choices: kinds.map((k) => `\`${k}\``).join(', ') + ' or a spiking neuron definition', value: call ? call.callee.name : describeValue(value) }, call ? didYouMean(call.callee.name, kinds) : undefined);
     return undefined;
   }
   const kw = call.callee.name as EnsembleKeyword;
   const before = ctx.sink.errorCount;
   const entry = callable('ensemble', kw);
   const args = bindArgs(call.args, signatureOf(entry), call.range, ctx.sink);
+  const common = readEnsembleCommon(args, entry, ctx);
+  const mr = args.get('max_rates');
+  const neuron = readNefNeuron(kw, args, entry, ctx);
+  if (!common || !neuron) return undefined;
+  const { n, dims, radius, maxRates, intercepts, seed } = common;
+  if ((neuron.kind === 'lif' || neuron.kind === 'lif_rate') && neuron.tauRef > 0 && maxRates[1] >= 1 / neuron.tauRef) {
+    ctx.sink.report('SNN3002', mr?.value.range ?? call.range, { name: 'max_rates', constraint: `below 1 / tau_ref = ${fmtNumber(1 / neuron.tauRef)} Hz`, value: `${fmtNumber(maxRates[1])} Hz` });
+    return undefined;
+  }
+  const en = args.get('encoders');
+  const encoders = en ? readEncoders(en.value, name, dims, ctx) : ({ kind: 'hypersphere' } as EncoderDist);
+  if (!encoders || ctx.sink.errorCount !== before) return undefined;
+  return { name, neuron, n, dims, radius, maxRates, intercepts, encoders, seed, range };
+}
+
+/** What every ensemble takes, whatever its neurons: n, dims, radius, max_rates, intercepts, seed. */
+function readEnsembleCommon(args: BoundArgs, entry: CallableEntry, ctx: NetCtx): { n: number; dims: number; radius: number; maxRates: [number, number]; intercepts: [number, number]; seed: number | null } | undefined {
   const num = (n: string, dflt: number) => {
     const a = args.get(n);
     return a ? readNumber(a.value, n, numOf(entry, n), ctx) : dflt;
@@ -213,16 +233,31 @@ export function readEnsemble(name: string, value: AstExpr, range: SourceRange, c
   const intercepts = ic ? readRange(ic.value, 'intercepts', numOf(entry, 'intercepts'), ctx) : NEF_DEFAULTS.intercepts;
   const sd = args.get('seed');
   const seed = sd ? readNumber(sd.value, 'seed', numOf(entry, 'seed'), ctx) : null;
-  const neuron = readNefNeuron(kw, args, entry, ctx);
-  if (n === undefined || dims === undefined || radius === undefined || !maxRates || !intercepts || seed === undefined || !neuron) return undefined;
-  if ((neuron.kind === 'lif' || neuron.kind === 'lif_rate') && neuron.tauRef > 0 && maxRates[1] >= 1 / neuron.tauRef) {
-    ctx.sink.report('SNN3002', mr?.value.range ?? call.range, { name: 'max_rates', constraint: `below 1 / tau_ref = ${fmtNumber(1 / neuron.tauRef)} Hz`, value: `${fmtNumber(maxRates[1])} Hz` });
-    return undefined;
-  }
+  if (n === undefined || dims === undefined || radius === undefined || !maxRates || !intercepts || seed === undefined) return undefined;
+  return { n, dims, radius, maxRates, intercepts, seed };
+}
+
+/**
+ * `ensemble a = Izhikevich(n: 50, d: 2)`: the ensemble's own arguments (those of every ensemble,
+ * as ReLU's without `amplitude`) and the definition's parameters, in one call. The neurons
+ * step at the network's dt (set by resolveNetwork), so `dt` is not an argument here.
+ */
+function readDefinedEnsemble(name: string, call: CallExpr, def: CheckedNeuron, range: SourceRange, ctx: NetCtx): Ensemble | undefined {
+  const entry = callable('ensemble', 'ReLU');
+  const ensembleArgs = new Set(entry.params.map((p) => p.name).filter((p) => p !== 'amplitude'));
+  const own = call.args.filter((a) => a.name === undefined || ensembleArgs.has(a.name.name));
+  const rest = call.args.filter((a) => !own.includes(a));
+  const before = ctx.sink.errorCount;
+  const dtArg = rest.find((a) => a.name?.name === 'dt');
+  if (dtArg) ctx.sink.report('SNN5102', dtArg.range, { message: "an ensemble's neurons step at the network's `dt`; set it with `dt` in the network" });
+  if (!def.spike) ctx.sink.report('SNN3003', call.callee.range, { name: 'ensemble', choices: 'a spiking neuron (NEF decodes spikes)', value: def.name });
+  const args = bindArgs(own, { ...signatureOf(entry), named: [...ensembleArgs] }, call.range, ctx.sink);
+  const common = readEnsembleCommon(args, entry, ctx);
+  const neuron = instantiateNeuron(def, { ...call, args: rest.filter((a) => a !== dtArg) }, name, range, ctx);
   const en = args.get('encoders');
-  const encoders = en ? readEncoders(en.value, name, dims, ctx) : ({ kind: 'hypersphere' } as EncoderDist);
-  if (!encoders || ctx.sink.errorCount !== before) return undefined;
-  return { name, neuron, n, dims, radius, maxRates, intercepts, encoders, seed, range };
+  const encoders = common && en ? readEncoders(en.value, name, common.dims, ctx) : ({ kind: 'hypersphere' } as EncoderDist);
+  if (!common || !neuron || !encoders || ctx.sink.errorCount !== before) return undefined;
+  return { name, neuron: { kind: 'equations', neuron }, ...common, encoders, range };
 }
 
 function readNefNeuron(kw: EnsembleKeyword, args: BoundArgs, entry: CallableEntry, ctx: NetCtx): NefNeuron | undefined {

@@ -15,14 +15,17 @@ export { NEF_DEFAULTS };
 const NETWORK = callable('network', 'network');
 
 /** Resolves a NEF network; undefined after reporting. Objects may be used before they are declared. */
-export function resolveNetwork(decl: NetworkStatement, sink: Sink, data: DataReader = {}): Network | undefined {
+export function resolveNetwork(decl: NetworkStatement, sink: Sink, data: DataReader = {}, neuronDefinition?: NetCtx['neuronDefinition']): Network | undefined {
   const before = sink.errorCount;
   const ctx: NetCtx = { sink, env: readParams(decl, sink), objects: new Map(), declared: new Set(), connectionNames: new Set(), connections: new Map(), data };
+  if (neuronDefinition) ctx.neuronDefinition = neuronDefinition;
   const settings = readSettings(decl, ctx);
   const { inputs, ensembles } = readObjects(decl, ctx);
   const { connections, probes } = readLinks(decl, ctx);
   if (sink.errorCount === before) reportInstantLoops(connections, sink);
   if (!settings || sink.errorCount !== before) return undefined;
+  // neurons from definitions step at the network's dt (their rate curves are simulated at it)
+  for (const e of ensembles) if (e.neuron.kind === 'equations') e.neuron = { kind: 'equations', neuron: { ...e.neuron.neuron, dt: settings.dt } };
   return { name: decl.name.name, dt: settings.dt, runTime: settings.run, seed: settings.seed, inputs, ensembles, connections, probes, range: decl.range };
 }
 

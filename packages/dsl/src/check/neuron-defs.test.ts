@@ -104,4 +104,17 @@ describe('neuron definitions', () => {
     expect(codes(r)).toEqual([]);
     expect(r.ir!.neurons.map((n) => n.name)).toEqual(['IF', 'LIF', 'PLIF', 'ALIF', 'CubaLIF', 'LI', 'Integrator', 'LIFRefractory', 'Izhikevich', 'AdEx', 'ResonateAndFire']);
   });
+
+  it('lets a NEF ensemble use a spiking definition, stepped at the network dt', () => {
+    const net = (ens: string) => `network n {\n  dt 0.5ms\n  input a = 0.5\n  ensemble pop = ${ens}\n  connect a -> pop\n  probe pop.voltage\n  run 0.1s\n}\n`;
+    const r = compileText(net('Izhikevich(n: 20, d: 2, max_rates: [20Hz, 40Hz])'));
+    expect(codes(r)).toEqual([]);
+    const e = r.ir!.networks[0]!.ensembles[0]!;
+    expect(e.n).toBe(20);
+    expect(e.maxRates).toEqual([20, 40]);
+    expect(e.neuron.kind === 'equations' && [e.neuron.neuron.definition, e.neuron.neuron.params['d'], e.neuron.neuron.dt]).toEqual(['Izhikevich', 2, 0.0005]);
+    expect(codes(compileText(net('LI(n: 20)')))).toEqual(['SNN3003 `ensemble` must be one of a spiking neuron (NEF decodes spikes), got `LI`']);
+    expect(codes(compileText(net('Izhikevich(n: 20, dt: 1ms)')))[0]).toMatch(/^SNN5102 an ensemble's neurons step at the network's `dt`/);
+    expect(codes(compileText(net('Izhikevich(n: 20, q: 1)')))).toEqual(['SNN2003 neuron `Izhikevich` has no parameter `q`']);
+  });
 });
