@@ -14,7 +14,7 @@ describe('docs/diagnostics.md', () => {
   });
 
   it('shows compiler codes (1xxx-6xxx) with real compiler output', () => {
-    const runtimeOnly = new Set(['SNN1009', 'SNN5014']);
+    const runtimeOnly = new Set(['SNN1009', 'SNN5014', 'SNN5103']);
     for (const code of Object.keys(DIAGNOSTIC_CODES) as DiagnosticCode[]) {
       if (!/^SNN[1-6]/.test(code) || runtimeOnly.has(code)) continue;
       expect(DIAGNOSTIC_EXAMPLES[code]?.kind, code).toBe('compile');
