@@ -20,7 +20,7 @@ export const NETWORK_ENTRY: CallableEntry = {
   params: [
     { name: 'dt', type: 'number', num: R.dt, unit: 'seconds', default: { value: D.dt, text: '1ms' }, doc: 'simulation step' },
     { name: 'run', type: 'number', num: R.run, unit: 'seconds', doc: 'simulated time, at least one step' },
-    seedParam('seed of the network (none: random)'),
+    seedParam('seed of the network (none: 0, so every run repeats; `snnc run --seed` overrides it)'),
   ],
 };
 
