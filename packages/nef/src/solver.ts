@@ -1,5 +1,5 @@
 import { releaseWorkspace, workspace, type Workspace } from './kernels.js';
-import { lstsqL2Cg } from './solver-cg.js';
+import { lstsqL2Cg, subsetPreconditioner } from './solver-cg.js';
 
 /**
  * Decoder solving: Nengo's LstsqL2 (regularised least squares through a Cholesky factor).
@@ -41,7 +41,7 @@ export function lstsqL2(at: Float64Array, n: number, m: number, y: Float64Array,
   for (let i = 0; i < at.length; i++) if (at[i]! > maxA) maxA = at[i]!;
   const sigma = reg * maxA;
   const lambda = m * sigma * sigma;
-  if (Math.min(m, n) > CG_ABOVE) return solveCg(at, n, m, y, k, reg, lambda);
+  if (Math.min(m, n) > CG_ABOVE) return solveCg(at, n, m, y, k, lambda);
   let decoders: Float64Array;
   try {
     decoders = m >= n ? solvePrimal(at, n, m, y, k, lambda) : solveDual(at, n, m, y, k, lambda);
@@ -62,22 +62,19 @@ export const CG_ABOVE = 3000;
 export const CG_TOL = 1e-8;
 
 /**
- * CG warm-started from the decoders of an evenly spaced subset of the eval points (Nengo's
- * base count, clip(500 d, 750, 2500) for the 1-D ensembles this is used for: every s-th
- * sorted point), solved directly; the start halves the iterations.
+ * CG preconditioned with the normal matrix estimated from an evenly spaced subset of the eval
+ * points (every s-th sorted point, about 750 of them: Nengo's base count for 1-D), which is
+ * also the start: d0 = P^-1 A^T Y is the subset's own LstsqL2 solution.
  */
-function solveCg(at: Float64Array, n: number, m: number, y: Float64Array, k: number, reg: number, lambda: number): LstsqL2Result {
+function solveCg(at: Float64Array, n: number, m: number, y: Float64Array, k: number, lambda: number): LstsqL2Result {
   const { lo, hi } = rowRanges(at, n, m);
-  const step = Math.ceil(m / 750);
-  const ms = Math.floor(m / step);
-  const sub = new Float64Array(n * ms);
-  const ys = new Float64Array(ms * k);
-  for (let i = 0; i < n; i++) for (let p = 0; p < ms; p++) sub[i * ms + p] = at[i * m + p * step]!;
-  for (let p = 0; p < ms; p++) for (let c = 0; c < k; c++) ys[p * k + c] = y[p * step * k + c]!;
-  const start = lstsqL2(sub, n, ms, ys, k, reg).decoders;
-  const res = lstsqL2Cg(at, n, m, lo, hi, y, k, lambda, { tol: CG_TOL, initial: start });
+  const precondition = subsetPreconditioner(at, n, m, lo, hi, k, lambda, Math.ceil(m / CG_SUBSET_POINTS));
+  const res = lstsqL2Cg(at, n, m, lo, hi, y, k, lambda, { tol: CG_TOL, precondition });
   return { decoders: res.decoders, form: 'cg', iterations: res.iterations, rmsError: residualRms(at, n, m, y, k, res.decoders) };
 }
+
+/** Size of the point subset behind the CG preconditioner. */
+export const CG_SUBSET_POINTS = 750;
 
 function solvePrimal(at: Float64Array, n: number, m: number, y: Float64Array, k: number, lambda: number): Float64Array {
   const { lo, hi } = rowRanges(at, n, m);
