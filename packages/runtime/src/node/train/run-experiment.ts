@@ -98,30 +98,8 @@ function describeOptimizer(e: Experiment): string {
 export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
   const started = new Date();
   const t0 = performance.now();
-  const out = opts.out;
   const c = opts.tty ? pc : pc.createColors(false);
-  const overrides = opts.overrides ?? {};
-
-  let experiment = applyOverrides(opts.experiment, overrides);
-  let limits = { train: overrides.trainLimit, test: overrides.testLimit };
-  let runDir: string | null = null;
-  let resumeRecord: RunRecord | null = null;
-  if (opts.resume !== undefined) {
-    runDir = path.resolve(opts.resume);
-    const stored = await readRunSpec(runDir);
-    resumeRecord = stored.record;
-    // the stored experiment is the truth; only more epochs may be asked for
-    const wanted = { ...experiment, epochs: stored.experiment.epochs };
-    const diff = experimentDiff(stored.experiment, wanted);
-    if (opts.experiment.name !== stored.experiment.name || diff.length > 0) {
-      throw new SnncError('SNN7007', {
-        path: runDir,
-        reason: `it was made by a different experiment (${opts.experiment.name !== stored.experiment.name ? `\`${stored.experiment.name}\`` : `differs in ${diff.slice(0, 4).join(', ')}`})`,
-      }, { hint: 'resume with the same spec and options; only --epochs may grow' });
-    }
-    experiment = { ...stored.experiment, epochs: overrides.epochs ?? stored.experiment.epochs };
-    limits = { train: stored.record.overrides.trainLimit, test: stored.record.overrides.testLimit };
-  }
+  const { experiment, limits, resume } = await resolveRun(opts);
 
   // IR from a spec file or a stored run is checked like the compiler's output before any work.
   throwIfInvalid(validateExperiment(experiment));
@@ -129,115 +107,187 @@ export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
   const plan = planReplicas(opts.workers, loaded, experiment);
   // The replica count is part of how the run was made (float rounding differs), so it is recorded.
   const backend: LoadedBackend = plan.replicas > 1 ? { ...loaded, detail: `${loaded.detail}, ${plan.replicas} data-parallel workers` } : loaded;
-  out.write(`${c.bold('backend')}: ${backend.detail}${plan.reason !== undefined ? ` (one worker: ${plan.reason})` : ''}\n`);
+  opts.out.write(`${c.bold('backend')}: ${backend.detail}${plan.reason !== undefined ? ` (one worker: ${plan.reason})` : ''}\n`);
 
-  const dataDir = path.dirname(path.resolve(opts.specFile));
-  const data = await loadTrainingData(experiment.data, dataDir, limits);
-  const { train, test } = data;
-
-  const replicas = await startReplicas(plan, loaded, experiment, train);
+  const data = await loadTrainingData(experiment.data, path.dirname(path.resolve(opts.specFile)), limits);
+  const replicas = await startReplicas(plan, loaded, experiment, data.train);
   const network = buildNetwork(experiment.model, { seed: experiment.seed });
   let trainer: Trainer;
+  let placed: { dir: string; resumedFrom: ResumePoint | null };
   try {
-    trainer = new Trainer({ experiment, network, train, test, ...(replicas !== undefined ? { replicas } : {}) });
+    trainer = new Trainer({ experiment, network, train: data.train, test: data.test, ...(replicas !== undefined ? { replicas } : {}) });
   } catch (e) {
     network.dispose();
     await replicas?.close();
     throw e;
   }
-
-  let resumedFrom: { epoch: number; batch: number } | null = null;
   try {
-    if (runDir !== null) {
-      const ckpt = await loadCheckpoint(runFiles(runDir).last);
-      try {
-        trainer.restore(ckpt.snapshot);
-      } finally {
-        disposeCheckpoint(ckpt);
-      }
-      resumedFrom = { epoch: ckpt.info.state.epoch, batch: ckpt.info.state.batch };
-      if (opts.overrides?.epochs !== undefined) {
-        await writeFileSynced(runFiles(runDir).experiment, JSON.stringify({ irVersion: IR_VERSION, experiment }, null, 1) + '\n').catch((e: unknown) => {
-          throw unwritable(runDir!, e);
-        });
-      }
-      await rewriteMetrics(runDir, trainer.history).catch((e: unknown) => {
-        throw unwritable(runDir!, e);
-      });
-    } else {
-      runDir = await createRunDir(path.resolve(opts.runsDir ?? 'runs'), experiment, started);
-      const record: RunRecord = {
-        format: 'snnc-run',
-        version: 1,
-        experiment: experiment.name,
-        specFile: opts.specFile,
-        overrides,
-        backendRequest: opts.backend,
-        createdAt: started.toISOString(),
-      };
-      await writeRunSpec(runDir, { specSource: opts.specSource, experiment, program: opts.program, record });
-      await rewriteMetrics(runDir, []);
-    }
+    placed = await openRunDir(opts, experiment, trainer, resume?.dir ?? null, started);
   } catch (e) {
     trainer.dispose();
     network.dispose();
     await replicas?.close();
     throw e;
   }
-  const dir = runDir;
-  const files = runFiles(dir);
-  const rel = path.relative(process.cwd(), dir) || '.';
+  const run: RunContext = { opts, experiment, trainer, backend, data, started, t0, dir: placed.dir, resumedFrom: placed.resumedFrom, params: countParameters(network.trainable), peaks: new MemoryPeaks() };
+  printHeader(run, resume?.record ?? null, c);
+  try {
+    return await train(run);
+  } finally {
+    trainer.dispose();
+    network.dispose();
+    await replicas?.close();
+  }
+}
 
-  const params = countParameters(network.trainable);
-  out.write(`${c.bold('run')}: ${rel}${resumedFrom ? ` (resumed at epoch ${resumedFrom.epoch}, batch ${resumedFrom.batch}${resumeRecord ? `, created ${resumeRecord.createdAt}` : ''})` : ''}\n`);
-  out.write(`${c.bold('data')}: ${data.source}: ${train.count} training / ${test.count} test samples\n`);
-  out.write(
-    `${c.bold('model')}: ${experiment.model.name}, ${params.toLocaleString('en-US')} parameters, T=${experiment.model.steps}; ` +
-      `${experiment.target} / ${experiment.loss}; ${describeOptimizer(experiment)}; batch ${experiment.batch} (${trainer.batchesPerEpoch} per epoch), ${experiment.epochs} epochs, seed ${experiment.seed}\n`,
-  );
+type ResumePoint = { epoch: number; batch: number };
 
-  const progress: ProgressReporter = opts.tty ? ttyProgress(out, true) : plainProgress(out);
-  const peaks = new MemoryPeaks();
-  peaks.sample();
-  const meta = { experiment: experiment.name, backend: backend.name };
+/** Everything the steps of a run after setup share. */
+interface RunContext {
+  opts: RunOptions;
+  experiment: Experiment;
+  trainer: Trainer;
+  backend: LoadedBackend;
+  data: Awaited<ReturnType<typeof loadTrainingData>>;
+  started: Date;
+  /** performance.now() at the start, ms. */
+  t0: number;
+  dir: string;
+  resumedFrom: ResumePoint | null;
+  params: number;
+  peaks: MemoryPeaks;
+}
 
-  const summarize = (status: RunSummary['status'], error?: SnncError): RunSummary => {
-    const h = trainer.history;
-    const ran = resumedFrom === null ? h : h.filter((m) => m.epoch >= resumedFrom!.epoch);
-    // The epoch saved in best/: the last that improved (a test loss that overflowed never does).
-    const best = h.filter((m) => m.improved).at(-1) ?? null;
-    const last = h.at(-1);
-    const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
-    const s: RunSummary = {
-      experiment: experiment.name,
-      runDir: dir,
-      status,
-      epochs: experiment.epochs,
-      epochsCompleted: h.length,
-      final: last ? { train_loss: last.train_loss, train_acc: last.train_acc, test_loss: last.test_loss, test_acc: last.test_acc } : null,
-      best: best ? { epoch: best.epoch, test_acc: best.test_acc, test_loss: best.test_loss } : null,
-      backend,
-      secondsPerEpoch: mean(ran.map((m) => m.total_time)),
-      imagesPerSecond: mean(ran.map((m) => m.images_per_s)),
-      peakMemory: { rssBytes: peaks.maxRssBytes(), tfBytes: peaks.tfBytes, tfTensors: peaks.tfTensors },
-      seed: experiment.seed,
-      trainSamples: train.count,
-      testSamples: test.count,
-      data: data.source,
-      parameters: params,
-      snncVersion: snncVersion(),
-      machine: machineInfo(),
-      startedAt: started.toISOString(),
-      finishedAt: new Date().toISOString(),
-      wallSeconds: (performance.now() - t0) / 1000,
-      resumedFrom,
-      activity: last?.activity ?? null,
-    };
-    if (error) s.error = { code: error.code, message: error.message };
-    return s;
+/**
+ * The experiment to train and its data limits: the options' with overrides applied, or with
+ * `resume`, the stored run's (only more epochs may be asked for; SNN7007 otherwise).
+ */
+async function resolveRun(opts: RunOptions): Promise<{ experiment: Experiment; limits: { train?: number; test?: number }; resume: { dir: string; record: RunRecord } | null }> {
+  const overrides = opts.overrides ?? {};
+  const experiment = applyOverrides(opts.experiment, overrides);
+  if (opts.resume === undefined) return { experiment, limits: { train: overrides.trainLimit, test: overrides.testLimit }, resume: null };
+  const dir = path.resolve(opts.resume);
+  const stored = await readRunSpec(dir);
+  // the stored experiment is the truth; only more epochs may be asked for
+  const wanted = { ...experiment, epochs: stored.experiment.epochs };
+  const diff = experimentDiff(stored.experiment, wanted);
+  if (opts.experiment.name !== stored.experiment.name || diff.length > 0) {
+    throw new SnncError('SNN7007', {
+      path: dir,
+      reason: `it was made by a different experiment (${opts.experiment.name !== stored.experiment.name ? `\`${stored.experiment.name}\`` : `differs in ${diff.slice(0, 4).join(', ')}`})`,
+    }, { hint: 'resume with the same spec and options; only --epochs may grow' });
+  }
+  return {
+    experiment: { ...stored.experiment, epochs: overrides.epochs ?? stored.experiment.epochs },
+    limits: { train: stored.record.overrides.trainLimit, test: stored.record.overrides.testLimit },
+    resume: { dir, record: stored.record },
   };
-  const writeSummary = async (s: RunSummary) => writeFileSynced(files.summary, JSON.stringify(s, null, 1) + '\n');
+}
 
+/**
+ * A resumed run: restores the trainer from `last/` and rewrites metrics.jsonl to its history
+ * (and experiment.json when --epochs grew). A new run: creates the directory and its spec files.
+ */
+async function openRunDir(opts: RunOptions, experiment: Experiment, trainer: Trainer, resumeDir: string | null, started: Date): Promise<{ dir: string; resumedFrom: ResumePoint | null }> {
+  if (resumeDir === null) {
+    const dir = await createRunDir(path.resolve(opts.runsDir ?? 'runs'), experiment, started);
+    const record: RunRecord = {
+      format: 'snnc-run',
+      version: 1,
+      experiment: experiment.name,
+      specFile: opts.specFile,
+      overrides: opts.overrides ?? {},
+      backendRequest: opts.backend,
+      createdAt: started.toISOString(),
+    };
+    await writeRunSpec(dir, { specSource: opts.specSource, experiment, program: opts.program, record });
+    await rewriteMetrics(dir, []);
+    return { dir, resumedFrom: null };
+  }
+  const ckpt = await loadCheckpoint(runFiles(resumeDir).last);
+  try {
+    trainer.restore(ckpt.snapshot);
+  } finally {
+    disposeCheckpoint(ckpt);
+  }
+  if (opts.overrides?.epochs !== undefined) {
+    await writeFileSynced(runFiles(resumeDir).experiment, JSON.stringify({ irVersion: IR_VERSION, experiment }, null, 1) + '\n').catch((e: unknown) => {
+      throw unwritable(resumeDir, e);
+    });
+  }
+  await rewriteMetrics(resumeDir, trainer.history).catch((e: unknown) => {
+    throw unwritable(resumeDir, e);
+  });
+  return { dir: resumeDir, resumedFrom: { epoch: ckpt.info.state.epoch, batch: ckpt.info.state.batch } };
+}
+
+/** The `run:`, `data:` and `model:` lines. */
+function printHeader(run: RunContext, resumeRecord: RunRecord | null, c: ReturnType<typeof pc.createColors>): void {
+  const { experiment: e, resumedFrom: r, data } = run;
+  const out = run.opts.out;
+  out.write(`${c.bold('run')}: ${relDir(run)}${r ? ` (resumed at epoch ${r.epoch}, batch ${r.batch}${resumeRecord ? `, created ${resumeRecord.createdAt}` : ''})` : ''}\n`);
+  out.write(`${c.bold('data')}: ${data.source}: ${data.train.count} training / ${data.test.count} test samples\n`);
+  out.write(
+    `${c.bold('model')}: ${e.model.name}, ${run.params.toLocaleString('en-US')} parameters, T=${e.model.steps}; ` +
+      `${e.target} / ${e.loss}; ${describeOptimizer(e)}; batch ${e.batch} (${run.trainer.batchesPerEpoch} per epoch), ${e.epochs} epochs, seed ${e.seed}\n`,
+  );
+}
+
+/** The run directory as printed: relative to the working directory. */
+const relDir = (run: RunContext): string => path.relative(process.cwd(), run.dir) || '.';
+
+/** summary.json from the trainer's history so far. */
+function summarize(run: RunContext, status: RunSummary['status'], error?: SnncError): RunSummary {
+  const { experiment, trainer, resumedFrom, peaks, data } = run;
+  const h = trainer.history;
+  const ran = resumedFrom === null ? h : h.filter((m) => m.epoch >= resumedFrom.epoch);
+  // The epoch saved in best/: the last that improved (a test loss that overflowed never does).
+  const best = h.filter((m) => m.improved).at(-1) ?? null;
+  const last = h.at(-1);
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+  const s: RunSummary = {
+    experiment: experiment.name,
+    runDir: run.dir,
+    status,
+    epochs: experiment.epochs,
+    epochsCompleted: h.length,
+    final: last ? { train_loss: last.train_loss, train_acc: last.train_acc, test_loss: last.test_loss, test_acc: last.test_acc } : null,
+    best: best ? { epoch: best.epoch, test_acc: best.test_acc, test_loss: best.test_loss } : null,
+    backend: run.backend,
+    secondsPerEpoch: mean(ran.map((m) => m.total_time)),
+    imagesPerSecond: mean(ran.map((m) => m.images_per_s)),
+    peakMemory: { rssBytes: peaks.maxRssBytes(), tfBytes: peaks.tfBytes, tfTensors: peaks.tfTensors },
+    seed: experiment.seed,
+    trainSamples: data.train.count,
+    testSamples: data.test.count,
+    data: data.source,
+    parameters: run.params,
+    snncVersion: snncVersion(),
+    machine: machineInfo(),
+    startedAt: run.started.toISOString(),
+    finishedAt: new Date().toISOString(),
+    wallSeconds: (performance.now() - run.t0) / 1000,
+    resumedFrom,
+    activity: last?.activity ?? null,
+  };
+  if (error) s.error = { code: error.code, message: error.message };
+  return s;
+}
+
+const writeSummary = async (run: RunContext, s: RunSummary) => writeFileSynced(runFiles(run.dir).summary, JSON.stringify(s, null, 1) + '\n');
+
+/**
+ * Runs the trainer with progress, per-epoch files (metrics line, `best/` on improvement,
+ * `last/`, curves, summary) and the ending: `last/` and a resume hint when aborted, the best
+ * epoch when completed, summary.json `failed` on a user-facing error.
+ */
+async function train(run: RunContext): Promise<RunSummary> {
+  const { opts, experiment, trainer, dir, peaks } = run;
+  const files = runFiles(dir);
+  const rel = relDir(run);
+  const progress: ProgressReporter = opts.tty ? ttyProgress(opts.out, true) : plainProgress(opts.out);
+  peaks.sample();
+  const meta = { experiment: experiment.name, backend: run.backend.name };
   try {
     const outcome = await trainer.run({
       ...(opts.signal ? { signal: opts.signal } : {}),
@@ -258,38 +308,34 @@ export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
           }
           await saveCheckpoint(dir, 'last', trainer.snapshot(), meta);
           await writeFileSynced(files.curves, await renderCurvesSvg(`${experiment.name}: ${experiment.model.name}`, trainer.history));
-          await writeSummary(summarize(trainer.done ? 'completed' : 'interrupted'));
+          await writeSummary(run, summarize(run, trainer.done ? 'completed' : 'interrupted'));
         },
       },
     });
     progress.stop();
     if (outcome.status === 'aborted') {
       await saveCheckpoint(dir, 'last', trainer.snapshot(), meta);
-      const s = summarize('interrupted');
-      await writeSummary(s);
+      const s = summarize(run, 'interrupted');
+      await writeSummary(run, s);
       const snap = trainer.snapshot().state;
-      out.write(`interrupted at epoch ${snap.epoch}, batch ${snap.batch}: saved ${path.join(rel, 'last')}; continue with --resume ${rel}\n`);
+      opts.out.write(`interrupted at epoch ${snap.epoch}, batch ${snap.batch}: saved ${path.join(rel, 'last')}; continue with --resume ${rel}\n`);
       return s;
     }
-    const s = summarize('completed');
-    await writeSummary(s);
-    if (s.best) out.write(`best test_acc=${s.best.test_acc.toFixed(4)} at epoch ${s.best.epoch}; run directory ${rel}\n`);
+    const s = summarize(run, 'completed');
+    await writeSummary(run, s);
+    if (s.best) opts.out.write(`best test_acc=${s.best.test_acc.toFixed(4)} at epoch ${s.best.epoch}; run directory ${rel}\n`);
     return s;
   } catch (e) {
     progress.stop();
     if (isSnncError(e)) {
-      const s = summarize('failed', e);
+      const s = summarize(run, 'failed', e);
       // An unwritable run directory already failed once; the original error says why.
-      await writeSummary(s).catch(() => undefined);
+      await writeSummary(run, s).catch(() => undefined);
       if (e.code === 'SNN7005') {
-        out.write(s.best ? `the best checkpoint is kept in ${path.join(rel, 'best')} (epoch ${s.best.epoch}, test_acc=${s.best.test_acc.toFixed(4)})\n` : 'no checkpoint was saved: the loss stopped being finite before the first epoch ended\n');
+        opts.out.write(s.best ? `the best checkpoint is kept in ${path.join(rel, 'best')} (epoch ${s.best.epoch}, test_acc=${s.best.test_acc.toFixed(4)})\n` : 'no checkpoint was saved: the loss stopped being finite before the first epoch ended\n');
       }
     }
     throw e;
-  } finally {
-    trainer.dispose();
-    network.dispose();
-    await replicas?.close();
   }
 }
 
