@@ -2,6 +2,7 @@ import { didYouMean, IR_VERSION, type Experiment, type NeuronDef, type Program }
 import type { CallExpr, ExperimentStatement, NeuronDefinition, NeuronStatement, SnnFile, Statement } from './ast.js';
 import { asCall } from './check/args.js';
 import { checkNeuronDefinition, instantiateNeuron, type CheckedNeuron } from './check/neuron-defs.js';
+import { STDLIB_FILE } from './stdlib/index.js';
 import { describeValue } from './check/describe.js';
 import { EMPTY_ENV } from './check/evaluate.js';
 import { applyField, resolveExperiment, type ExperimentDeps, type FieldMap } from './check/experiments.js';
@@ -63,6 +64,8 @@ class Lowering {
     const program: Program = { irVersion: IR_VERSION, file: main.file, imports, neurons: [], models: [], experiments: [], sweeps: [], networks: [] };
     const layerShapes: LayerShapeInfo[] = [];
     for (const file of this.files) {
+      // The standard library is checked by its own tests; its definitions are checked here only when used.
+      if (file.file === STDLIB_FILE && file !== main) continue;
       for (const st of file.statements) if (!st.broken) this.statement(st, file === main ? program : undefined, file === main ? layerShapes : undefined);
     }
     this.reportUnusedNeurons(main);
