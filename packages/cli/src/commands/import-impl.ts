@@ -2,7 +2,7 @@ import path from 'node:path';
 import { compile } from '@snnc/dsl';
 import { isSnncError, SnncError, type Diagnostic } from '@snnc/ir';
 import { describeFsError, writeFileAtomic } from '@snnc/ir/node';
-import { ImportError, planImport, type NirGraph } from '@snnc/nir';
+import { ImportError, planImport, plannedWeights, type NirGraph } from '@snnc/nir';
 import { readNirFile } from '@snnc/nir/node';
 import { encodeSafetensors, type NamedTensor } from '@snnc/runtime';
 import { printDiagnostics, type Io } from '../io.js';
@@ -75,15 +75,7 @@ export async function importCommand(file: string, opts: ImportCommandOptions, io
       io.stderr.write(`error: the .snn planned for ${file} does not compile (please report this with the .nir file)\n`);
       return 1;
     }
-    // Chains: planned layer i is compiled layer i. Graphs: each planned layer ends a named result.
-    const named = new Map(ir.layers.flatMap((l) => (l.name === undefined ? [] : [[l.name, l] as const])));
-    const chain = plan.layers.every((l) => l.result === undefined);
-    if (chain && ir.layers.length !== plan.layers.length) throw new Error(`snnc import: planned ${plan.layers.length} layers, compiled ${ir.layers.length}`);
-    const tensors: NamedTensor[] = plan.layers.flatMap((l, i) => {
-      const layer = l.result === undefined ? ir.layers[i] : named.get(l.result);
-      if (!layer) throw new Error(`snnc import: no compiled layer for ${l.result ?? `layer ${i}`}`);
-      return l.tensors.map((t) => ({ name: `${layer.id}/${t.name}`, shape: t.shape, data: t.data }));
-    });
+    const tensors: NamedTensor[] = plannedWeights(plan, ir.layers);
     const weights = encodeSafetensors(tensors, { producer: 'snnc import', source: path.basename(file), model, dt: String(dt) });
     try {
       writeFileAtomic(outWeights, weights);

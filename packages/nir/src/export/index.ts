@@ -1,0 +1,1 @@
+export { ExportError, exportModel, type ExportOptions, type ExportResult, type ExportTensor } from './export.js';
