@@ -9,8 +9,13 @@ import type { Layer, Model } from './ir.js';
 /** The id that stands for the encoded model input in `Layer.inputs`. */
 export const MODEL_INPUT = 'input';
 
+/** What the graph helpers read of a model: node ids and edges (a Model, or a graph being built). */
+export interface NodeList {
+  readonly layers: readonly { readonly id: string; readonly inputs?: string[] | undefined }[];
+}
+
 /** The ids `layer` reads, in order (`"input"` for the model input). */
-export function layerInputs(model: Pick<Model, 'layers'>, index: number): string[] {
+export function layerInputs(model: NodeList, index: number): string[] {
   const layer = model.layers[index];
   if (layer === undefined) throw new Error(`layerInputs: no layer ${index} in a model of ${model.layers.length}`);
   if (layer.inputs !== undefined) return layer.inputs;
@@ -43,7 +48,7 @@ export function isChain(model: Pick<Model, 'layers' | 'output'>): boolean {
  * input to its reader) that contain a cycle, each as node ids in execution order. Their nodes
  * run step by step in time; every other node runs once over all T steps.
  */
-export function recurrentGroups(model: Pick<Model, 'layers'>): string[][] {
+export function recurrentGroups(model: NodeList): string[][] {
   const ids = model.layers.map((l) => l.id);
   const index = new Map(ids.map((id, i) => [id, i]));
   // succ[i]: the nodes that read node i.

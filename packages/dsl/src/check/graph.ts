@@ -92,7 +92,7 @@ export class ModelGraph {
     }
 
     // Loops must pass a delay: look for cycles once the edges into delays are cut.
-    const cut = { layers: this.nodes.map((n, i) => ({ id: String(i), inputs: n.spec.kind === 'delay' ? [] : edges[i]!.filter((j) => j !== MODEL_IN).map(String) })) } as unknown as { layers: Layer[] };
+    const cut = { layers: this.nodes.map((n, i) => ({ id: String(i), inputs: n.spec.kind === 'delay' ? [] : edges[i]!.filter((j) => j !== MODEL_IN).map(String) })) };
     const loops = recurrentGroups(cut);
     for (const loop of loops) {
       const members = loop.map(Number);
@@ -105,7 +105,7 @@ export class ModelGraph {
     if (shapes === undefined) return undefined;
 
     // Execution order: topological over the cut edges, ties in source order.
-    const order = topoOrder(cut.layers.map((l) => (l.inputs ?? []).map(Number)));
+    const order = topoOrder(cut.layers.map((l) => l.inputs.map(Number)));
     const layers: Layer[] = [];
     const result: GraphResult = { layers, shapes: [], outputLabel: this.nodes[outIndex]!.label };
     order.forEach((i, pos) => {
