@@ -39,7 +39,7 @@ const MARGIN = 70;
 export function layoutNetwork(net: Network): GraphLayout {
   const names = [...net.inputs.map((i) => i.name), ...net.ensembles.map((e) => e.name)];
   const preds = new Map<string, string[]>(names.map((n) => [n, []]));
-  for (const c of net.connections) if (c.pre.name !== c.post.name) preds.get(c.post.name)?.push(c.pre.name);
+  for (const c of net.connections) if (c.pre.name !== c.post.name && c.post.kind !== 'learning') preds.get(c.post.name)?.push(c.pre.name);
   const depth = new Map<string, number>();
   const visiting = new Set<string>();
   const depthOf = (n: string): number => {
@@ -65,7 +65,13 @@ export function layoutNetwork(net: Network): GraphLayout {
       nodes.push({ name: n, kind: input ? 'input' : 'ensemble', detail, x: MARGIN + ci * COL_W, y: MARGIN + offset + ri * ROW_H });
     });
   });
-  const edges = net.connections.map((c): GraphEdge => ({ from: c.pre.name, to: c.post.name, label: connectionLabel(c), toNeurons: c.post.kind === 'neurons' }));
+  // an error (or learning signal) goes to the rule of a connection: drawn into that connection's post, labelled
+  const ruleOf = new Map(net.connections.map((c) => [c.id, c]));
+  const edges = net.connections.map((c): GraphEdge => {
+    const learned = c.post.kind === 'learning' ? ruleOf.get(c.post.name) : undefined;
+    if (learned) return { from: c.pre.name, to: learned.post.name, label: `→ ${c.post.name}.learning  ${connectionLabel(c)}`.trim(), toNeurons: false };
+    return { from: c.pre.name, to: c.post.name, label: connectionLabel(c), toNeurons: c.post.kind === 'neurons' };
+  });
   return { width: MARGIN * 2 + (columns.length - 1) * COL_W + 60, height: MARGIN * 2 + (rows - 1) * ROW_H + 20, nodes, edges };
 }
 

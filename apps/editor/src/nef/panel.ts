@@ -119,9 +119,12 @@ export class NefPanel {
             this.rasters.set(p.name, r);
             this.el.plots.append(r.element);
           } else {
-            const series = p.columns.map((label, i) => ({ label, color: i }));
+            const weights = p.attr === 'weights';
+            const columns = weights ? p.columns.slice(0, p.shown) : p.columns;
+            const series = columns.map((label, i) => ({ label, color: i }));
             if (p.hasExpected) series.push(...p.columns.map((label, i) => ({ label: `${label} expected`, color: i, dashed: true })));
-            const plot = new LivePlot(p.name, series, { xLabel: 't (s)', key: p.name, readoutWindow: Math.max(1, Math.round(0.1 / m.dt)) });
+            const title = weights && p.shown < p.columns.length ? `${p.name} (learned weights, first ${p.shown} of ${p.columns.length})` : p.name;
+            const plot = new LivePlot(title, series, { xLabel: 't (s)', key: p.name, readoutWindow: Math.max(1, Math.round(0.1 / m.dt)) });
             this.plots.set(p.name, plot);
             this.el.plots.append(plot.element);
           }

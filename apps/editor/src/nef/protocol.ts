@@ -17,7 +17,7 @@ export interface ProbeMeta {
   name: string;
   attr: ProbeAttr;
   columns: string[];
-  /** Rows of a spike raster: the first `shown` neurons of the probed ensemble. */
+  /** Rows of a spike raster (the first `shown` neurons), or lines of a `weights` plot (the first `shown` weights). */
   shown: number;
   hasExpected: boolean;
 }
@@ -45,6 +45,8 @@ export type NefResponse =
 
 /** At most this many neurons are drawn per spike raster. */
 export const RASTER_NEURONS = 64;
+/** Lines in the live plot of a `weights` probe (the first weights of the learned matrix). */
+export const WEIGHT_LINES = 16;
 
 /** Past the network's run time, keep simulating at most this long (s): the simulator keeps every step. */
 export const KEEP_RUNNING_LIMIT_S = 60;

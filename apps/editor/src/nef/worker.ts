@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import { activityLine, networkActivity, simulate, type Simulator } from '@snnc/nef';
 import { assertNever, isSnncError } from '@snnc/ir';
-import { KEEP_RUNNING_LIMIT_S, RASTER_NEURONS, type Frame, type NefRequest, type NefResponse, type ProbeMeta, type SimSpeed } from './protocol.js';
+import { KEEP_RUNNING_LIMIT_S, RASTER_NEURONS, WEIGHT_LINES, type Frame, type NefRequest, type NefResponse, type ProbeMeta, type SimSpeed } from './protocol.js';
 
 /**
  * Runs an NEF network step by step off the UI thread, paced to the wall clock, and streams
@@ -50,7 +50,7 @@ async function start(network: Parameters<typeof simulate>[0], speed: SimSpeed, k
   }
   const probes: ProbeMeta[] = network.probes.map((p) => {
     const data = sim.probe(p.name);
-    return { name: p.name, attr: p.attr, columns: data.columns, shown: p.attr === 'spikes' ? Math.min(RASTER_NEURONS, data.dims) : 0, hasExpected: data.expected !== null };
+    return { name: p.name, attr: p.attr, columns: data.columns, shown: p.attr === 'spikes' ? Math.min(RASTER_NEURONS, data.dims) : p.attr === 'weights' ? Math.min(WEIGHT_LINES, data.dims) : 0, hasExpected: data.expected !== null };
   });
   const run = { sim, stop: false, probes };
   current = run;
@@ -117,7 +117,9 @@ function sendFrame(sim: Simulator, probes: ProbeMeta[], from: number): number {
       transfer.push(st.buffer, sn.buffer);
       frame.spikes.push({ name: p.name, times: st, neurons: sn });
     } else {
-      frame.series.push({ name: p.name, columns: d.data.map(copy), expected: d.expected?.map(copy) ?? null });
+      // a learned matrix can have a thousand entries: its plot follows the first few
+      const columns = p.attr === 'weights' ? d.data.slice(0, p.shown) : d.data;
+      frame.series.push({ name: p.name, columns: columns.map(copy), expected: d.expected?.map(copy) ?? null });
     }
   }
   post(frame, transfer);
