@@ -52,7 +52,7 @@ experiment e {
   batch: 32
   seed: 1
 }
-experiment f from e { batch: 8 }  // one field stays on one line
+experiment f from e { batch: 8 }   // one field stays on one line
 network n {
   input a = -(1 + 2) * 3 ^ 2
   ensemble b = LIF(n: 10)

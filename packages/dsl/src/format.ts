@@ -25,7 +25,7 @@ export function format(text: string, opts: { file: string }): FormatResult {
   const parsed = parse(text, opts);
   const diagnostics = parsed.diagnostics;
   if (!parsed.ast || diagnostics.some((d) => STRUCTURAL.has(d.code))) return { diagnostics };
-  const out: string[] = [];
+  const out = new Out(text);
   const top = distribute(parsed.ast.comments, parsed.ast.statements);
   let prevEnd = -1;
   parsed.ast.statements.forEach((st, i) => {
@@ -36,7 +36,59 @@ export function format(text: string, opts: { file: string }): FormatResult {
     prevEnd = top.trailing[i]?.range.endLine ?? st.range.endLine;
   });
   emitLeading(out, top.rest, '', prevEnd, out.length > 0);
-  return { text: out.join('\n').replace(/\n{3,}/g, '\n\n') + '\n', diagnostics };
+  return { text: out.text().replace(/\n{3,}/g, '\n\n') + '\n', diagnostics };
+}
+
+/**
+ * The output lines. A line may end in a trailing comment; `text()` aligns the comments of
+ * consecutive lines at one indentation (a run, as gofmt aligns them) two spaces after the
+ * widest line's code. A comment on a line whose code the formatter leaves as written keeps
+ * its column when that is further right: an alignment the author made (across blocks, say)
+ * stays, and formatting twice changes nothing.
+ */
+class Out {
+  private readonly lines: { code: string; trailing?: Comment }[] = [];
+
+  constructor(private readonly source: string) {}
+
+  get length(): number {
+    return this.lines.length;
+  }
+
+  push(code: string, trailing?: Comment): void {
+    this.lines.push(trailing ? { code, trailing } : { code });
+  }
+
+  text(): string {
+    const printed = this.lines.map((l) => l.code);
+    const lastLine = (code: string) => code.slice(code.lastIndexOf('\n') + 1);
+    const indent = (code: string) => /^ */.exec(lastLine(code))![0].length;
+    let i = 0;
+    while (i < this.lines.length) {
+      if (this.lines[i]!.trailing === undefined) {
+        i++;
+        continue;
+      }
+      // A run: this line and the following single-line ones with trailing comments at its indentation.
+      let j = i + 1;
+      while (j < this.lines.length && this.lines[j]!.trailing !== undefined && !this.lines[j]!.code.includes('\n') && indent(this.lines[j]!.code) === indent(this.lines[i]!.code)) j++;
+      const want = (k: number) => {
+        const { code, trailing } = this.lines[k]!;
+        const c = trailing!;
+        const before = this.source.slice(c.range.start - (c.range.column - 1), c.range.start).trimEnd();
+        const minimum = lastLine(code).length + 2;
+        return before === lastLine(code) ? Math.max(minimum, c.range.column - 1) : minimum;
+      };
+      let column = 0;
+      for (let k = i; k < j; k++) column = Math.max(column, want(k));
+      for (let k = i; k < j; k++) {
+        const l = this.lines[k]!;
+        printed[k] = l.code + ' '.repeat(column - lastLine(l.code).length) + l.trailing!.text;
+      }
+      i = j;
+    }
+    return printed.join('\n');
+  }
 }
 
 interface Spanned {
@@ -74,7 +126,7 @@ function distribute(comments: readonly Comment[], items: readonly Spanned[]): Di
 }
 
 /** Prints leading comments, keeping one blank line where the source had any; returns the last line used. */
-function emitLeading(out: string[], comments: readonly Comment[], indent: string, prevEnd: number, blankAllowed: boolean): number {
+function emitLeading(out: Out, comments: readonly Comment[], indent: string, prevEnd: number, blankAllowed: boolean): number {
   let last = prevEnd;
   for (const c of comments) {
     if (blankAllowed && last >= 0 && c.range.line - last > 1) out.push('');
@@ -85,15 +137,11 @@ function emitLeading(out: string[], comments: readonly Comment[], indent: string
   return last;
 }
 
-function trailingText(c: Comment | undefined): string {
-  return c ? `  ${c.text}` : '';
-}
-
-function statement(out: string[], st: Statement, inner: Comment[], trailing: Comment | undefined): void {
+function statement(out: Out, st: Statement, inner: Comment[], trailing: Comment | undefined): void {
   switch (st.kind) {
     case 'use':
       for (const c of inner) out.push(c.text);
-      out.push(`use ${quote(st.path)}${trailingText(trailing)}`);
+      out.push(`use ${quote(st.path)}`, trailing);
       return;
     case 'neuron':
       if (st.definition) {
@@ -101,7 +149,7 @@ function statement(out: string[], st: Statement, inner: Comment[], trailing: Com
         return;
       }
       for (const c of inner) out.push(c.text);
-      out.push(`neuron ${st.name.name} = ${st.value ? expr(st.value) : ''}${trailingText(trailing)}`);
+      out.push(`neuron ${st.name.name} = ${st.value ? expr(st.value) : ''}`, trailing);
       return;
     case 'model':
       block(out, `model ${st.name.name}${params(st.params)} {`, st.range.line, st.items, inner, trailing, modelItem);
@@ -119,7 +167,7 @@ function statement(out: string[], st: Statement, inner: Comment[], trailing: Com
       const head = st.kind === 'experiment' ? `experiment ${st.name.name}${st.base ? ` from ${st.base.name}` : ''} {` : `sweep ${st.name.name} from ${st.base.name} {`;
       const fields = st.kind === 'experiment' ? st.fields : st.axes;
       if (fields.length === 1 && inner.length === 0) {
-        out.push(`${head} ${field(fields[0]!)} }${trailingText(trailing)}`);
+        out.push(`${head} ${field(fields[0]!)} }`, trailing);
         return;
       }
       block(out, head, st.range.line, fields, inner, trailing, field);
@@ -131,23 +179,23 @@ function statement(out: string[], st: Statement, inner: Comment[], trailing: Com
 }
 
 /** A `{ ... }` body, one item per line, with the comments that fall inside the statement. */
-function block<T extends Spanned>(out: string[], head: string, headLine: number, items: readonly T[], comments: Comment[], trailing: Comment | undefined, print: (item: T) => string): void {
+function block<T extends Spanned>(out: Out, head: string, headLine: number, items: readonly T[], comments: Comment[], trailing: Comment | undefined, print: (item: T) => string): void {
   const firstStart = items[0]?.range.start ?? Infinity;
   const headComments = comments.filter((c) => c.range.line === headLine && c.range.start < firstStart && !c.text.includes('\n'));
   const headTrailing = headComments[0];
   const rest = comments.filter((c) => c !== headTrailing);
-  out.push(head + trailingText(headTrailing));
+  out.push(head, headTrailing);
   const d = distribute(rest, items);
   let prevEnd = headLine;
   items.forEach((item, i) => {
     prevEnd = emitLeading(out, d.leading[i]!, INDENT, prevEnd, prevEnd !== headLine);
     if (prevEnd !== headLine && item.range.line - prevEnd > 1 && d.inner[i]!.length === 0) out.push('');
     for (const c of d.inner[i]!) out.push(INDENT + c.text);
-    out.push(INDENT + print(item).replace(/\n/g, `\n${INDENT}`) + trailingText(d.trailing[i]));
+    out.push(INDENT + print(item).replace(/\n/g, `\n${INDENT}`), d.trailing[i]);
     prevEnd = d.trailing[i]?.range.endLine ?? item.range.endLine;
   });
   emitLeading(out, d.rest, INDENT, prevEnd, prevEnd !== headLine);
-  out.push(`}${trailingText(trailing)}`);
+  out.push('}', trailing);
 }
 
 function params(ps: readonly Param[]): string {
