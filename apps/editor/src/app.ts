@@ -9,7 +9,7 @@ import { saveDraft, type Doc } from './files/startup.js';
 import { NefPanel } from './nef/panel.js';
 import type { SimSpeed } from './nef/protocol.js';
 import { TrainPanel } from './train/panel.js';
-import type { BrowserBackend } from './train/protocol.js';
+import type { BackendRequest } from './train/protocol.js';
 import { renderProblems } from './ui/problems.js';
 import { byId, showTab, type TabName } from './ui/dom.js';
 import { showGallery } from './ui/gallery.js';
@@ -156,7 +156,7 @@ export function startApp(client: LanguageClient, first: Doc, notice: string | un
       const exp = program.experiments.find((e) => e.name === t.name);
       if (!exp) return;
       showTab('training');
-      trainer.start(exp, byId<HTMLSelectElement>('train-backend').value as BrowserBackend);
+      trainer.start(exp, byId<HTMLSelectElement>('train-backend').value as BackendRequest);
     }
   }
 

@@ -3,7 +3,7 @@ import { download } from '../files/local.js';
 import { LivePlot } from '../ui/plot.js';
 import { SpikeRaster } from '../ui/raster.js';
 import type { LayerRate } from '@snnc/runtime';
-import type { BrowserBackend, TrainRequest, TrainResponse } from './protocol.js';
+import type { BackendRequest, TrainRequest, TrainResponse } from './protocol.js';
 import { rasterTicks, TRACE_NEURONS } from './trace.js';
 import TrainWorker from './worker.ts?worker';
 
@@ -48,7 +48,7 @@ export class TrainPanel {
     el.weights.addEventListener('click', () => this.post({ kind: 'weights' }));
   }
 
-  start(experiment: Experiment, backend: BrowserBackend): void {
+  start(experiment: Experiment, backend: BackendRequest): void {
     // A new run replaces the old one outright; late messages of the old worker are ignored.
     this.worker?.terminate();
     this.reset();

@@ -1,11 +1,17 @@
 import type { Experiment } from '@snnc/ir';
 import type { BatchProgress, EpochMetrics, LayerSpikes } from '@snnc/runtime';
 
-/** The tfjs backends the editor offers; `wasm` is the default (see toolchain notes: webgl is slow headless). */
-export type BrowserBackend = 'wasm' | 'cpu';
+/**
+ * The tfjs backends the editor trains on (never webgl: ~10x slower than wasm where the GPU is
+ * software, see the toolchain notes).
+ */
+export type BrowserBackend = 'webgpu' | 'wasm' | 'cpu';
+
+/** What the page asks for: `auto` is WebGPU on a hardware GPU adapter, else wasm. */
+export type BackendRequest = 'auto' | BrowserBackend;
 
 export type TrainRequest =
-  | { kind: 'start'; experiment: Experiment; backend: BrowserBackend; assetUrl: string }
+  | { kind: 'start'; experiment: Experiment; backend: BackendRequest; assetUrl: string }
   | { kind: 'stop' }
   /** Asks for the current weights as a `.safetensors` file. */
   | { kind: 'weights' };

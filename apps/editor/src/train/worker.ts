@@ -8,9 +8,9 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { assertNever, isSnncError, Random, SnncError, type Experiment } from '@snnc/ir';
-import { buildNetwork, encodeSafetensors, formatActivityLine, formatCount, formatEpochLine, formatJoules, makeDataset, rowsAsSequence, toRuntimeShape, Trainer, type Dataset, type SnnNetwork, type TrainingData } from '@snnc/runtime';
+import { buildNetwork, encodeSafetensors, formatActivityLine, formatCount, formatEpochLine, formatJoules, makeDataset, registerWebgpuNeuronKernels, rowsAsSequence, toRuntimeShape, Trainer, type Dataset, type SnnNetwork, type TrainingData } from '@snnc/runtime';
 import { loadMnistAsset, type MnistSplit } from './mnist-asset.js';
-import type { BrowserBackend, TrainRequest, TrainResponse } from './protocol.js';
+import type { BackendRequest, BrowserBackend, TrainRequest, TrainResponse } from './protocol.js';
 import { normalizedSample } from './trace.js';
 
 /**
@@ -42,11 +42,37 @@ scope.onmessage = (ev: MessageEvent<TrainRequest>) => {
   }
 };
 
-/** Chooses the backend explicitly; a requested backend never silently falls back to another. */
-async function useBackend(b: BrowserBackend): Promise<void> {
-  if (tf.getBackend() === b) return;
+/** The GPU adapter WebGPU offers here, or why there is none to train on. */
+async function gpuAdapter(allowSoftware: boolean): Promise<{ adapter: GPUAdapter } | { reason: string }> {
+  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+  if (gpu === undefined) return { reason: 'this browser has no WebGPU (navigator.gpu)' };
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
+  if (adapter === null) return { reason: 'the browser offers no WebGPU adapter' };
+  // A fallback adapter is a CPU rasteriser (SwiftShader): slower than wasm, so auto never takes it.
+  const info = (adapter as GPUAdapter & { info?: { isFallbackAdapter?: boolean }; isFallbackAdapter?: boolean });
+  if (!allowSoftware && (info.info?.isFallbackAdapter === true || info.isFallbackAdapter === true)) return { reason: 'only a software WebGPU adapter' };
+  return { adapter };
+}
+
+/**
+ * Starts the backend the page asked for and returns it: `auto` takes WebGPU on a hardware GPU
+ * adapter, else wasm; a backend asked for by name never silently falls back to another.
+ */
+async function useBackend(req: BackendRequest): Promise<BrowserBackend> {
+  let b: BrowserBackend;
+  if (req === 'auto') b = 'reason' in (await gpuAdapter(false)) ? 'wasm' : 'webgpu';
+  else b = req;
+  if (tf.getBackend() === b) return b;
+  if (b === 'webgpu') {
+    const found = await gpuAdapter(true);
+    if ('reason' in found) throw new SnncError('SNN7006', { backend: b, reason: found.reason });
+    // Loaded only when chosen: the backend is large, and registers itself when imported.
+    await import('@tensorflow/tfjs-backend-webgpu');
+  }
   if (b === 'wasm') {
-    // The threaded build hangs in a minified bundle; the page is not cross-origin isolated anyway.
+    // tfjs's threaded build hangs in a minified bundle even on this cross-origin-isolated page:
+    // its pthread workers evaluate the factory's source text, which names the bundle's renamed
+    // helpers. SIMD on one thread.
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
   }
@@ -58,6 +84,8 @@ async function useBackend(b: BrowserBackend): Promise<void> {
   }
   if (!ok) throw new SnncError('SNN7006', { backend: b, reason: 'tfjs could not initialise it in this browser' });
   await tf.ready();
+  if (b === 'webgpu') registerWebgpuNeuronKernels();
+  return b;
 }
 
 let mnist: Promise<{ train: Dataset; test: Dataset }> | undefined;
@@ -66,15 +94,15 @@ function toDataset(s: MnistSplit, rows: number, cols: number): Dataset {
   return makeDataset({ images: s.images, labels: Int32Array.from(s.labels), count: s.count, height: rows, width: cols, channels: 1, classes: 10 });
 }
 
-async function train(experiment: Experiment, backend: BrowserBackend, assetUrl: string): Promise<void> {
+async function train(experiment: Experiment, request: BackendRequest, assetUrl: string): Promise<void> {
   const controller = new AbortController();
   abort = controller;
   const rows = experiment.data.kind === 'sequential_mnist';
   if (experiment.data.kind !== 'mnist' && !rows) {
     throw new Error(`the editor trains on its bundled MNIST subset only (images, or row by row with \`sequential_mnist\`); experiment \`${experiment.name}\` reads ${experiment.data.kind} data (run it with \`snnc run\`)`);
   }
-  post({ kind: 'status', message: `starting the ${backend} backend` });
-  await useBackend(backend);
+  post({ kind: 'status', message: request === 'auto' ? 'starting a backend (WebGPU on a GPU, else wasm)' : `starting the ${request} backend` });
+  const backend = await useBackend(request);
   post({ kind: 'status', message: 'loading the MNIST subset' });
   mnist ??= loadMnistAsset(assetUrl).then((m) => ({ train: toDataset(m.train, m.rows, m.cols), test: toDataset(m.test, m.rows, m.cols) }));
   const images = await mnist;
