@@ -400,3 +400,66 @@ export function simulateNeuron(def: EquationNeuron, input: ArrayLike<number>, dt
   }
   return trace;
 }
+
+// ---------------------------------------------------------------------------------------
+// Recognising the IF/LIF family in a definition (for the runtime's fused kernels)
+
+/**
+ * The IF/LIF shape of a neuron, when its step (at its own dt, parameters substituted) is one
+ * state v with v' = a v + b x + c (constant a, b, c: found by symbolic differentiation), a spike
+ * at v >= threshold (a constant), and a reset to a constant (hard) or by subtracting the
+ * threshold (soft), without a refractory period. Such a neuron is SpikingJelly's IF
+ * (a = b = 1, c = 0) or LIF (with decay_input: b = 1/tau, a = 1 - b, c = v_reset b; without:
+ * b = 1, a = 1 - 1/tau, c = v_reset / tau), whatever scheme produced the step: a discrete
+ * update, forward Euler or the exact propagator of dv/dt = (x - v) / tau. Null otherwise.
+ */
+export interface LinearNeuronShape {
+  charge: 'if' | 'lif';
+  invTau: number;
+  decayInput: boolean;
+  threshold: number;
+  reset: 'hard' | 'soft';
+  vReset: number;
+}
+
+export function recogniseLinearNeuron(def: EquationNeuron): LinearNeuronShape | null {
+  if (def.state.length !== 1 || def.refractory !== null || !def.spike || def.spike.op !== '>=') return null;
+  const step = neuronStep(def);
+  if (!step.ok) return null;
+  const p = step.program;
+  const v = p.membrane;
+  const u = p.updates;
+  if (u.length !== 1 || u[0]!.target !== v || p.reset.length !== 1 || p.reset[0]!.target !== v) return null;
+  const rhs = u[0]!.rhs;
+  const a = derivative(rhs, v);
+  const b = derivative(rhs, def.input);
+  if (!isNum(a) || !isNum(b)) return null;
+  const c = evalScalar(substitute(rhs, { [v]: 0, [def.input]: 0 }), {});
+  const left = simplify(p.spike!.left);
+  const right = simplify(p.spike!.right);
+  if (left.kind !== 'var' || left.name !== v || !isNum(right)) return null;
+  const threshold = right.value;
+  const init = p.init[0]!.value;
+  const value = p.reset[0]!.value;
+  let reset: 'hard' | 'soft';
+  if (isNum(value)) {
+    if (value.value !== init) return null; // the kernels start v at its reset value
+    reset = 'hard';
+  } else {
+    const slope = derivative(value, v);
+    const offset = evalScalar(substitute(value, { [v]: 0 }), {});
+    if (!isNum(slope) || slope.value !== 1 || !close(offset, -threshold)) return null;
+    reset = 'soft';
+  }
+  const vReset = init;
+  const A = a.value;
+  const B = b.value;
+  if (A === 1 && B === 1 && c === 0) return { charge: 'if', invTau: 0, decayInput: false, threshold, reset, vReset };
+  if (B > 0 && B < 1 && close(A, 1 - B) && close(c, vReset * B)) return { charge: 'lif', invTau: B, decayInput: true, threshold, reset, vReset };
+  if (B === 1 && A < 1 && A >= 0 && close(c, vReset * (1 - A))) return { charge: 'lif', invTau: 1 - A, decayInput: false, threshold, reset, vReset };
+  return null;
+}
+
+function close(x: number, y: number): boolean {
+  return Math.abs(x - y) <= 1e-12 * Math.max(1, Math.abs(x), Math.abs(y));
+}

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertNever, type Layer, type NeuronDef } from '@snnc/ir';
-import { fusedNeuron, fusedNeuronAvailable } from '../../kernels/fused_neuron.js';
+import { assertNever, recogniseLinearNeuron, type Layer, type NeuronDef } from '@snnc/ir';
+import { fusedNeuron } from '../../kernels/fused_neuron.js';
 import { bpttNeuron } from '../../kernels/neuron_bptt.js';
 import type { FusedNeuronConfig } from '../../kernels/neuron_loops.js';
 import type { ForwardContext, LayerRuntime } from '../context.js';
@@ -12,6 +12,7 @@ import { plifCell, plifInitialW } from '../neurons/plif.js';
 import { neuronStepper, runComposed, type NeuronStepper, type SequenceResult } from '../neurons/sequence.js';
 import type { NeuronCell } from '../neurons/types.js';
 import { buildEquationNeuron } from '../neurons/equation-layer.js';
+import { selectPath } from '../neurons/path.js';
 
 /**
  * How neuron layers run their time loop.
@@ -41,7 +42,11 @@ export interface NeuronRuntime extends LayerRuntime {
 
 /** The fused kernel's config for `def`, or null where fusion does not apply (PLIF, ALIF). */
 export function fusedConfigFor(def: NeuronDef, steps: number): FusedNeuronConfig | null {
-  if (def.kind === 'equations') return null; // composed ops from its definition
+  if (def.kind === 'equations') {
+    // a definition recognised (symbolically) as IF/LIF runs on their kernels; others composed
+    const shape = recogniseLinearNeuron(def);
+    return shape && { steps, ...shape, detachReset: def.detachReset, surrogate: def.surrogate };
+  }
   const common = {
     steps,
     threshold: def.threshold,
@@ -73,7 +78,7 @@ export function repeatSteps(x: tf.Tensor, steps: number): tf.Tensor {
 
 export function buildNeuron(layer: Extract<Layer, { kind: 'neuron' }>, impl: NeuronImpl): NeuronRuntime {
   const def = layer.neuron;
-  if (def.kind === 'equations') return buildEquationNeuron(layer.id, def);
+  if (def.kind === 'equations') return buildEquationNeuron(layer.id, def, impl, fusedConfigFor(def, 1) !== null);
   const weights: Record<string, tf.Variable> = {};
   let cell: NeuronCell;
   switch (def.kind) {
@@ -96,23 +101,7 @@ export function buildNeuron(layer: Extract<Layer, { kind: 'neuron' }>, impl: Neu
       return assertNever(def);
   }
   const linear = fusedConfigFor(def, 1) !== null; // IF/LIF: the fused and bptt paths apply
-  const path = (wantMembrane: boolean): Path => {
-    // Only the composed path exposes H for membrane decoding.
-    if (impl === 'composed' || wantMembrane) return 'composed';
-    const fusable = linear && fusedNeuronAvailable();
-    switch (impl) {
-      case 'fused':
-        if (!fusable) throw new Error(`${layer.id}: fused neuron requested but not available for ${def.kind} on backend ${tf.getBackend()}`);
-        return 'fused';
-      case 'bptt':
-        if (!linear) throw new Error(`${layer.id}: bptt neuron requested but ${def.kind} is not IF/LIF`);
-        return 'bptt';
-      case 'auto':
-        return fusable ? 'fused' : linear ? 'bptt' : 'composed';
-      default:
-        return assertNever(impl);
-    }
-  };
+  const path = (wantMembrane: boolean): Path => selectPath(impl, wantMembrane, linear, layer.id, def.kind);
   const usesFused = (wantMembrane: boolean): boolean => path(wantMembrane) === 'fused';
   const run = (x: tf.Tensor, ctx: ForwardContext, wantMembrane: boolean): SequenceResult => {
     const p = path(wantMembrane);

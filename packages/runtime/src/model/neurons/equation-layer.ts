@@ -1,21 +1,35 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EquationNeuron } from '@snnc/ir';
+import { fusedNeuron } from '../../kernels/fused_neuron.js';
+import { bpttNeuron } from '../../kernels/neuron_bptt.js';
 import type { ForwardContext } from '../context.js';
-import type { NeuronRuntime } from '../layers/neuron.js';
+import { fusedConfigFor, type NeuronImpl, type NeuronRuntime } from '../layers/neuron.js';
 import { equationStepper, stepProgram } from './equations.js';
+import { selectPath } from './path.js';
 import type { SequenceResult } from './sequence.js';
 
 /**
- * The neuron layer of a definition-made neuron: always the composed path (the fused and
- * hand-written BPTT kernels exist only for the built-in IF/LIF). No trainable weights.
+ * The neuron layer of a definition-made neuron. A definition whose step has the IF/LIF shape
+ * (recognised symbolically by @snnc/ir `recogniseLinearNeuron`: a user's own leaky neuron, the
+ * library LIF written as equations) runs on the fused and BPTT kernels like the built-ins;
+ * every other one, and membrane decoding, runs the composed ops built from its equations.
+ * No trainable weights.
  */
-export function buildEquationNeuron(id: string, def: EquationNeuron): NeuronRuntime {
+export function buildEquationNeuron(id: string, def: EquationNeuron, impl: NeuronImpl = 'auto', linear = false): NeuronRuntime {
   const prog = stepProgram(def);
+  const path = (wantMembrane: boolean) => selectPath(impl, wantMembrane, linear, id, `neuron \`${def.definition}\``);
   const run = (x: tf.Tensor, ctx: ForwardContext, wantMembrane: boolean): SequenceResult => {
     const T = ctx.steps;
+    const p = path(wantMembrane);
+    const cfg = p === 'composed' ? null : fusedConfigFor(def, T);
+    if (cfg !== null) {
+      const full = { ...cfg, staticInput: !ctx.folded };
+      return { spikes: p === 'fused' ? fusedNeuron(x, full) : bpttNeuron(x, full) };
+    }
     const rows = ctx.folded ? x.shape[0]! / T : x.shape[0]!;
     if (!Number.isInteger(rows)) throw new Error(`${id}: expected a leading axis divisible by T=${T}, got shape [${x.shape.join(', ')}]`);
-    const xs = !ctx.folded ? Array.from({ length: T }, () => x) : T === 1 ? [x] : tf.split(x, T, 0);
+    // a static input (direct encoding) is the same frame at every step
+    const xs = ctx.folded ? (T === 1 ? [x] : tf.split(x, T, 0)) : Array.from({ length: T }, () => x);
     const stepper = equationStepper(def, prog);
     const spikes: tf.Tensor[] = [];
     const membrane: tf.Tensor[] = [];
@@ -35,8 +49,8 @@ export function buildEquationNeuron(id: string, def: EquationNeuron): NeuronRunt
     trainable: [],
     run,
     stepper: () => equationStepper(def, prog),
-    usesFused: () => false,
-    path: () => 'composed',
+    usesFused: (wantMembrane) => path(wantMembrane) === 'fused',
+    path,
     apply: (x, ctx) => run(x, ctx, false).spikes,
   };
 }

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { builtinAsEquations, Random, simulateNeuron, type BuiltinNeuron, type EquationNeuron, type Expr } from '@snnc/ir';
+import { builtinAsEquations, Random, recogniseLinearNeuron, simulateNeuron, type BuiltinNeuron, type EquationNeuron, type Expr } from '@snnc/ir';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBackend } from '../../node/backend/index.js';
-import { buildNeuron } from '../layers/neuron.js';
+import { buildNeuron, fusedConfigFor } from '../layers/neuron.js';
 import { lifDef, neuronDef } from '../__tests__/models.js';
 import { constant, runNeuron } from '../__tests__/run_neuron.js';
 import { neuronConfigs } from '../../kernels/__tests__/neuron-configs.js';
@@ -135,7 +135,7 @@ describe('equation neurons (composed tfjs ops from the IR)', () => {
     // finite difference of the (flat) forward pass cannot see
     const def = { ...lifEq(2), detachReset: true };
     const layer = buildNeuron({ kind: 'neuron', id: 'n', inShape: [3], outShape: [3], neuron: def }, 'auto');
-    expect(layer.path(false)).toBe('composed');
+    expect(layer.path(true)).toBe('composed'); // membrane: composed ops from the equations
     const x0 = [0.2, 0.1, 0.3, 0.1, 0.2, 0.05, 0.3, 0.2, 0.1];
     const ctx = { training: true, rng: new Random(0), steps: 3, batch: 1, folded: true };
     const loss = (x: tf.Tensor) => tf.sum(tf.square(layer.run(x, ctx, true).membrane!)) as tf.Scalar;
@@ -170,5 +170,35 @@ describe('equation neurons (composed tfjs ops from the IR)', () => {
     expect(Array.from(g).every(Number.isFinite)).toBe(true);
     expect(Array.from(g).some((d) => d !== 0)).toBe(true);
     x.dispose();
+  });
+
+  it('recognises the IF/LIF shape symbolically: the built-ins written as equations get exactly their kernel configs', () => {
+    const defs = [...neuronConfigs(), neuronDef('lif', { tau: 3, resetValue: 0.25 }), neuronDef('lif', { decayInput: false, tau: 4 })] as BuiltinNeuron[];
+    for (const def of defs) {
+      const cfg = fusedConfigFor(builtinAsEquations(def), 5);
+      expect(cfg).toEqual(fusedConfigFor(def, 5));
+    }
+    // ALIF (two more states) and PLIF's learned tau are not kernels
+    expect(recogniseLinearNeuron(builtinAsEquations(neuronDef('alif') as BuiltinNeuron))).toBeNull();
+  });
+
+  it('recognises continuous LIFs (Euler and exact steps) and leaves other dynamics to the composed ops', () => {
+    const ode = (scheme: 'euler' | 'exact') =>
+      eqNeuron({ scheme, dt: 1e-3, params: { tau: 0.004 }, equations: [{ target: 'v', form: 'ode', rhs: op('/', op('-', v('x'), v('v')), v('tau')) }] });
+    expect(recogniseLinearNeuron(ode('euler'))).toMatchObject({ charge: 'lif', decayInput: true, threshold: 1, reset: 'hard', vReset: 0 });
+    expect(recogniseLinearNeuron(ode('euler'))!.invTau).toBeCloseTo(0.25, 12); // dt / tau
+    expect(recogniseLinearNeuron(ode('exact'))!.invTau).toBeCloseTo(1 - Math.exp(-0.25), 12);
+    const quadratic = eqNeuron({ equations: [{ target: 'v', form: 'assign', rhs: op('+', v('v'), op('^', v('x'), n(2))) }] });
+    expect(recogniseLinearNeuron(quadratic)).toBeNull();
+    expect(recogniseLinearNeuron({ ...ode('euler'), refractory: { unit: 'steps', value: 1 } })).toBeNull();
+  });
+
+  it('a recognised definition runs on the fused kernel with the spikes of its composed ops', () => {
+    const def = { ...lifEq(2), reset: [{ target: 'v', value: op('-', v('v'), v('threshold')) }] }; // soft reset
+    const rng = new Random(5);
+    const xs = Array.from({ length: 9 }, () => Array.from({ length: 6 }, () => rng.uniform() * 2));
+    const fused = runNeuron(def, xs, 'fused');
+    expect(fused.layer.path(false)).toBe('fused');
+    expect(fused.spikes).toEqual(runNeuron(def, xs, 'composed').spikes);
   });
 });
