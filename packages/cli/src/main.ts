@@ -9,6 +9,7 @@ import { registerWorkerCommand } from './commands/worker.js';
 import { registerHelpCommand } from './commands/help.js';
 import { registerTraceCommand } from './commands/trace.js';
 import { registerImportCommand } from './commands/import.js';
+import { registerExportCommand } from './commands/export.js';
 import { nodeIo, type Io } from './io.js';
 import { nonNegativeInt, oneOf } from './options.js';
 import { snncVersion } from './version.js';
@@ -72,6 +73,7 @@ export async function main(argv: string[], io: Io = nodeIo()): Promise<number> {
   registerWorkerCommand(program, io, setExit);
   registerTraceCommand(program, io, setExit);
   registerImportCommand(program, io, setExit);
+  registerExportCommand(program, io, setExit);
 
   program
     .command('editor')

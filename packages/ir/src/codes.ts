@@ -124,6 +124,8 @@ export const DIAGNOSTIC_CODES = {
   SNN7461: { severity: 'error', title: 'malformed NIR graph', template: '`{path}`: {where}: {reason}' },
   SNN7462: { severity: 'error', title: 'cannot write NIR file', template: 'cannot write NIR file `{path}`: {reason}' },
   SNN7463: { severity: 'error', title: 'NIR graph cannot be imported', template: 'cannot import `{path}`: {where}: {reason}' },
+  SNN7464: { severity: 'error', title: 'model cannot be exported to NIR', template: 'model `{model}` cannot be exported to NIR: {reason}' },
+  SNN7465: { severity: 'warning', title: 'lossy NIR export', template: 'NIR export of `{model}`: {message}' },
 
   // 9xxx command line
   SNN9001: { severity: 'error', title: 'cannot read file', template: 'cannot read `{path}`: {reason}' },

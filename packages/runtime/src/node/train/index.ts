@@ -12,4 +12,4 @@ export { runExperiment, type RunOptions, type RunSummary } from './run-experimen
 export { machineInfo, MemoryPeaks, snncVersion, type MachineInfo } from './system.js';
 export { readWeights, writeWeights, type WeightsManifestGroup } from './weights-file.js';
 export { planReplicas, startReplicas, WorkerReplicas, type ReplicaPlan, type WorkerReplicasOptions } from './parallel/index.js';
-export { isWeightsFile, loadWeightsFile } from './safetensors-file.js';
+export { isWeightsFile, loadWeightsFile, modelWeights, readWeightsFile } from './safetensors-file.js';
