@@ -1,14 +1,15 @@
 import type { Experiment } from '@snnc/ir';
-import type { AllReduceHandle, ShardRequest, ShardResult } from '../../../train/parallel/index.js';
-import type { BackendName } from '../../backend/index.js';
+import type { AllReduceHandle } from './all-reduce.js';
+import type { ShardRequest, ShardResult } from './replicas.js';
 
-/** The first message to a replica worker: what to build and how to join the reducer. */
+/** The first message to a replica: what to build and how to join the reducer. */
 export interface ReplicaInit {
   experiment: Experiment;
   /** Classes of the training set (the target code's width depends on it). */
   classes: number;
   sampleShape: number[];
-  backend: BackendName;
+  /** The tfjs backend the replica starts (the trainer's). */
+  backend: string;
   rank: number;
   reduce: AllReduceHandle;
 }
