@@ -145,4 +145,36 @@ describe('graph models', () => {
     expect(() => net.forward(tf.zeros([5, 3]), { training: false, rng: new Random(0), timeMajor: true })).toThrow(/T\*B rows/);
     net.dispose();
   });
+
+  it('a graph model round-trips its weights by name (checkpoints), new layers included', () => {
+    const model: Model = {
+      name: 'seq',
+      params: {},
+      input: [2, 6],
+      steps: 2,
+      encoder: { kind: 'direct' },
+      layers: [
+        { kind: 'conv1d', id: 'conv1d_0', inShape: [2, 6], outShape: [3, 6], filters: 3, kernel: 3, stride: 1, padding: 1, bias: true },
+        { kind: 'layernorm', id: 'layernorm_0', inShape: [3, 6], outShape: [3, 6], eps: 1e-5 },
+        { kind: 'neuron', id: 'neuron_0', inShape: [3, 6], outShape: [3, 6], neuron: lifDef({ threshold: 0.5 }) },
+        { kind: 'concat', id: 'concat_0', inShape: [3, 6], outShape: [5, 6], inputs: ['neuron_0', 'input'] },
+        { kind: 'flatten', id: 'flatten_0', inShape: [5, 6], outShape: [30] },
+        { kind: 'dense', id: 'dense_0', inShape: [30], outShape: [2], units: 2, bias: true },
+        { kind: 'neuron', id: 'neuron_1', inShape: [2], outShape: [2], neuron: lifDef() },
+      ],
+      decoder: { kind: 'membrane' },
+      outputShape: [2],
+    };
+    const a = buildNetwork(model, { seed: 1 });
+    const b = buildNetwork(model, { seed: 2 });
+    expect(Object.keys(a.namedWeights())).toEqual(['conv1d_0/kernel', 'conv1d_0/bias', 'layernorm_0/gamma', 'layernorm_0/beta', 'dense_0/kernel', 'dense_0/bias']);
+    const x = tf.randomUniform([3, 6, 2], 0, 2, 'float32', 4);
+    const ya = a.forward(x, { training: false, rng: new Random(0) }).dataSync();
+    expect(Array.from(b.forward(x, { training: false, rng: new Random(0) }).dataSync())).not.toEqual(Array.from(ya));
+    b.loadWeights(a.namedWeights());
+    expect(Array.from(b.forward(x, { training: false, rng: new Random(0) }).dataSync())).toEqual(Array.from(ya));
+    a.dispose();
+    b.dispose();
+  });
 });
+
