@@ -7,6 +7,12 @@ import { lowerProgram } from './lower.js';
 import { parse } from './parse.js';
 import { resolveRelative } from './paths.js';
 import { STDLIB_FILE, STDLIB_NEURONS_SOURCE, stdlibAst } from './stdlib/index.js';
+import { STDLIB_NETWORKS_SOURCE } from './stdlib/networks.generated.js';
+
+/** `use "std:networks"` imports the library of NEF networks (stdlib/networks.snn). */
+export const STDLIB_NETWORKS_USE = 'std:networks';
+/** How diagnostics name that library. */
+export const STDLIB_NETWORKS_FILE = '<stdlib>/networks.snn';
 
 export interface CompileOptions {
   /** The file's path, as diagnostics should print it; imports resolve against its directory. */
@@ -54,10 +60,7 @@ function compileUnsafe(text: string, opts: CompileOptions, sources: Map<string, 
   const sink = new Sink();
   // The standard library of neurons comes first, as an implicit import (not listed in `imports`).
   const files: SnnFile[] = [];
-  if (opts.stdlib !== false) {
-    files.push(stdlibAst());
-    sources.set(STDLIB_FILE, STDLIB_NEURONS_SOURCE);
-  }
+  if (opts.stdlib !== false) files.push(stdlibAst());
   const imports: string[] = [];
   const loaded = new Set<string>([opts.file]);
 
@@ -68,7 +71,9 @@ function compileUnsafe(text: string, opts: CompileOptions, sources: Map<string, 
     if (!ast) return undefined;
     for (const st of ast.statements) {
       if (st.kind !== 'use' || st.broken) continue;
-      const target = resolveRelative(file, st.path);
+      // `use "std:networks"`: the library of NEF networks shipped with the compiler
+      const library = st.path === STDLIB_NETWORKS_USE;
+      const target = library ? STDLIB_NETWORKS_FILE : resolveRelative(file, st.path);
       if (stack.includes(target)) {
         const cycle = [...stack.slice(stack.indexOf(target)), target].join(' -> ');
         sink.report('SNN2007', st.pathRange, { cycle });
@@ -76,9 +81,10 @@ function compileUnsafe(text: string, opts: CompileOptions, sources: Map<string, 
       }
       if (loaded.has(target)) continue;
       loaded.add(target);
-      let content: string | undefined;
+      let content: string | undefined = library ? STDLIB_NETWORKS_SOURCE : undefined;
       let reason = 'no such file';
-      if (!opts.readFile) reason = 'imports need a `readFile` function';
+      if (library) reason = '';
+      else if (!opts.readFile) reason = 'imports need a `readFile` function';
       else {
         try {
           content = opts.readFile(target);
@@ -104,6 +110,8 @@ function compileUnsafe(text: string, opts: CompileOptions, sources: Map<string, 
   const { program, layerShapes } = lowerProgram(files, main, imports, sink, data);
   checkResources(program, sink, opts.memoryBytes);
   const diagnostics = finish(sink.diagnostics);
+  // The standard library's text, only when a diagnostic points into it (a user neuron named like a library one).
+  if (diagnostics.some((d) => d.range.file === STDLIB_FILE || d.related?.some((r) => r.range.file === STDLIB_FILE))) sources.set(STDLIB_FILE, STDLIB_NEURONS_SOURCE);
   const result: CompileResult = { diagnostics, sources, layerShapes, ast: main };
   if (!hasErrors(diagnostics)) result.ir = program;
   return result;

@@ -108,7 +108,7 @@ class Lowering {
           if (!d?.definition) return undefined;
           this.usedNeurons.add(d);
           return this.definition(d as NeuronStatement & { definition: NeuronDefinition });
-        });
+        }, (name) => this.scope.get(name, 'network'));
         if (n) program?.networks.push(n);
         return;
       }
@@ -217,7 +217,7 @@ class Lowering {
 
 function lowerBuiltinNeuron(decl: NeuronStatement, value: NonNullable<NeuronStatement['value']>, definitions: string[], sink: Sink): NeuronDef | undefined {
   const call = asCall(value);
-  const kinds = [...new Set([...Object.keys(NEURON_KINDS), ...definitions])].sort();
+  const kinds = [...new Set([...Object.keys(NEURON_KINDS), ...definitions])];
   if (!call || !isNeuronKeyword(call.callee.name)) {
     const at = call ? call.callee.range : value.range;
     sink.report('SNN3003', at, { name: 'neuron', choices: kinds.map((k) => `\`${k}\``).join(', '), value: call ? call.callee.name : describeValue(value) }, call ? didYouMean(call.callee.name, kinds) : undefined);

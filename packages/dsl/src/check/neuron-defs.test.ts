@@ -90,6 +90,7 @@ describe('neuron definitions', () => {
     const r = compileText('neuron LIF(tau: 2.0) {\n  state v = 0\n  v += x / tau\n}');
     expect(codes(r)).toEqual(['SNN2002 neuron `LIF` is already defined']);
     expect(r.diagnostics[0]!.related?.[0]?.range.file).toBe('<stdlib>/neurons.snn');
+    expect(r.sources.has('<stdlib>/neurons.snn')).toBe(true); // so the related location prints with its line
   });
 
   it('the library LIF definition spikes on every second step under a constant 1.5', () => {

@@ -37,7 +37,7 @@ describe('neurons', () => {
 
   it('rejects parameters of other kinds and unknown kinds', () => {
     expect(codes(compileText('neuron a = IF(tau: 2)'))).toEqual(['SNN2003 IF has no parameter `tau`']);
-    expect(codes(compileText('neuron a = LFI'))).toEqual(['SNN3003 `neuron` must be one of `LIF`, `IF`, `PLIF`, `ALIF`, got `LFI`']);
+    expect(codes(compileText('neuron a = LFI'))).toEqual(['SNN3003 `neuron` must be one of `LIF`, `IF`, `PLIF`, `ALIF`, `CubaLIF`, `LI`, `Integrator`, `LIFRefractory`, `Izhikevich`, `AdEx`, `ResonateAndFire`, got `LFI`']);
     expect(codes(compileText('neuron a = IF(reset: hard)'))[0]).toMatch(/^SNN3001 `reset` expects a number \(hard reset to that value\) or `soft`/);
   });
 
