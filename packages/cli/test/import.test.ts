@@ -91,7 +91,7 @@ describe.skipIf(!HAVE)('snnc import', () => {
       kind: 'NIRGraph' as const,
       nodes: new Map([
         ['in', node({ kind: 'Input', params: { shape: nirArray([1], [2], '<q') } })],
-        ['thr', node({ kind: 'Threshold', params: { threshold: nirArray([2], [1, 1]) } })],
+        ['thr', node({ kind: 'Scale', params: { scale: nirArray([2], [1, 2]) } })],
         ['out', node({ kind: 'Output', params: { shape: nirArray([1], [2], '<q') } })],
       ]),
       edges: [['in', 'thr'], ['thr', 'out']] as [string, string][],
@@ -102,7 +102,7 @@ describe.skipIf(!HAVE)('snnc import', () => {
     writeFileSync(path.join(dir, 'thr.nir'), await writeNir(graph as Parameters<typeof writeNir>[0]));
     const r = await snnc(['import', 'thr.nir'], dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('thr.nir:1:1: error SNN7463: cannot import `thr.nir`: node `thr` (Threshold): Threshold nodes (a stateless spike) are not importable yet');
+    expect(r.stderr).toContain('thr.nir:1:1: error SNN7463: cannot import `thr.nir`: node `thr` (Scale): `scale` differs between neurons; per-neuron parameter arrays are not importable yet');
   });
 
   it('names the flag when --dt or --out is wrong', async () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixture, HAVE_FIXTURES } from './__tests__/fixtures.js';
+import { roundTrip } from './__tests__/round-trip.js';
 import { readNir, writeNir } from './nir-file.js';
 import type { NirArray, NirGraph, NirNode } from './types.js';
 
@@ -62,5 +63,18 @@ describe.skipIf(!HAVE_H5PY || !HAVE_FIXTURES)('files snnc writes, read with h5py
     const dumped = h5py(out);
     expect(dumped.version).toBe('1.0.7');
     expectSame(dumped.node, g, 'node');
+  });
+});
+
+describe.skipIf(!HAVE_H5PY || !HAVE_FIXTURES)('each file imported as .snn and exported again, read with h5py', () => {
+  it.each(['lif_norse.nir', 'two_lif_neurons.nir', 'braille_bias_zero.nir', 'braille_bias_zero_subgraph_repaired.nir'])('%s', async (name) => {
+    dir ??= await mkdtemp(path.join(tmpdir(), 'snnc-nir-'));
+    const g = (await readNir(await readFile(fixture(name)), name)).graph;
+    const exported = roundTrip(g, 1e-4).graph;
+    const out = path.join(dir, `exported-${name}`);
+    await writeFile(out, await writeNir(exported));
+    const dumped = h5py(out);
+    expectSame(dumped.node, exported, 'node');
+    expect((dumped.node.metadata as Dumped).dt).toEqual({ shape: [], dtype: '<f8', data: [1e-4] });
   });
 });

@@ -3,8 +3,7 @@ import { compile } from '@snnc/dsl';
 import type { Model } from '@snnc/ir';
 import { describe, expect, it } from 'vitest';
 import { fixture, HAVE_FIXTURES } from '../__tests__/fixtures.js';
-import { planImport } from '../import/plan.js';
-import { plannedWeights } from '../import/weights.js';
+import { roundTrip } from '../__tests__/round-trip.js';
 import { readNir, writeNir } from '../nir-file.js';
 import type { NirArray, NirGraph, NirNode } from '../types.js';
 import { ExportError, exportModel, type ExportTensor } from './export.js';
@@ -41,17 +40,13 @@ function canonical(g: NirGraph) {
   };
 }
 
-/** Imports a NIR graph as .snn, compiles it and exports it back. */
-function roundTrip(g: NirGraph, dt: number) {
-  const plan = planImport(g, { model: 'm', dt, steps: 10, origin: 'test' });
-  const r = compile(plan.source, { file: 'm.snn' });
-  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const model: Model = r.ir!.models[0]!;
-  const weights = new Map<string, ExportTensor>(plannedWeights(plan, model.layers).map((w) => [w.name, w]));
-  return exportModel(model, weights, { dt });
-}
-
 describe.skipIf(!HAVE_FIXTURES)('import then export gives the same NIR graph back', () => {
+  it('the nested-graph Braille file comes back as the flat Braille graph (a nested graph may be flattened)', async () => {
+    const nested = (await readNir(await readFile(fixture('braille_bias_zero_subgraph_repaired.nir')), 'nested')).graph;
+    const flat = (await readNir(await readFile(fixture('braille_bias_zero.nir')), 'flat')).graph;
+    expect(canonical(roundTrip(nested, 1e-4).graph)).toEqual(canonical(flat));
+  });
+
   it.each(['lif_norse.nir', 'two_lif_neurons.nir', 'braille_bias_zero.nir'])('%s: node types, parameters (to float32) and edges', async (name) => {
     const original = (await readNir(await readFile(fixture(name)), name)).graph;
     const { graph, warnings } = roundTrip(original, 1e-4);

@@ -291,8 +291,10 @@ function neuronNode(l: Layer, n: NeuronDef, dt: number, warnings: string[], weig
           return node({ kind: 'LI', params: { tau: v(num('tau')), r: v(num('r')), v_leak: v(num('v_leak')) } });
         case 'Integrator':
           return node({ kind: 'I', params: { r: v(num('r')) } });
+        case 'NirThreshold':
+          return node({ kind: 'Threshold', params: { threshold: v(num('threshold')) } });
         default:
-          throw new ExportError(label, `neuron definition \`${n.definition}\` has no NIR primitive (NIR knows LIF, IF, LI, I, CubaLI and CubaLIF)`);
+          throw new ExportError(label, `neuron definition \`${n.definition}\` has no NIR primitive (NIR knows LIF, IF, LI, I, CubaLI, CubaLIF and Threshold)`);
       }
     }
     default: {

@@ -116,7 +116,7 @@ describe('a convolutional chain', () => {
     for (let o = 0; o < 5; o++) expect(d.data[8 * 5 + o]).toBe(o * 12 + 10);
   });
 
-  it('rounds a Delay to whole steps of dt and refuses a Threshold, naming the node', () => {
+  it('rounds a Delay to whole steps of dt; a Threshold becomes a stateless NirThreshold neuron', () => {
     const g = convGraph();
     g.nodes.set('delay', p({ kind: 'Delay', params: { delay: nirArray([5], [3e-3, 3e-3, 3e-3, 3e-3, 3e-3], '<d') } }));
     g.edges = g.edges.filter(([a]) => a !== 'lif').concat([
@@ -126,9 +126,13 @@ describe('a convolutional chain', () => {
     const plan = planImport(g, { model: 'conv', dt: 1e-3, steps: 4, origin: 'test' });
     expect(plan.layers.at(-1)!.text).toBe('delay(3)');
     compiled(plan);
-    g.nodes.set('delay', p({ kind: 'Threshold', params: { threshold: nirArray([5], [1, 1, 1, 1, 1], '<d') } }));
+    g.nodes.set('delay', p({ kind: 'Threshold', params: { threshold: nirArray([5], [0.5, 0.5, 0.5, 0.5, 0.5], '<d') } }));
+    const thr = planImport(g, { model: 'conv', dt: 1e-3, steps: 4, origin: 'test' });
+    expect(thr.source).toContain('neuron threshold_delay = NirThreshold(threshold: 0.5)'); // `delay` is a layer name
+    expect(compiled(thr).layers.at(-1)!.kind).toBe('neuron');
+    g.nodes.set('delay', p({ kind: 'Scale', params: { scale: nirArray([5], [1, 2, 1, 1, 1], '<d') } }));
     expect(() => planImport(g, { model: 'conv', dt: 1e-3, steps: 4, origin: 'test' })).toThrow(ImportError);
-    expect(() => planImport(g, { model: 'conv', dt: 1e-3, steps: 4, origin: 'test' })).toThrow('node `delay` (Threshold): Threshold nodes (a stateless spike) are not importable yet');
+    expect(() => planImport(g, { model: 'conv', dt: 1e-3, steps: 4, origin: 'test' })).toThrow('node `delay` (Scale): `scale` differs between neurons; per-neuron parameter arrays are not importable yet (a .snn neuron takes one value per layer)');
   });
 
   it('maps Conv1d to conv1d with the runtime kernel [K, C_in, C_out]', () => {

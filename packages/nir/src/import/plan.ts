@@ -80,6 +80,15 @@ const DEFINITIONS = {
     '  integrate exact',
     '}',
   ],
+  NirThreshold: [
+    '// NIR Threshold: a stateless spike, 1 where the input exceeds the threshold.',
+    'neuron NirThreshold(threshold: 0.0) {',
+    '  state v = 0',
+    '  v = x',
+    '  spike when v > threshold',
+    '  integrate discrete',
+    '}',
+  ],
 } as const;
 type Definition = keyof typeof DEFINITIONS;
 
@@ -242,7 +251,7 @@ function convertNode(c: ChainNode, flow: Flow, dt: string, dtSeconds: number): C
       return steps === 0 ? { tensors: [], flow } : same({ text: `delay(${steps})`, tensors: [] });
     }
     case 'Threshold':
-      return refuse(c, 'Threshold nodes (a stateless spike) are not importable yet');
+      return same({ neuron: { definition: 'NirThreshold', call: `NirThreshold(threshold: ${u(n.params.threshold, 'threshold')})` }, tensors: [] });
     default: {
       const never: never = n;
       return refuse(c, `unknown primitive ${JSON.stringify(never)}`);
@@ -459,7 +468,7 @@ function flattenGraph(g: NirGraph, path: string[] = []): { nodes: Map<string, Ch
 }
 
 /** Words a neuron instance cannot be called: keywords, and names the standard library and layers use. */
-const RESERVED = new Set(['use', 'neuron', 'model', 'experiment', 'sweep', 'network', 'from', 'encode', 'decode', 'input', 'ensemble', 'connect', 'probe', 'run', 'dt', 'seed', 'state', 'spike', 'when', 'reset', 'refractory', 'surrogate', 'integrate', 'block', 'dense', 'conv1d', 'conv2d', 'maxpool', 'avgpool', 'sumpool', 'flatten', 'dropout', 'batchnorm', 'layernorm', 'scale', 'delay', 'add', 'concat', 'iand', 'x', 'classes', 'outputs', 'IF', 'LIF', 'PLIF', 'ALIF', 'LI', 'CubaLIF', 'Integrator', 'NirLIF', 'NirIF', 'NirCubaLI']);
+const RESERVED = new Set(['use', 'neuron', 'model', 'experiment', 'sweep', 'network', 'from', 'encode', 'decode', 'input', 'ensemble', 'connect', 'probe', 'run', 'dt', 'seed', 'state', 'spike', 'when', 'reset', 'refractory', 'surrogate', 'integrate', 'block', 'dense', 'conv1d', 'conv2d', 'maxpool', 'avgpool', 'sumpool', 'flatten', 'dropout', 'batchnorm', 'layernorm', 'scale', 'delay', 'add', 'concat', 'iand', 'x', 'classes', 'outputs', 'IF', 'LIF', 'PLIF', 'ALIF', 'LI', 'CubaLIF', 'Integrator', 'NirLIF', 'NirIF', 'NirCubaLI', 'NirThreshold']);
 
 /** The NIR node's name as a `.snn` identifier, unique among `taken` (`1` -> `lif_1`, `lif1.lif` -> `lif1_lif`). */
 function instanceName(c: ChainNode, taken: Set<string>, suffix = ''): string {
