@@ -118,4 +118,9 @@ describe('neuron definitions', () => {
     expect(codes(compileText(net('Izhikevich(n: 20, dt: 1ms)')))[0]).toMatch(/^SNN5102 an ensemble's neurons step at the network's `dt`/);
     expect(codes(compileText(net('Izhikevich(n: 20, q: 1)')))).toEqual(['SNN2003 neuron `Izhikevich` has no parameter `q`']);
   });
+
+  it('re-checks exact integration with the call parameters', () => {
+    const r = compileText('neuron P(tau: 10ms, p: 1) {\n  state v = 0\n  dv/dt = (x - v ^ p) / tau\n  integrate exact\n}\nneuron q = P(p: 2)\n');
+    expect(codes(r)[0]).toMatch(/^SNN5100 with these parameters `integrate exact` of `P` has no exact solution/);
+  });
 });

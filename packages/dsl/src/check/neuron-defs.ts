@@ -294,6 +294,12 @@ export function instantiateNeuron(def: CheckedNeuron, call: CallExpr | undefined
   const dr = args.get('detach_reset');
   const detachReset = dr ? readBool(dr.value, 'detach_reset', ctx) : NEURON_DEFAULTS.detachReset;
   if (ctx.sink.errorCount !== before || dt === undefined || !surrogate || detachReset === undefined) return undefined;
+  // linearity was checked at the defaults; a parameter may change it (`v ^ p` with p: 2)
+  const why = def.scheme === 'exact' ? nonLinearity({ equations: def.equations, state: def.state, input: def.input, params }) : null;
+  if (why) {
+    ctx.sink.report('SNN5100', call?.range ?? range, { message: `with these parameters \`integrate exact\` of \`${def.name}\` has no exact solution: ${why}` }, 'use `integrate euler` in the definition');
+    return undefined;
+  }
   let refractory: EquationNeuron['refractory'] = null;
   if (def.refractory) {
     const v = evalScalar(substitute(def.refractory.expr, params), {});
