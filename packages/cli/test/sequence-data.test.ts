@@ -1,0 +1,33 @@
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot, snnc, tempFiles } from './helpers.js';
+
+/** Four samples in the Spiking Heidelberg Digits layout (h5py-written, see tools/fixtures). */
+const SHD_TINY = path.join(repoRoot, 'packages/runtime/src/node/train/__fixtures__/shd_tiny.h5');
+
+describe('snnc run on sequence data', () => {
+  it('trains an SHD model from an HDF5 file named in data: (paths relative to the .snn)', async () => {
+    const dir = tempFiles({
+      'shd.snn': 'model rec(input: [700], steps: 14) { dense(16) -> LIF -> dense(classes) -> LIF }\nexperiment e { model: rec  data: shd(train: "data/shd_tiny.h5", test: "data/shd_tiny.h5", steps: 14)  batch: 2  epochs: 1 }\n',
+    });
+    const data = path.join(dir, 'data');
+    mkdirSync(data);
+    copyFileSync(SHD_TINY, path.join(data, 'shd_tiny.h5'));
+    const r = await snnc(['run', 'shd.snn', '--backend', 'cpu', '--runs-dir', path.join(dir, 'runs')], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).toContain(`data: SHD (${path.join(data, 'shd_tiny.h5')}, ${path.join(data, 'shd_tiny.h5')}), 14 steps over 1.4 s: 4 training / 4 test samples`);
+    expect(r.stdout + r.stderr).toMatch(/epoch=0, train_loss=[0-9.]+, train_acc=[0-9.]+, test_loss=/);
+  });
+
+  it('refuses a damaged SHD file, naming it, with exit 1 and no stack trace', async () => {
+    const dir = tempFiles({
+      'shd.snn': 'model rec(input: [700], steps: 14) { dense(16) -> LIF -> dense(classes) -> LIF }\nexperiment e { model: rec  data: shd(train: "bad.h5", test: "bad.h5", steps: 14) }\n',
+    });
+    writeFileSync(path.join(dir, 'bad.h5'), 'not an HDF5 file');
+    const r = await snnc(['run', 'shd.snn', '--backend', 'cpu', '--runs-dir', path.join(dir, 'runs')], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error SNN7450: \`${path.join(dir, 'bad.h5')}\` is not a valid Spiking Heidelberg Digits (HDF5) file: it is not an HDF5 file`);
+    expect(r.stderr).not.toMatch(/at .*\.[jt]s:\d+/);
+  });
+});
