@@ -145,7 +145,7 @@ export class TrainPanel {
         this.el.status.textContent = m.message;
         return;
       case 'ready':
-        this.el.status.textContent = `training on ${m.trainCount} images (${m.batchesPerEpoch} steps per epoch, ${m.epochs} epochs), testing on ${m.testCount}; ${m.params.toLocaleString('en')} parameters; backend ${m.backend}`;
+        this.el.status.textContent = `training on ${m.trainCount} images (${m.batchesPerEpoch} steps per epoch, ${m.epochs} epochs), testing on ${m.testCount}; ${m.params.toLocaleString('en')} parameters; backend ${m.backend}${m.workers > 1 ? ` on ${m.workers} workers` : ''}`;
         this.el.weights.disabled = false;
         return;
       case 'batch': {

@@ -18,7 +18,8 @@ export type TrainRequest =
 
 export type TrainResponse =
   | { kind: 'status'; message: string }
-  | { kind: 'ready'; backend: BrowserBackend; trainCount: number; testCount: number; batchesPerEpoch: number; epochs: number; params: number }
+  /** `workers`: data-parallel replica workers training together (1: this worker alone). */
+  | { kind: 'ready'; backend: BrowserBackend; workers: number; trainCount: number; testCount: number; batchesPerEpoch: number; epochs: number; params: number }
   | { kind: 'batch'; progress: BatchProgress; step: number }
   /** `line` is the report's epoch line (formatEpochLine), made in the worker so the page does not load tfjs. */
   /** `energy`: the estimate per test sample, formatted in the worker too (docs/energy.md). */

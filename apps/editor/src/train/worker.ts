@@ -3,13 +3,11 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core registers no gradients by itself; training needs all of them.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { assertNever, isSnncError, Random, SnncError, type Experiment } from '@snnc/ir';
 import { buildNetwork, encodeSafetensors, formatActivityLine, formatCount, formatEpochLine, formatJoules, makeDataset, registerWebgpuNeuronKernels, rowsAsSequence, toRuntimeShape, Trainer, type Dataset, type SnnNetwork, type TrainingData } from '@snnc/runtime';
 import { loadMnistAsset, type MnistSplit } from './mnist-asset.js';
+import { startReplicas } from './replicas.js';
+import { prepareWasm } from './wasm-setup.js';
 import type { BackendRequest, BrowserBackend, TrainRequest, TrainResponse } from './protocol.js';
 import { normalizedSample } from './trace.js';
 
@@ -69,13 +67,7 @@ async function useBackend(req: BackendRequest): Promise<BrowserBackend> {
     // Loaded only when chosen: the backend is large, and registers itself when imported.
     await import('@tensorflow/tfjs-backend-webgpu');
   }
-  if (b === 'wasm') {
-    // tfjs's threaded build hangs in a minified bundle even on this cross-origin-isolated page:
-    // its pthread workers evaluate the factory's source text, which names the bundle's renamed
-    // helpers. SIMD on one thread.
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
-  }
+  if (b === 'wasm') prepareWasm();
   let ok = false;
   try {
     ok = await tf.setBackend(b);
@@ -112,9 +104,17 @@ async function train(experiment: Experiment, request: BackendRequest, assetUrl: 
   const net = buildNetwork(experiment.model, { seed: experiment.seed });
   network = net;
   experimentName = experiment.name;
-  const trainer = new Trainer({ experiment, network: net, train: data.train, test: data.test });
+  // wasm computes on one thread per instance: replica workers put the other cores to work.
+  const parallel = await startReplicas(experiment, data.train.classes, backend);
+  let trainer: Trainer;
+  try {
+    trainer = new Trainer({ experiment, network: net, train: data.train, test: data.test, ...(parallel.group ? { replicas: parallel.group } : {}) });
+  } catch (e) {
+    await parallel.group?.close();
+    throw e;
+  }
   const params = net.trainable.reduce((n, v) => n + v.size, 0);
-  post({ kind: 'ready', backend, trainCount: data.train.count, testCount: data.test.count, batchesPerEpoch: trainer.batchesPerEpoch, epochs: experiment.epochs, params });
+  post({ kind: 'ready', backend, workers: parallel.workers, trainCount: data.train.count, testCount: data.test.count, batchesPerEpoch: trainer.batchesPerEpoch, epochs: experiment.epochs, params });
   try {
     const outcome = await trainer.run({
       signal: controller.signal,
@@ -137,6 +137,7 @@ async function train(experiment: Experiment, request: BackendRequest, assetUrl: 
     post({ kind: 'done', status: outcome.status });
   } finally {
     trainer.dispose();
+    await parallel.group?.close();
   }
 }
 

@@ -4,3 +4,4 @@ export type { FromReplica, ReplicaInit, ToReplica } from './protocol.js';
 export { Replica } from './replica.js';
 export type { GradientReplicas, ShardRequest, ShardResult } from './replicas.js';
 export { shardGradients, splitBatch, type ShardGradientOptions, type ShardGradients } from './shard.js';
+export { planReplicaCount, type ReplicaPlan } from './plan.js';
