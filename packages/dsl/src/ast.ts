@@ -183,6 +183,8 @@ export type NetworkItem =
   | { kind: 'setting'; setting: 'dt' | 'seed' | 'run'; value: AstExpr; range: SourceRange }
   | { kind: 'input'; name: Ident; value: AstExpr; range: SourceRange }
   | { kind: 'ensemble'; name: Ident; value: AstExpr; range: SourceRange }
+  /** `network NAME = OTHER(args)`: an instance of network OTHER, its objects named `NAME.object`. */
+  | { kind: 'subnetwork'; name: Ident; value: AstExpr; range: SourceRange }
   | { kind: 'connect'; name?: Ident; pre: Endpoint; post: Endpoint; args: Arg[] | null; range: SourceRange }
   | { kind: 'probe'; name?: Ident; target: Endpoint; args: Arg[] | null; range: SourceRange };
 

@@ -250,6 +250,8 @@ function networkItem(item: NetworkItem): string {
       return `input ${item.name.name} = ${expr(item.value)}`;
     case 'ensemble':
       return `ensemble ${item.name.name} = ${expr(item.value)}`;
+    case 'subnetwork':
+      return `network ${item.name.name} = ${expr(item.value)}`;
     case 'connect':
       return `connect ${item.name ? `${item.name.name} = ` : ''}${endpoint(item.pre)} -> ${endpoint(item.post)}${item.args ? ` (${args(item.args)})` : ''}`;
     case 'probe':

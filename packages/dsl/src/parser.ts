@@ -337,6 +337,7 @@ class SnnParser extends CstParser {
       { ALT: () => this.SUBRULE(this.settingItem) },
       { ALT: () => this.SUBRULE(this.inputItem) },
       { ALT: () => this.SUBRULE(this.ensembleItem) },
+      { ALT: () => this.SUBRULE(this.subnetworkItem) },
       { ALT: () => this.SUBRULE(this.connectItem) },
       { ALT: () => this.SUBRULE(this.probeItem) },
     ]));
@@ -350,6 +351,14 @@ class SnnParser extends CstParser {
 
   private inputItem = this.RULE('inputItem', () => {
     this.CONSUME(T.Input);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expression);
+  });
+
+  /** `network integ = Integrator(tau: 100ms)`: an instance of another network, its objects as `integ.NAME`. */
+  private subnetworkItem = this.RULE('subnetworkItem', () => {
+    this.CONSUME(T.Network);
     this.CONSUME(T.Identifier);
     this.CONSUME(T.Equals);
     this.SUBRULE(this.expression);

@@ -200,6 +200,8 @@ export class AstBuilder {
         return { kind: 'input', name: this.ident(token(inner, 'Identifier'), range), value: this.expr(node(inner, 'expression'), range), range };
       case 'ensembleItem':
         return { kind: 'ensemble', name: this.ident(token(inner, 'Identifier'), range), value: this.expr(node(inner, 'expression'), range), range };
+      case 'subnetworkItem':
+        return { kind: 'subnetwork', name: this.ident(token(inner, 'Identifier'), range), value: this.expr(node(inner, 'expression'), range), range };
       case 'connectItem': {
         const eps = nodes(inner, 'endpoint');
         const al = node(inner, 'argList');

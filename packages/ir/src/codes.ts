@@ -91,6 +91,7 @@ export const DIAGNOSTIC_CODES = {
   SNN5304: { severity: 'error', title: 'bad node input', template: '{message}' },
   SNN5305: { severity: 'error', title: 'bad matrix', template: '{message}' },
   SNN5306: { severity: 'error', title: 'cannot load matrix file', template: 'cannot load `{path}`: {reason}' },
+  SNN5307: { severity: 'error', title: 'bad subnetwork', template: '{message}' },
 
   // 6xxx experiments and sweeps
   SNN6001: { severity: 'error', title: 'unknown experiment field', template: 'experiment has no field `{name}`' },

@@ -156,6 +156,35 @@ describe('examples/nef compiled with @snnc/dsl', () => {
     expect(windowRmse(osc, 'frequency', 0.5, 5)).toBeLessThan(0.15);
   });
 
+  it('networks.snn: instances of the library networks (std:networks) do what Nengo\'s do', () => {
+    const nets = networks('networks.snn');
+    const byName = (n: string) => runNet(nets.find((x) => x.name === n)!);
+    const integ = byName('hold_integral');
+    const held = integ.probe('integ.ens').data[0]!;
+    expect(Math.abs(held[1400]! - 0.5)).toBeLessThan(0.15);
+    const prod = byName('multiply_library');
+    expect(windowRmse(prod, 'c', 0.3, 1)).toBeLessThan(0.06);
+    const mem = byName('gated_memory');
+    // the gate closed at 0.8 s holding 0.5; the input turned to -0.5 at 1 s
+    expect(meanOfLast(mem.probe('m.mem').data[0]!, 0.3)).toBeGreaterThan(0.3);
+    const osc = byName('oscillate');
+    const x = osc.probe('o.ens').data[0]!;
+    // swings between +0.3 and -0.3 (hysteresis, so spiking noise near zero is not counted)
+    let swings = 0;
+    let side = 0;
+    for (let i = 1000; i < x.length; i++) {
+      const now = x[i]! > 0.3 ? 1 : x[i]! < -0.3 ? -1 : 0;
+      if (now !== 0 && now !== side) {
+        if (side !== 0) swings++;
+        side = now;
+      }
+    }
+    expect(swings).toBeGreaterThanOrEqual(3); // 2 s at about 1 Hz: about 4 swings
+    expect(swings).toBeLessThanOrEqual(5);
+    const arr = byName('array');
+    expect(Math.abs(meanOfLast(arr.probe('sum').data[0]!, 0.2) - -0.3)).toBeLessThan(0.08);
+  });
+
   it.each(['commchannel.snn', 'controlled_integrator.snn', 'oscillator.snn'])('%s builds and runs', (file) => {
     for (const net of networks(file)) {
       const sim = runNet(net);

@@ -20,7 +20,18 @@ interface ResolvedEndpoint {
 
 /** `name`, `name.neurons` (or `.spikes`/`.voltage` for probes), each optionally sliced once. */
 function readEndpoint(ep: Endpoint, role: 'pre' | 'post' | 'probe', ctx: NetCtx): ResolvedEndpoint | undefined {
-  const name = ep.name.name;
+  // `integ.ensemble`: an object of a network instance (instances may nest)
+  let name = ep.name.name;
+  let parts = ep.parts;
+  while (ctx.instances.has(name) && parts[0]?.kind === 'attr') {
+    name = `${name}.${parts[0].name.name}`;
+    parts = parts.slice(1);
+  }
+  if (ctx.instances.has(name)) {
+    const members = [...ctx.objects.keys()].filter((k) => k.startsWith(`${name}.`)).map((k) => `\`${k}\``);
+    ctx.sink.report('SNN5012', ep.range, { message: `\`${name}\` is a network instance: name one of its objects (${members.slice(0, 6).join(', ')})` });
+    return undefined;
+  }
   if (ctx.connectionNames.has(name)) {
     const use = role === 'post' ? '`.learning` (its error)' : role === 'probe' ? '`.weights` or `.weights_norm`' : 'a target (`.learning`) or a probe (`.weights`)';
     ctx.sink.report(role === 'probe' ? 'SNN5009' : 'SNN5012', ep.range, { message: `\`${name}\` is a connection: use ${use}` });
@@ -37,7 +48,7 @@ function readEndpoint(ep: Endpoint, role: 'pre' | 'post' | 'probe', ctx: NetCtx)
   let text = name;
   // a node receives its input `x` (sizeIn wide) and sends its value (dims wide)
   let dims = role === 'post' && obj.kind === 'input' ? obj.value.sizeIn : obj.value.dims;
-  for (const part of ep.parts) {
+  for (const part of parts) {
     if (part.kind === 'attr') {
       const a = part.name.name;
       if (attr !== null || slice !== null || !attrs.includes(a) || obj.kind !== 'ensemble') {

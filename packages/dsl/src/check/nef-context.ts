@@ -39,6 +39,8 @@ export interface NetCtx extends ReadCtx {
   connections: Map<string, Connection>;
   /** Reads matrix files (`load("w.npy")`), relative to the .snn file. */
   data: DataReader;
+  /** Names of network instances (`network integ = Integrator()`); their objects are `integ.NAME`. */
+  instances: Set<string>;
   /** Neuron definitions (library and file) by name, for ensembles of defined neurons (`ensemble a = Izhikevich(n: 50)`). */
   neuronDefinition?: (name: string) => CheckedNeuron | undefined;
 }

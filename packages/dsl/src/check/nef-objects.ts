@@ -1,4 +1,4 @@
-import { compileExpr, didYouMean, freeVariables, type Ensemble, type EncoderDist, type NefInput, type NefNeuron, type Signal, type SourceRange } from '@snnc/ir';
+import { compileExpr, didYouMean, freeVariables, type Ensemble, type Expr, type EncoderDist, type NefInput, type NefNeuron, type Signal, type SourceRange } from '@snnc/ir';
 import type { Arg, AstExpr, CallExpr } from '../ast.js';
 import { instantiateNeuron, type CheckedNeuron } from './neuron-defs.js';
 import { callable, defaultNumber, numOf, signatureOf, type CallableEntry } from '../catalog/index.js';
@@ -74,7 +74,12 @@ function readNode(name: string, args: Arg[], callRange: SourceRange, range: Sour
 function readNodeValue(name: string, value: AstExpr, sizeIn: number, range: SourceRange, ctx: NetCtx): NefInput | undefined {
   const vars = new Map([['t', 1]]);
   if (sizeIn > 0) vars.set('x', sizeIn);
-  const exprs = lowerExprList(value, { vars, consts: ctx.env, preName: `${name}'s input` }, ctx.sink);
+  // a bare `x` passes the whole input on (Nengo's `Node(size_in=n)`)
+  const bare = unwrapParens(value);
+  const passthrough = bare.kind === 'ident' && bare.name === 'x' && sizeIn > 1;
+  const exprs = passthrough
+    ? Array.from({ length: sizeIn }, (_, i): Expr => ({ kind: 'index', target: { kind: 'var', name: 'x' }, index: i }))
+    : lowerExprList(value, { vars, consts: ctx.env, preName: `${name}'s input` }, ctx.sink);
   if (!exprs) return undefined;
   // Without `t` and `x` the signal is a constant: evaluate it now so runtimes see plain numbers.
   const constant = sizeIn === 0 && exprs.every((e) => !freeVariables(e).has('t'));

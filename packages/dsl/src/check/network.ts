@@ -6,6 +6,7 @@ import type { DataReader } from './matrices.js';
 import { readConnection, readProbe, reportInstantLoops, targetsRule } from './nef-connections.js';
 import { NEF_DEFAULTS, RESERVED, RESERVED_MEANING, type NetCtx } from './nef-context.js';
 import { readEnsemble, readInput } from './nef-objects.js';
+import { expandSubnetworks } from './subnetworks.js';
 import { fmtNumber } from './describe.js';
 import { readNumber } from './read.js';
 import type { Sink } from './sink.js';
@@ -15,13 +16,29 @@ export { NEF_DEFAULTS };
 const NETWORK = callable('network', 'network');
 
 /** Resolves a NEF network; undefined after reporting. Objects may be used before they are declared. */
-export function resolveNetwork(decl: NetworkStatement, sink: Sink, data: DataReader = {}, neuronDefinition?: NetCtx['neuronDefinition']): Network | undefined {
+export function resolveNetwork(
+  decl: NetworkStatement,
+  sink: Sink,
+  data: DataReader = {},
+  neuronDefinition?: NetCtx['neuronDefinition'],
+  networks?: (name: string) => NetworkStatement | undefined,
+  instance?: { params: Map<string, number>; stack: string[] },
+): Network | undefined {
   const before = sink.errorCount;
-  const ctx: NetCtx = { sink, env: readParams(decl, sink), objects: new Map(), declared: new Set(), connectionNames: new Set(), connections: new Map(), data };
+  const ctx: NetCtx = { sink, env: readParams(decl, sink, instance?.params), objects: new Map(), declared: new Set(), connectionNames: new Set(), connections: new Map(), data, instances: new Set() };
   if (neuronDefinition) ctx.neuronDefinition = neuronDefinition;
-  const settings = readSettings(decl, ctx);
+  const settings = readSettings(decl, ctx, instance !== undefined);
   const { inputs, ensembles } = readObjects(decl, ctx);
-  const { connections, probes } = readLinks(decl, ctx);
+  const stack = [...(instance?.stack ?? []), decl.name.name];
+  const host = networks && {
+    network: networks,
+    resolve: (d: NetworkStatement, params: Map<string, number>, st: string[]) => resolveNetwork(d, sink, data, neuronDefinition, networks, { params, stack: st }),
+  };
+  const sub = expandSubnetworks(decl, ctx, host, stack);
+  inputs.push(...sub.inputs);
+  ensembles.push(...sub.ensembles);
+  const { connections: own, probes } = readLinks(decl, ctx);
+  const connections = [...sub.connections, ...own];
   if (sink.errorCount === before) reportInstantLoops(connections, sink);
   if (!settings || sink.errorCount !== before) return undefined;
   // neurons from definitions step at the network's dt (their rate curves are simulated at it)
@@ -36,20 +53,21 @@ function readObjects(decl: NetworkStatement, ctx: NetCtx): { inputs: NefInput[];
   const ensembles: Ensemble[] = [];
   const firstAt = new Map<string, SourceRange>();
   for (const item of decl.items) {
-    if (item.kind !== 'input' && item.kind !== 'ensemble') continue;
+    if (item.kind !== 'input' && item.kind !== 'ensemble' && item.kind !== 'subnetwork') continue;
     const name = item.name.name;
     if (name === '') continue;
     const prev = firstAt.get(name);
     if (prev) {
-      sink.report('SNN2002', item.name.range, { what: item.kind, name }, undefined, [{ message: `\`${name}\` was first defined here`, range: prev }]);
+      sink.report('SNN2002', item.name.range, { what: item.kind === 'subnetwork' ? 'network instance' : item.kind, name }, undefined, [{ message: `\`${name}\` was first defined here`, range: prev }]);
       continue;
     }
     firstAt.set(name, item.name.range);
     ctx.declared.add(name);
     if (RESERVED.has(name)) {
-      sink.report('SNN2002', item.name.range, { what: item.kind, name }, `\`${name}\` is built into expressions (${RESERVED_MEANING[name]}); choose another name`);
+      sink.report('SNN2002', item.name.range, { what: item.kind === 'subnetwork' ? 'network instance' : item.kind, name }, `\`${name}\` is built into expressions (${RESERVED_MEANING[name]}); choose another name`);
       continue;
     }
+    if (item.kind === 'subnetwork') continue; // expanded by expandSubnetworks, after the objects
     if (item.kind === 'input') {
       const v = readInput(name, item.value, item.range, ctx);
       if (v) {
@@ -121,7 +139,7 @@ function readConnections(decl: NetworkStatement, ctx: NetCtx): Connection[] {
   return read.filter((c): c is Connection => c !== undefined);
 }
 
-function readParams(decl: NetworkStatement, sink: Sink): ConstEnv {
+function readParams(decl: NetworkStatement, sink: Sink, overrides?: Map<string, number>): ConstEnv {
   const names = new Map<string, number>();
   const env: ConstEnv = { names, what: `parameter of network \`${decl.name.name}\`` };
   for (const p of decl.params) {
@@ -135,13 +153,16 @@ function readParams(decl: NetworkStatement, sink: Sink): ConstEnv {
       continue;
     }
     // Units are allowed and converted (`tau: 100ms` is 0.1): parameters are plain seconds or hertz.
-    const v = readNumber(p.value, p.name.name, { unit: 'any' }, { sink, env });
+    // An instance's arguments replace the defaults (they were read where the instance is written).
+    const given = overrides?.get(p.name.name);
+    const v = given ?? readNumber(p.value, p.name.name, { unit: 'any' }, { sink, env });
     if (v !== undefined) names.set(p.name.name, v);
   }
   return env;
 }
 
-function readSettings(decl: NetworkStatement, ctx: NetCtx): { dt: number; run: number; seed: number | null } | undefined {
+/** `run` is required, except of a network used as an instance (whose settings are not used). */
+function readSettings(decl: NetworkStatement, ctx: NetCtx, instance = false): { dt: number; run: number; seed: number | null } | undefined {
   const seen = new Map<string, Extract<NetworkItem, { kind: 'setting' }>>();
   for (const item of decl.items) {
     if (item.kind !== 'setting') continue;
@@ -152,8 +173,10 @@ function readSettings(decl: NetworkStatement, ctx: NetCtx): { dt: number; run: n
   const dt = dtItem ? readNumber(dtItem.value, 'dt', numOf(NETWORK, 'dt'), ctx) : NEF_DEFAULTS.dt;
   const runItem = seen.get('run');
   let run: number | undefined;
-  if (!runItem) ctx.sink.report('SNN2004', decl.name.range, { owner: `network \`${decl.name.name}\``, name: 'run' });
-  else run = readNumber(runItem.value, 'run', numOf(NETWORK, 'run'), ctx);
+  if (!runItem) {
+    if (instance) run = dt;
+    else ctx.sink.report('SNN2004', decl.name.range, { owner: `network \`${decl.name.name}\``, name: 'run' });
+  } else run = readNumber(runItem.value, 'run', numOf(NETWORK, 'run'), ctx);
   const seedItem = seen.get('seed');
   const seed = seedItem ? readNumber(seedItem.value, 'seed', numOf(NETWORK, 'seed'), ctx) : null;
   if (dt === undefined || run === undefined || seed === undefined) return undefined;

@@ -106,6 +106,21 @@ export const DIAGNOSTIC_EXAMPLES: Partial<Record<DiagnosticCode, DiagnosticExamp
     meaning: 'A connection into an input whose value does not read `x`. Only a node that computes from its input (`input f = x[0] * x[1]`) can receive connections.',
     source: NET('  input s = sin(t)\n  ensemble a = LIF(n: 50)\n  connect a -> s'),
   },
+  SNN5305: {
+    kind: 'compile',
+    meaning: 'A matrix builder that cannot build its matrix: more than 2^20 entries, or `uniform` with low >= high.',
+    source: NET('  ensemble a = LIF(n: 50, dims: 2)\n  ensemble b = LIF(n: 50, dims: 2)\n  connect a -> b (transform: uniform(2, low: 1, high: 0))'),
+  },
+  SNN5306: {
+    kind: 'compile',
+    meaning: 'A matrix file named by `load(...)` cannot be read or parsed: missing, outside the folder of the .snn file, too large, not `.npy`/`.csv`, ragged rows or non-numbers.',
+    source: NET('  ensemble a = LIF(n: 50, dims: 2)\n  ensemble b = LIF(n: 50, dims: 2)\n  connect a -> b (transform: load("weights.csv"))'),
+  },
+  SNN5307: {
+    kind: 'compile',
+    meaning: 'A network instance (`network NAME = OTHER(...)`) that cannot be made: not a call of a network, positional arguments, or a network that would contain itself.',
+    source: 'network n {\n  network me = n()\n  run 1s\n}\n',
+  },
   SNN5014: {
     kind: 'runtime',
     meaning: 'When the network is built, no neuron of the ensemble fires for any represented value (all intercepts above the radius, say), so no decoders can be solved for.',
