@@ -12,7 +12,7 @@ import { registerImportCommand } from './commands/import.js';
 import { registerExportCommand } from './commands/export.js';
 import { nodeIo, type Io } from './io.js';
 import { nonNegativeInt, oneOf } from './options.js';
-import { snncVersion } from './version.js';
+import { snncVersion } from '@snnc/ir/node';
 
 /**
  * Runs the `snnc` command line and resolves to the exit code: 0 success, 1 errors in the

@@ -3,6 +3,7 @@ import { compile } from '@snnc/dsl';
 import type { Experiment } from '@snnc/ir';
 import { applyOverrides, definedOverrides, type RunRecord } from '@snnc/experiments';
 import { specHash } from '@snnc/experiments/node';
+import { RUN_FILES } from '@snnc/ir/node';
 import { readText } from './io.js';
 
 /**
@@ -12,7 +13,7 @@ import { readText } from './io.js';
  * spec.snn). `use` imports resolve against the spec's original place.
  */
 export function specMismatch(runDir: string, original: RunRecord): string | undefined {
-  const specPath = path.join(runDir, 'spec.snn');
+  const specPath = path.join(runDir, RUN_FILES.spec);
   const read = readText(specPath);
   if ('error' in read) return undefined;
   // Compiled under its original name, so relative data paths resolve as they did for the run.

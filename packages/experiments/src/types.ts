@@ -1,9 +1,8 @@
-import type { Experiment, SweepValue } from '@snnc/ir';
+import type { BackendRequest, Experiment, SweepValue } from '@snnc/ir';
+import type { MachineInfo } from '@snnc/ir/node';
 
-/** Backends `runExperiment` can be asked for (see @snnc/runtime/node `loadBackend`). */
-export type BackendRequest = 'auto' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
-
-export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+/** Backends `runExperiment` can be asked for: @snnc/ir's list, re-exported for this package's users. */
+export { BACKEND_REQUESTS, type BackendRequest } from '@snnc/ir';
 
 /**
  * The quick-run overrides `snnc run` and `snnc sweep` share. `epochs`, `batch`, `lr`, `seed` are
@@ -37,16 +36,8 @@ export interface PointRef {
   values: Record<string, SweepValue>;
 }
 
-/** The machine a run ran on, for reproducibility records. */
-export interface MachineInfo {
-  hostname: string;
-  platform: string;
-  arch: string;
-  cpuModel: string;
-  cores: number;
-  memoryGiB: number;
-  node: string;
-}
+/** The machine a run ran on: one shape for every package, from @snnc/ir/node. */
+export type { MachineInfo } from '@snnc/ir/node';
 
 /**
  * `record.json`, written by this package beside what `runExperiment` writes: everything

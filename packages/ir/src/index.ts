@@ -9,6 +9,7 @@ export * from './diagnostic.js';
 export * from './suggest.js';
 export * from './random.js';
 export * from './limits.js';
+export * from './backends.js';
 export * from './sequence-data.js';
 export * from './energy.js';
 export * from './validate.js';

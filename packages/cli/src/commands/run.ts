@@ -4,7 +4,7 @@ import { hasErrors, isSnncError, makeDiagnostic, syntheticRange, type Experiment
 import path from 'node:path';
 import { BACKEND_REQUESTS, type BackendRequest } from '@snnc/experiments';
 import { printDiagnostics, type Io } from '../io.js';
-import { snncVersion } from '../version.js';
+import { RUN_FILES, snncVersion } from '@snnc/ir/node';
 import { positiveInt, positiveNumber } from '../options.js';
 import { addQuickRunOptions } from '../quick-run.js';
 import { selectRunnable } from '../select.js';
@@ -162,7 +162,7 @@ async function replayCommand(runDir: string, backend: BackendRequest | undefined
       // The replay itself failed: its reason, not a list of epochs that are missing because of it.
       const err = r.record.error;
       const why = err === undefined ? 'unknown error' : err.code === undefined || err.message.startsWith(err.code) ? err.message : `${err.code}: ${err.message}`;
-      io.stderr.write(`error: the replay of ${runDir} failed: ${why} (its log: ${path.join(where, 'train.log')})\n`);
+      io.stderr.write(`error: the replay of ${runDir} failed: ${why} (its log: ${path.join(where, RUN_FILES.log)})\n`);
       return 1;
     }
     const { specMismatch } = await import('../replay-spec.js');

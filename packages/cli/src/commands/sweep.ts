@@ -6,7 +6,7 @@ import { printDiagnostics, type Io } from '../io.js';
 import { positiveInt } from '../options.js';
 import { addQuickRunOptions, interruptible, overridesOf, type QuickRunFlags } from '../quick-run.js';
 import { loadAndCompile } from '../source.js';
-import { snncVersion } from '../version.js';
+import { snncVersion } from '@snnc/ir/node';
 
 interface SweepFlags extends QuickRunFlags {
   sweep?: string;

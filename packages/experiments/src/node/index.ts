@@ -1,7 +1,6 @@
 /** @snnc/experiments/node: run directories, point processes, local sweeps, replay, reports on disk, the BullMQ queue. */
 export { RUN_FILES, findRunDirs, readRunDir, loadRuns, readMetrics, readRecord, isFinished } from './run-dir.js';
 export { specHash, sweepHash } from './hash.js';
-export { machineInfo } from './machine.js';
 export { startRecord, finishRecord, writeRecord, describeError, type RecordInput } from './record.js';
 export { defaultTrainerModule, type Trainer, type TrainJob, type TrainResult, type TrainerModule } from './trainer.js';
 export { runPoint, type PointCallbacks } from './point-process.js';

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { isSnncError, type Experiment } from '@snnc/ir';
+import { machineInfo } from '@snnc/ir/node';
 import type { BackendRequest, PointRef, QuickOverrides, RunRecord, SpecSource } from '../types.js';
 import { writeJsonAtomic } from './files.js';
 import { specHash } from './hash.js';
-import { machineInfo } from './machine.js';
 import { RUN_FILES } from './run-dir.js';
 
 export interface RecordInput {

@@ -1,12 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SnncError, type Experiment } from '@snnc/ir';
-import { readRegularFile } from '@snnc/ir/node';
+import { machineInfo, readRegularFile } from '@snnc/ir/node';
 import { definedOverrides } from '../overrides.js';
 import { BACKEND_REQUESTS, type BackendRequest, type EpochRow, type QuickOverrides, type RunRecord } from '../types.js';
 import { readJsonObject } from './files.js';
 import { specHash } from './hash.js';
-import { machineInfo } from './machine.js';
 import { limitsOf } from './plan.js';
 import { runPoint } from './point-process.js';
 import { readMetrics, readRecord, RUN_FILES } from './run-dir.js';
@@ -63,7 +62,7 @@ export function compareMetrics(a: readonly EpochRow[], b: readonly EpochRow[]): 
 function recordFromRuntimeFiles(dir: string, shown: string): RunRecord {
   if (!existsSync(dir)) throw new SnncError('SNN7012', { path: shown, reason: 'no such directory' });
   const exp = readJsonObject(path.join(dir, RUN_FILES.experiment));
-  const run = readJsonObject(path.join(dir, 'run.json'));
+  const run = readJsonObject(path.join(dir, RUN_FILES.run));
   const experiment = (exp?.['experiment'] ?? undefined) as Experiment | undefined;
   if (experiment === undefined || run === undefined) {
     throw new SnncError('SNN7012', { path: shown, reason: `it has neither ${RUN_FILES.record} nor experiment.json and run.json` });
@@ -71,12 +70,12 @@ function recordFromRuntimeFiles(dir: string, shown: string): RunRecord {
   const summary = readJsonObject(path.join(dir, RUN_FILES.summary));
   const o = (run['overrides'] ?? {}) as QuickOverrides;
   const limits = limitsOf(o);
-  const specFile = typeof run['specFile'] === 'string' ? path.resolve(run['specFile']) : path.join(dir, 'spec.snn');
+  const specFile = typeof run['specFile'] === 'string' ? path.resolve(run['specFile']) : path.join(dir, RUN_FILES.spec);
   const requested = (BACKEND_REQUESTS as readonly string[]).includes(String(run['backendRequest'])) ? (run['backendRequest'] as BackendRequest) : 'auto';
   const used = (summary?.['backend'] as { name?: string; detail?: string } | undefined) ?? {};
   let source = '';
   try {
-    source = readFileSync(path.join(dir, 'spec.snn'), 'utf8');
+    source = readFileSync(path.join(dir, RUN_FILES.spec), 'utf8');
   } catch {
     // a run without its spec text still replays from experiment.json
   }

@@ -1,22 +1,12 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Experiment } from '@snnc/ir';
+import { RUN_FILES } from '@snnc/ir/node';
 import type { EpochRow, RunData, RunRecord } from '../types.js';
 import { readJsonObject } from './files.js';
 
-/** The files of a run directory this package reads or writes. */
-export const RUN_FILES = {
-  /** Written last by `runExperiment`: its presence marks a finished run. */
-  summary: 'summary.json',
-  metrics: 'metrics.jsonl',
-  experiment: 'experiment.json',
-  /** The `.snn` text the run was made from. */
-  spec: 'spec.snn',
-  /** This package's reproducibility record. */
-  record: 'record.json',
-  /** stdout and stderr of the point's process. */
-  log: 'train.log',
-} as const;
+/** The files of a run directory, by role: the one list in @snnc/ir/node. */
+export { RUN_FILES } from '@snnc/ir/node';
 
 /** Epoch rows of metrics.jsonl; a half-written last line (a run in progress) is skipped. */
 export function readMetrics(dir: string): EpochRow[] {

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { READ_LIMITS, type ReadKind } from '../limits.js';
 
@@ -77,14 +77,30 @@ export function resolveInside(dir: string, rel: string): string | undefined {
   return escapes ? undefined : p;
 }
 
-/** Writes via a temp file and rename, so a reader never sees half a file (summary.json, record.json). */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+/** Makes temp names unique within a process even for two writes in the same millisecond. */
+let tmpCounter = 0;
+
+/**
+ * Writes via a temp file beside `file` and a rename, so a reader never sees half a file
+ * (summary.json, record.json, a probes CSV) and an interrupted write leaves the old one.
+ * `data` may be chunks, written one by one (a large CSV is never one string). `durable`
+ * flushes the data to disk before the rename, so the file survives a power cut whole
+ * (checkpoints, run files a resume reads).
+ */
+export function writeFileAtomic(file: string, data: string | Uint8Array | Iterable<string | Uint8Array>, opts: { durable?: boolean } = {}): void {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
+  const tmp = `${file}.tmp-${process.pid}-${Date.now()}-${tmpCounter++}`;
+  let fd: number | undefined;
   try {
-    writeFileSync(tmp, data);
+    fd = openSync(tmp, 'w');
+    if (typeof data === 'string' || data instanceof Uint8Array) writeFileSync(fd, data);
+    else for (const chunk of data) writeFileSync(fd, chunk);
+    if (opts.durable) fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
     renameSync(tmp, file);
   } catch (e) {
+    if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
     throw e;
   }

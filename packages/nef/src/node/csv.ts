@@ -1,5 +1,4 @@
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import path from 'node:path';
+import { writeFileAtomic } from '@snnc/ir/node';
 import type { RunResult } from './run.js';
 
 /**
@@ -10,31 +9,21 @@ import type { RunResult } from './run.js';
 export function writeProbesCsv(file: string, result: Pick<RunResult, 't' | 'probes'>): void {
   const cols = result.probes.flatMap((p) => p.data);
   const header = ['t', ...result.probes.flatMap((p) => p.columns)].map(csvField).join(',');
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, header + '\n');
-    const n = result.t.length;
-    const rowsPerChunk = 2000;
-    for (let from = 0; from < n; from += rowsPerChunk) {
-      const lines: string[] = [];
-      for (let i = from; i < Math.min(n, from + rowsPerChunk); i++) {
-        let line = String(result.t[i]);
-        for (const c of cols) line += ',' + String(c[i]);
-        lines.push(line);
-      }
-      writeSync(fd, lines.join('\n') + '\n');
+  writeFileAtomic(file, csvChunks(header, result.t, cols));
+}
+
+/** The header, then the rows in chunks of 2,000, so a long run is never one huge string. */
+function* csvChunks(header: string, t: ArrayLike<number>, cols: readonly ArrayLike<number>[]): Generator<string> {
+  yield header + '\n';
+  const rowsPerChunk = 2000;
+  for (let from = 0; from < t.length; from += rowsPerChunk) {
+    const lines: string[] = [];
+    for (let i = from; i < Math.min(t.length, from + rowsPerChunk); i++) {
+      let line = String(t[i]);
+      for (const c of cols) line += ',' + String(c[i]);
+      lines.push(line);
     }
-    closeSync(fd);
-    renameSync(tmp, file);
-  } catch (e) {
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed
-    }
-    rmSync(tmp, { force: true });
-    throw e;
+    yield lines.join('\n') + '\n';
   }
 }
 

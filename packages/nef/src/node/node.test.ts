@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -48,7 +48,9 @@ describe('runNetwork', () => {
   });
 
   it('leaves no temporary file when writing fails', () => {
-    expect(() => writeProbesCsv(path.join(dir, 'missing', 'x.csv'), result)).toThrow();
-    expect(readdirSync(dir)).toEqual(['probes.csv']);
+    // a directory where the CSV should go: the final rename fails
+    mkdirSync(path.join(dir, 'taken.csv'));
+    expect(() => writeProbesCsv(path.join(dir, 'taken.csv'), result)).toThrow();
+    expect(readdirSync(dir).sort()).toEqual(['probes.csv', 'taken.csv']);
   });
 });

@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { SnncError, assertNever } from '@snnc/ir';
+import { SnncError, assertNever, type BackendName, type BackendRequest } from '@snnc/ir';
 import { registerFusedNeuronKernels } from '../../kernels/fused_neuron.js';
 import { registerNodeGradients } from './gradients.js';
 import { loadTfjsNode } from './tfjs_node.js';
 import { loadWasm } from './wasm.js';
 import { loadWebgpu } from './webgpu.js';
 
-export type BackendRequest = 'auto' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
-export type BackendName = 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
+// One list for the CLI, run records and this loader: @snnc/ir's.
+export { BACKEND_REQUESTS, type BackendName, type BackendRequest } from '@snnc/ir';
 
 export interface LoadedBackend {
   name: BackendName;
@@ -16,7 +16,6 @@ export interface LoadedBackend {
   detail: string;
 }
 
-export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 
 /**
  * Makes a tfjs backend active for training. `auto` takes `webgpu` (Dawn, only on a hardware

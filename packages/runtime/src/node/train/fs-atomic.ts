@@ -1,14 +1,12 @@
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
+import { writeFileAtomic } from '@snnc/ir/node';
 
-/** Writes a file and flushes it to disk before returning, so a following rename is durable. */
+/**
+ * Run files and checkpoints are written with the one atomic write (@snnc/ir/node), flushed
+ * to disk before the rename; async for the callers' sake.
+ */
 export async function writeFileSynced(file: string, data: string | Uint8Array): Promise<void> {
-  const fh = await open(file, 'w');
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
+  writeFileAtomic(file, data, { durable: true });
 }
 
 export async function exists(p: string): Promise<boolean> {

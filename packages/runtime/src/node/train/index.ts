@@ -9,7 +9,7 @@ export { applyOverrides, experimentDiff, type RunOverrides } from './overrides.j
 export { formatDuration, plainProgress, ttyProgress, type ProgressReporter } from './progress.js';
 export { createRunDir, readRunSpec, runFiles, safeName, type RunRecord } from './run-dir.js';
 export { runExperiment, type RunOptions, type RunSummary } from './run-experiment.js';
-export { machineInfo, MemoryPeaks, snncVersion, type MachineInfo } from './system.js';
+export { MemoryPeaks } from './system.js';
 export { readWeights, writeWeights, type WeightsManifestGroup } from './weights-file.js';
 export { planReplicas, startReplicas, WorkerReplicas, type ReplicaPlan, type WorkerReplicasOptions } from './parallel/index.js';
 export { isWeightsFile, loadWeightsFile, modelWeights, readWeightsFile } from './safetensors-file.js';

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { runFiles } from '@snnc/ir/node';
 import { IR_VERSION, OLDEST_READABLE_IR_VERSION, SnncError, type Experiment, type Program } from '@snnc/ir';
 import type { EpochMetrics } from '../../train/index.js';
 import { writeFileSynced } from './fs-atomic.js';
@@ -17,20 +18,8 @@ export interface RunRecord {
   createdAt: string;
 }
 
-/** The files of a run directory, by role. */
-export function runFiles(dir: string) {
-  return {
-    spec: path.join(dir, 'spec.snn'),
-    experiment: path.join(dir, 'experiment.json'),
-    ir: path.join(dir, 'ir.json'),
-    run: path.join(dir, 'run.json'),
-    metrics: path.join(dir, 'metrics.jsonl'),
-    summary: path.join(dir, 'summary.json'),
-    curves: path.join(dir, 'curves.svg'),
-    best: path.join(dir, 'best'),
-    last: path.join(dir, 'last'),
-  };
-}
+/** The files of a run directory, by role: the one list in @snnc/ir/node. */
+export { runFiles } from '@snnc/ir/node';
 
 function stamp(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');

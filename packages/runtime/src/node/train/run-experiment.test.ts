@@ -90,7 +90,7 @@ describe.each(backends)('runExperiment on %s', (backend) => {
     expect(summary.peakMemory.rssBytes).toBeGreaterThan(0);
     expect(summary.peakMemory.tfBytes).toBeGreaterThan(0);
     expect(summary.seed).toBe(1);
-    expect(summary.machine.cpus).toBeGreaterThan(0);
+    expect(summary.machine.cores).toBeGreaterThan(0);
     expect(summary.snncVersion).toMatch(/^\d+\.\d+\.\d+/);
     expect([summary.trainSamples, summary.testSamples]).toEqual([1000, 200]);
 

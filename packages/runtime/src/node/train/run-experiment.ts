@@ -1,7 +1,7 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { formatDiagnostic, IR_VERSION, isSnncError, SnncError, throwIfInvalid, validateExperiment, type Experiment, type Program } from '@snnc/ir';
-import { describeFsError } from '@snnc/ir/node';
+import { describeFsError, machineInfo, snncVersion, type MachineInfo } from '@snnc/ir/node';
 import pc from 'picocolors';
 import { buildNetwork } from '../../model/index.js';
 import { formatActivityLine, formatEpochLine, Trainer, warningDiagnostic, type ActivitySummary, type ActivityWarning, type EpochMetrics } from '../../train/index.js';
@@ -13,7 +13,7 @@ import { writeFileSynced } from './fs-atomic.js';
 import { applyOverrides, experimentDiff, type RunOverrides } from './overrides.js';
 import { plainProgress, ttyProgress, type ProgressReporter } from './progress.js';
 import { appendMetrics, createRunDir, readRunSpec, rewriteMetrics, runFiles, writeRunSpec, type RunRecord } from './run-dir.js';
-import { machineInfo, MemoryPeaks, snncVersion, type MachineInfo } from './system.js';
+import { MemoryPeaks } from './system.js';
 import { planReplicas, startReplicas } from './parallel/index.js';
 
 /** What `snnc run FILE [--experiment NAME]` passes in. */

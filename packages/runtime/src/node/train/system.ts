@@ -1,33 +1,4 @@
-import { createRequire } from 'node:module';
-import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-
-export interface MachineInfo {
-  cpus: number;
-  cpu_model: string;
-  platform: string;
-  arch: string;
-  total_memory_bytes: number;
-  node: string;
-}
-
-export function machineInfo(): MachineInfo {
-  const cpus = os.cpus();
-  return {
-    cpus: cpus.length,
-    cpu_model: cpus[0]?.model.trim() ?? 'unknown',
-    platform: `${os.platform()} ${os.release()}`,
-    arch: os.arch(),
-    total_memory_bytes: os.totalmem(),
-    node: process.version,
-  };
-}
-
-/** The version of snnc's runtime package (the toolchain's packages share one version). */
-export function snncVersion(): string {
-  const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
-  return pkg.version;
-}
 
 /** Peak memory seen while training: process RSS and tfjs's tensor bytes, sampled per batch. */
 export class MemoryPeaks {
