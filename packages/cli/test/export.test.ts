@@ -12,8 +12,10 @@ describe('snnc export', () => {
     const dir = tempFiles({});
     copyFileSync(path.join(FIXTURES, 'braille_bias_zero.nir'), path.join(dir, 'braille.nir'));
     expect((await snnc(['import', 'braille.nir', '--dt', '1ms'], dir)).code).toBe(0);
-    const r = await snnc(['export', 'braille.snn', '--checkpoint', 'braille.safetensors', '--dt', '1ms', '-o', 'back.nir'], dir);
+    // No --checkpoint: the weights file braille.snn names.
+    const r = await snnc(['export', 'braille.snn', '--dt', '1ms', '-o', 'back.nir'], dir);
     expect(r.code).toBe(0);
+    expect(r.stderr).toContain('weights: braille.safetensors (named by braille.snn)');
     expect(r.stdout).toBe('wrote back.nir: model braille as 7 NIR nodes and 7 edges (dt 0.001 s), 1 warning(s)\n');
     expect(r.stderr).toContain("warning SNN7465: NIR export of `braille`: decoder `rate` is not a NIR node");
     const back = await readNir(readFileSync(path.join(dir, 'back.nir')), 'back.nir');

@@ -18,7 +18,7 @@ describe.skipIf(!HAVE)('snnc import', () => {
     expect(r.stdout).toBe('wrote lif_norse.snn (model lif_norse: 2 layers, dt 0.0001 s) and lif_norse.safetensors (2 tensors)\n');
     const snn = readFileSync(path.join(dir, 'lif_norse.snn'), 'utf8');
     expect(snn).toContain('model lif_norse(input: [1], steps: 1000) {');
-    expect(snn).toContain('Weights: lif_norse.safetensors (dense kernels [in, out]');
+    expect(snn).toContain('\n// snnc-weights: lif_norse.safetensors\n');
     expect(snn).toContain('neuron lif_1 = NirLIF(tau: 2.5ms, r: 1, v_leak: 0, threshold: 0.1, reset: 0, dt: 100us)');
     const w = decodeSafetensors(readFileSync(path.join(dir, 'lif_norse.safetensors')));
     expect(w.tensors.map((t) => [t.name, t.shape, Array.from(t.data)])).toEqual([
@@ -71,9 +71,14 @@ describe.skipIf(!HAVE)('snnc import', () => {
     // It runs on an input sequence through snnc trace with the imported weights (12 inputs, 20 steps).
     const rows = Array.from({ length: 20 }, (_, t) => Array.from({ length: 12 }, (_, i) => ((t * 7 + i * 3) % 5 === 0 ? 1 : 0)).join(','));
     writeFileSync(path.join(dir, 'input.csv'), `${rows.join('\n')}\n`);
-    const traced = await snnc(['trace', 'braille.snn', '--input', 'input.csv', '--checkpoint', 'braille.safetensors', '--backend', 'cpu', '--out', 'trace.csv'], dir);
+    // Without --checkpoint the weights file the .snn names is used; the same as naming it.
+    const traced = await snnc(['trace', 'braille.snn', '--input', 'input.csv', '--backend', 'cpu', '--out', 'trace.csv'], dir);
+    expect(traced.stderr).toContain('weights: braille.safetensors (named by braille.snn)');
     expect(traced.stderr).toContain('traced model braille: 20 steps, 2 neuron layer(s) on cpu');
     expect(traced.code).toBe(0);
+    const explicit = await snnc(['trace', 'braille.snn', '--input', 'input.csv', '--checkpoint', 'braille.safetensors', '--backend', 'cpu', '--out', 'explicit.csv'], dir);
+    expect(explicit.code).toBe(0);
+    expect(readFileSync(path.join(dir, 'explicit.csv'), 'utf8')).toBe(readFileSync(path.join(dir, 'trace.csv'), 'utf8'));
     const header = readFileSync(path.join(dir, 'trace.csv'), 'utf8').split('\n')[0]!.split(',');
     expect(header.filter((h) => h.startsWith('lif1_lif.spike['))).toHaveLength(38);
     expect(header.filter((h) => h.startsWith('lif2.spike['))).toHaveLength(7);
@@ -81,6 +86,11 @@ describe.skipIf(!HAVE)('snnc import', () => {
     const bad = await snnc(['trace', 'braille.snn', '--input', 'input.csv', '--checkpoint', 'cut.safetensors', '--backend', 'cpu', '--out', 'bad.csv'], dir);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/error SNN7007: cannot use checkpoint `.*cut\.safetensors`: the header claims \d+ bytes but the file has 92 after the length/);
+    // A weights file named outside the .snn's folder is refused.
+    writeFileSync(path.join(dir, 'escape.snn'), readFileSync(path.join(dir, 'braille.snn'), 'utf8').replace('// snnc-weights: braille.safetensors', '// snnc-weights: ../braille.safetensors'));
+    const escape = await snnc(['trace', 'escape.snn', '--input', 'input.csv', '--backend', 'cpu', '--out', 'e.csv'], dir);
+    expect(escape.code).toBe(1);
+    expect(escape.stderr).toContain('escape.snn names the weights file `../braille.safetensors`, which is outside its folder');
   });
 
   it('refuses what it cannot import yet with SNN7463 naming the node', async () => {

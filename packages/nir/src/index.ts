@@ -24,5 +24,5 @@ export {
 } from './types.js';
 export { inputSize, outputSize, validateNir } from './validate.js';
 export { nirToTree } from './write.js';
-export { chainOf, formatNumber, formatSeconds, ImportError, planImport, plannedWeights, type ChainNode, type ImportedLayer, type ImportedTensor, type ImportOptions, type ImportPlan, type NamedWeight } from './import/index.js';
+export { chainOf, formatNumber, formatSeconds, ImportError, planImport, plannedWeights, readWeightsPragma, weightsPragma, type ChainNode, type ImportedLayer, type ImportedTensor, type ImportOptions, type ImportPlan, type NamedWeight } from './import/index.js';
 export { ExportError, exportModel, type ExportOptions, type ExportResult, type ExportTensor } from './export/index.js';

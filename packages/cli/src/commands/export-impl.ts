@@ -51,9 +51,20 @@ export async function exportCommand(file: string, opts: ExportCommandOptions, io
     }
   }
   const at = model.range ?? syntheticRange(file);
+  let checkpoint = opts.checkpoint === undefined ? undefined : path.resolve(io.cwd, opts.checkpoint);
   try {
+    // An imported .snn names its weights file; it is used when no --checkpoint is given.
+    if (checkpoint === undefined) {
+      const { declaredWeights } = await import('../declared-weights.js');
+      const declared = declaredWeights(file, loaded.text, io.cwd);
+      if (declared && 'error' in declared) return fail(declared.error, 1);
+      if (declared) {
+        checkpoint = declared.path;
+        io.stderr.write(`weights: ${declared.name} (named by ${file})\n`);
+      }
+    }
     const { modelWeights } = await import('@snnc/runtime/node');
-    const list = await modelWeights(model, opts.checkpoint === undefined ? undefined : path.resolve(io.cwd, opts.checkpoint));
+    const list = await modelWeights(model, checkpoint);
     const weights = new Map<string, ExportTensor>(list.map((w) => [w.name, w]));
     let result: ReturnType<typeof exportModel>;
     try {
@@ -64,7 +75,7 @@ export async function exportCommand(file: string, opts: ExportCommandOptions, io
       printDiagnostics(io, [makeDiagnostic('SNN7464', layer?.range ?? at, { model: model.name, reason: e.message })], sources);
       return 1;
     }
-    const warnings = [...(opts.checkpoint === undefined ? ['no --checkpoint: the initial (untrained) weights are exported'] : []), ...result.warnings];
+    const warnings = [...(checkpoint === undefined ? ['no --checkpoint: the initial (untrained) weights are exported'] : []), ...result.warnings];
     const diagnostics: Diagnostic[] = warnings.map((message) => {
       const d = makeDiagnostic('SNN7465', at, { model: model.name, message });
       return opts.strict ? { ...d, severity: 'error' } : d;
@@ -83,7 +94,7 @@ export async function exportCommand(file: string, opts: ExportCommandOptions, io
     return 0;
   } catch (e) {
     if (isSnncError(e)) {
-      printDiagnostics(io, [e.toDiagnostic(opts.checkpoint ?? file)], sources);
+      printDiagnostics(io, [e.toDiagnostic(checkpoint ?? file)], sources);
       return 1;
     }
     throw e;

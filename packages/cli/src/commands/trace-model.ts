@@ -59,6 +59,17 @@ export async function traceModelCommand(file: string, opts: TraceModelCliOptions
   if ('error' in csv) return fail(`--input: ${opts.input}: ${csv.error}`, 1);
   const steps = csv.rows;
 
+  // An imported .snn names its weights file; it is used when no --checkpoint is given.
+  let checkpoint = opts.checkpoint === undefined ? undefined : path.resolve(io.cwd, opts.checkpoint);
+  if (checkpoint === undefined) {
+    const { declaredWeights } = await import('../declared-weights.js');
+    const declared = declaredWeights(file, loaded.text, io.cwd);
+    if (declared && 'error' in declared) return fail(declared.error, 1);
+    if (declared) {
+      checkpoint = declared.path;
+      io.stderr.write(`weights: ${declared.name} (named by ${file})\n`);
+    }
+  }
   const { traceModel } = await import('@snnc/runtime/node');
   let traced: Awaited<ReturnType<typeof traceModel>>;
   try {
@@ -69,11 +80,11 @@ export async function traceModelCommand(file: string, opts: TraceModelCliOptions
       seed: 0,
       state: opts.state,
       backend: opts.backend,
-      ...(opts.checkpoint !== undefined ? { checkpoint: path.resolve(io.cwd, opts.checkpoint) } : {}),
+      ...(checkpoint !== undefined ? { checkpoint } : {}),
     });
   } catch (e) {
     if (isSnncError(e)) {
-      printDiagnostics(io, [e.toDiagnostic(opts.checkpoint ?? file)], (f) => loaded.sources.get(f));
+      printDiagnostics(io, [e.toDiagnostic(checkpoint ?? file)], (f) => loaded.sources.get(f));
       return 1;
     }
     throw e;

@@ -2,6 +2,7 @@ import { nodeWhere } from '../read.js';
 import { sizeOf, type NirArray, type NirGraph, type NirPrimitive } from '../types.js';
 import { chainOf, ImportError, type ChainNode } from './chain.js';
 import { formatNumber, formatSeconds } from './numbers.js';
+import { weightsPragma } from './pragma.js';
 
 /** A weight tensor for the runtime: `kernel`/`bias` in the runtime's layout, float32, row-major. */
 export interface ImportedTensor {
@@ -43,7 +44,7 @@ export interface ImportOptions {
   steps: number;
   /** For the header comment: where the graph came from. */
   origin: string;
-  /** For the header comment: the weights file written beside the `.snn`. */
+  /** The weights file written beside the `.snn`: named in its header (`// snnc-weights: ...`). */
   weightsFile?: string;
 }
 
@@ -276,7 +277,8 @@ class Preamble {
   lines(opts: ImportOptions, dt: string, model: string[]): string {
     const lines = [
       `// Imported by \`snnc import\` from ${opts.origin}. NIR neurons are continuous-time (seconds),`,
-      `// stepped here with dt = ${dt}. Weights${opts.weightsFile ? `: ${opts.weightsFile}` : ''} (dense kernels [in, out], conv kernels [KH, KW, C_in, C_out]).`,
+      `// stepped here with dt = ${dt}. Weights: dense kernels [in, out], conv kernels [KH, KW, C_in, C_out].`,
+      ...(opts.weightsFile ? [weightsPragma(opts.weightsFile)] : []),
       '',
     ];
     for (const d of Object.keys(DEFINITIONS) as Definition[]) if (this.used.has(d)) lines.push(...DEFINITIONS[d], '');
