@@ -191,6 +191,9 @@ describe('editor in Chromium', () => {
     const acc = Number(await page.getAttribute('#train-acc', 'data-value'));
     expect(acc).toBeGreaterThan(0.3); // chance is 0.1
     expect(await page.textContent('#train-status')).toContain('backend wasm');
+    // live firing rates: one series per neuron layer of TINY, from the first activity interval on
+    await expect.poll(() => page.locator('#train-plots [data-plot="firing-rate"]').count()).toBe(1);
+    expect(await page.textContent('#train-plots [data-plot="firing-rate"]')).toContain('neuron_0');
     await screenshot(page, '08-training');
     await page.click('#btn-stop');
     await expect.poll(() => page.getAttribute('#train-status', 'data-done'), { timeout: 30_000 }).toBe('aborted');
