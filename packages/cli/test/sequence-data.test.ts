@@ -1,5 +1,6 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { encodeSafetensors } from '@snnc/runtime';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, snnc, tempFiles } from './helpers.js';
 
@@ -18,6 +19,21 @@ describe('snnc run on sequence data', () => {
     expect(r.code).toBe(0);
     expect(r.stdout + r.stderr).toContain(`data: SHD (${path.join(data, 'shd_tiny.h5')}, ${path.join(data, 'shd_tiny.h5')}), 14 steps over 1.4 s: 4 training / 4 test samples`);
     expect(r.stdout + r.stderr).toMatch(/epoch=0, train_loss=[0-9.]+, train_acc=[0-9.]+, test_loss=/);
+    // snnc eval takes a .safetensors weights file as its checkpoint (as snnc import writes).
+    const zeros = (shape: number[]) => ({ shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) });
+    const weights = [
+      { name: 'dense_0/kernel', ...zeros([700, 16]) },
+      { name: 'dense_0/bias', ...zeros([16]) },
+      { name: 'dense_1/kernel', ...zeros([16, 20]) },
+      { name: 'dense_1/bias', ...zeros([20]) },
+    ];
+    writeFileSync(path.join(dir, 'w.safetensors'), encodeSafetensors(weights));
+    const e = await snnc(['eval', 'shd.snn', '--checkpoint', 'w.safetensors', '--backend', 'cpu'], dir);
+    expect(e.stderr).toBe('');
+    expect(e.code).toBe(0);
+    expect(e.stdout).toContain('(weights file)');
+    // All-zero weights never fire: every output ties, and the loss is the onehot target's mean square.
+    expect(e.stdout).toContain('test_loss=0.0500, test_acc=');
   });
 
   it('refuses a damaged SHD file, naming it, with exit 1 and no stack trace', async () => {

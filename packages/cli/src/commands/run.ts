@@ -52,7 +52,7 @@ export function registerRunCommands(program: Command, io: Io, setExit: (code: nu
     .command('eval')
     .description("report test loss and accuracy of a saved checkpoint on an experiment's test set")
     .argument('<file>', '.snn file')
-    .requiredOption('--checkpoint <dir>', 'checkpoint directory (a run directory, or its best/ or last/)')
+    .requiredOption('--checkpoint <dir>', 'checkpoint directory (a run directory, or its best/ or last/), or a .safetensors weights file')
     .option('-e, --experiment <name>', 'the experiment whose model and data to use')
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKEND_REQUESTS).default('auto'))
     .option('--test-limit <n>', 'evaluate on the first N test images only', positiveInt)

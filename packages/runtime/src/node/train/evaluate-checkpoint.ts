@@ -7,12 +7,13 @@ import { loadBackend, type BackendRequest } from '../backend/index.js';
 import { disposeCheckpoint, loadCheckpoint } from './checkpoint.js';
 import { loadTrainingData } from './training-data.js';
 import { exists } from './fs-atomic.js';
+import { isWeightsFile, loadWeightsFile } from './safetensors-file.js';
 import { plainProgress, ttyProgress } from './progress.js';
 
 /** What `snnc eval` passes in. */
 export interface EvalOptions {
   experiment: Experiment;
-  /** A checkpoint directory (`runs/x/<id>/best`), or a run directory (its `best/` is used). */
+  /** A checkpoint directory (`runs/x/<id>/best`), a run directory (its `best/` is used), or a `.safetensors` weights file. */
   checkpoint: string;
   backend: BackendRequest;
   /** Evaluate on the first N test samples only. */
@@ -30,20 +31,27 @@ export interface EvalOptions {
 export async function evaluateCheckpoint(opts: EvalOptions): Promise<{ loss: number; accuracy: number; activity?: ActivitySummary }> {
   const c = opts.tty ? pc : pc.createColors(false);
   let dir = path.resolve(opts.checkpoint);
-  if (!(await exists(path.join(dir, 'checkpoint.json'))) && (await exists(path.join(dir, 'best')))) dir = path.join(dir, 'best');
+  const weightsFile = isWeightsFile(dir);
+  if (!weightsFile && !(await exists(path.join(dir, 'checkpoint.json'))) && (await exists(path.join(dir, 'best')))) dir = path.join(dir, 'best');
   const backend = await loadBackend(opts.backend);
   opts.out.write(`${c.bold('backend')}: ${backend.detail}\n`);
-  const ckpt = await loadCheckpoint(dir);
+  // A .safetensors file (snnc import writes one) holds weights only, no training state.
+  const ckpt = weightsFile ? { weights: loadWeightsFile(dir), info: undefined } : await loadCheckpoint(dir);
   const network = buildNetwork(opts.experiment.model, { seed: opts.experiment.seed });
   const activity = opts.activity ? new ActivityCollector(opts.experiment.model, { synops: true }) : undefined;
   try {
-    network.loadWeights(ckpt.weights);
-    disposeCheckpoint(ckpt);
+    try {
+      network.loadWeights(ckpt.weights);
+    } finally {
+      if (ckpt.info === undefined) for (const t of Object.values(ckpt.weights)) t.dispose();
+      else disposeCheckpoint(ckpt);
+    }
     const base = opts.specFile ? path.dirname(path.resolve(opts.specFile)) : process.cwd();
     const { test } = await loadTrainingData(opts.experiment.data, base, { train: 1, test: opts.testLimit });
-    const saved = ckpt.info.metrics;
+    const info = ckpt.info;
+    const saved = info?.metrics;
     opts.out.write(
-      `${c.bold('checkpoint')}: ${path.relative(process.cwd(), dir) || '.'} (${ckpt.info.kind}, ${ckpt.info.state.history.length} epoch(s)` +
+      `${c.bold('checkpoint')}: ${path.relative(process.cwd(), dir) || '.'} (${info ? `${info.kind}, ${info.state.history.length} epoch(s)` : 'weights file'}` +
         `${saved ? `, test_acc=${saved.test_acc.toFixed(4)} when saved` : ''})\n`,
     );
     const progress = opts.tty ? ttyProgress(opts.out, true) : plainProgress(opts.out);
