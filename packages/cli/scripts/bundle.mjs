@@ -14,13 +14,11 @@ const distDir = path.join(cliDir, 'dist');
 export const ENTRY = path.join(srcDir, 'bin.ts');
 export const OUTFILE = path.join(distDir, 'snnc.js');
 
-/** Packages small enough, and needed by every command, to go inside the bundle. */
-const BUNDLED = [/^@snnc\/dsl$/, /^chevrotain$/, /^@chevrotain\//, /^lodash-es(\/|$)/, /^commander$/, /^picocolors$/];
-
-function packageName(spec) {
-  const parts = spec.split('/');
-  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
-}
+/**
+ * What goes inside the bundle: small and needed by every command. Matched on the whole import
+ * specifier: `@snnc/ir/node` stays out (it finds package.json files from its own location).
+ */
+const BUNDLED = [/^@snnc\/(dsl|ir|experiments)$/, /^chevrotain$/, /^@chevrotain\//, /^lodash-es(\/.*)?$/, /^commander$/, /^picocolors$/];
 
 const keepHeavyOut = {
   name: 'snnc-keep-heavy-out',
@@ -38,8 +36,7 @@ const keepHeavyOut = {
         return { path: rel, external: true };
       }
       if (relative || args.path.startsWith('node:')) return undefined;
-      const name = packageName(args.path);
-      return BUNDLED.some((re) => re.test(name)) ? undefined : { path: args.path, external: true };
+      return BUNDLED.some((re) => re.test(args.path)) ? undefined : { path: args.path, external: true };
     });
   },
 };
