@@ -96,6 +96,15 @@ describe('assist', () => {
     expect(labels).toEqual(expect.arrayContaining(['model', 'data', 'normalize', 'target', 'loss', 'optimizer', 'schedule', 'batch', 'epochs', 'seed']));
   });
 
+  test('experiment fields init, energy and regularize complete their kinds and hover their parameters', () => {
+    const text = 'model m(input: [4], steps: 2) { dense(2) -> LIF }\nexperiment e {\n  model: m\n  energy: horowitz45_';
+    const labels = complete(text, text.length, analyze(text, 'x.snn', 1, () => undefined)).map((i) => i.label);
+    expect(labels).toEqual(expect.arrayContaining(['horowitz45_fp32', 'horowitz45_int8', 'custom', 'kaiming', 'firing_rate']));
+    const used = 'model m(input: [4], steps: 2) { dense(2) -> LIF }\nexperiment e { model: m  regularize: firing_rate(weight: 0.1) }\n';
+    const h = hover(used, used.indexOf('weight') + 1, analyze(used, 'x.snn', 1, () => undefined));
+    expect(h!.contents.join('')).toContain('weight');
+  });
+
   test('a neuron defined in the file completes and hovers its own parameters', () => {
     const def = 'neuron Leaky(tau: 10ms, gain: 2) { // a test neuron\n  state v = 0\n  dv/dt = (gain * x - v) / tau\n  spike when v >= 1 { v = 0 }\n}\n';
     const text = `${def}model m(input: [4], steps: 2) {\n  dense(2) -> Leaky(ga`;

@@ -88,7 +88,7 @@ function contextAt(a: Analysis | undefined, offset: number): EntryContext[] {
       return ['neuron', 'surrogate'];
     case 'experiment':
     case 'sweep':
-      return ['optimizer', 'schedule', 'data', 'normalize', 'target', 'loss'];
+      return ['optimizer', 'schedule', 'data', 'normalize', 'target', 'loss', 'init', 'energy', 'regularize'];
     default:
       return ['layer', 'neuron', 'encoder', 'decoder', 'surrogate', 'ensemble', 'signal', 'optimizer', 'schedule', 'data', 'normalize', 'target', 'loss', 'function'];
   }
