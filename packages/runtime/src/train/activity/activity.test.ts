@@ -216,4 +216,29 @@ describe('activity counts on a hand-built model', () => {
     x.dispose();
     net.dispose();
   });
+
+  it('counts a conv1d fed by spikes with its exact fan-out', async () => {
+    // latency-coded ones: every input position fires once (step 0); kernel 3, stride 2, pad 1 over 5
+    const layers: Layer[] = [
+      { kind: 'conv1d', id: 'conv1d_0', inShape: [1, 5], outShape: [2, 3], filters: 2, kernel: 3, stride: 2, padding: 1, bias: true },
+      { kind: 'neuron', id: 'neuron_0', inShape: [2, 3], outShape: [2, 3], neuron: IF },
+      { kind: 'flatten', id: 'flatten_0', inShape: [2, 3], outShape: [6] },
+      { kind: 'dense', id: 'dense_0', inShape: [6], outShape: [2], units: 2, bias: true },
+      { kind: 'neuron', id: 'neuron_1', inShape: [2], outShape: [2], neuron: IF },
+    ];
+    const model: Model = { name: 'c1', params: {}, input: [1, 5], steps: 3, encoder: { kind: 'latency', mode: 'linear', tau: 1, threshold: 0.01 }, layers, decoder: { kind: 'rate' }, outputShape: [2] };
+    const net = buildNetwork(model, { seed: 2 });
+    const collector = new ActivityCollector(model, { synops: true });
+    const x = tf.ones([1, 5, 1]);
+    net.forward(x, { training: false, rng: new Random(0), probe: collector }).dispose();
+    collector.endBatch(1);
+    const s = summarizeActivity(model, collector.plans, await collector.read(), ENERGY_TABLES.horowitz45_fp32);
+    // fan-outs [1, 2, 1, 2, 1] sum to 7, times 2 filters
+    expect(s.layers.find((l) => l.name === 'conv1d_0')).toMatchObject({ synops: 14, macs: 0 });
+    // as an ANN: the same 7 x 1 x 2 connections, plus dense 6 x 2
+    expect(s.total.ann_macs).toBe(14 + 12);
+    collector.dispose();
+    x.dispose();
+    net.dispose();
+  });
 });
