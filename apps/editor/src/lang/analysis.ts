@@ -140,6 +140,9 @@ function networkItemSymbol(item: NetworkItem, scope: { start: number; end: numbe
     case 'ensemble':
       out.push({ name: item.name.name, kind: 'ensemble', range: item.name.range, scope, detail: `ensemble ${item.name.name}` });
       return;
+    case 'subnetwork':
+      out.push({ name: item.name.name, kind: 'network', range: item.name.range, scope, detail: `network instance ${item.name.name}` });
+      return;
     case 'probe':
       if (item.name) out.push({ name: item.name.name, kind: 'probe', range: item.name.range, scope, detail: `probe ${item.name.name} of ${endpointText(item.target)}` });
       return;

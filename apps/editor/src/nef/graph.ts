@@ -61,7 +61,7 @@ export function layoutNetwork(net: Network): GraphLayout {
       const offset = ((rows - col.length) * ROW_H) / 2;
       const input = net.inputs.find((i) => i.name === n);
       const ens = net.ensembles.find((e) => e.name === n);
-      const detail = input ? `input, ${input.signal.kind}` : ens ? `${ens.n} ${neuronLabel(ens.neuron.kind)}, ${ens.dims}-D` : '';
+      const detail = input ? `input, ${input.signal.kind}` : ens ? `${ens.n} ${neuronLabel(ens.neuron)}, ${ens.dims}-D` : '';
       nodes.push({ name: n, kind: input ? 'input' : 'ensemble', detail, x: MARGIN + ci * COL_W, y: MARGIN + offset + ri * ROW_H });
     });
   });
@@ -75,8 +75,10 @@ export function layoutNetwork(net: Network): GraphLayout {
   return { width: MARGIN * 2 + (columns.length - 1) * COL_W + 60, height: MARGIN * 2 + (rows - 1) * ROW_H + 20, nodes, edges };
 }
 
-function neuronLabel(kind: Network['ensembles'][number]['neuron']['kind']): string {
-  return { lif: 'LIF', lif_rate: 'LIFRate', relu: 'ReLU', spiking_relu: 'SpikingReLU' }[kind];
+/** The neuron type as written: a built-in kind, or the definition a defined neuron instantiates. */
+function neuronLabel(neuron: Network['ensembles'][number]['neuron']): string {
+  if (neuron.kind === 'equations') return neuron.neuron.definition;
+  return { lif: 'LIF', lif_rate: 'LIFRate', relu: 'ReLU', spiking_relu: 'SpikingReLU' }[neuron.kind];
 }
 
 /** `x[0] * x[1]`, `×-2`, `5ms`: what a connection computes, then its synapse. */
