@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { definedOverrides } from '@snnc/ir';
 import { BACKEND_REQUESTS, type BackendRequest, type QuickOverrides } from '@snnc/experiments';
 import type { Io } from './io.js';
 import { nonNegativeInt, positiveInt, positiveNumber } from './options.js';
@@ -25,13 +26,9 @@ export function addQuickRunOptions(command: Command): Command {
     .option('--seed <n>', 'override the seed', nonNegativeInt);
 }
 
+/** The overrides among the flags (the one list of override keys is @snnc/ir's). */
 export function overridesOf(flags: QuickRunFlags): QuickOverrides {
-  const o: QuickOverrides = {};
-  for (const k of ['epochs', 'trainLimit', 'testLimit', 'batch', 'lr', 'seed'] as const) {
-    const v = flags[k];
-    if (v !== undefined) o[k] = v;
-  }
-  return o;
+  return definedOverrides(flags);
 }
 
 /**

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { compile } from '@snnc/dsl';
-import type { Experiment } from '@snnc/ir';
-import { applyOverrides, definedOverrides, type RunRecord } from '@snnc/experiments';
+import { applyOverrides, definedOverrides, type Experiment } from '@snnc/ir';
+import type { RunRecord } from '@snnc/experiments';
 import { specHash } from '@snnc/experiments/node';
 import { RUN_FILES } from '@snnc/ir/node';
 import { readText } from './io.js';

@@ -1,24 +1,11 @@
-import type { BackendRequest, Experiment, SweepValue } from '@snnc/ir';
+import type { BackendRequest, EpochScores, Experiment, RunOverrides, SweepValue } from '@snnc/ir';
 import type { MachineInfo } from '@snnc/ir/node';
 
 /** Backends `runExperiment` can be asked for: @snnc/ir's list, re-exported for this package's users. */
 export { BACKEND_REQUESTS, type BackendRequest } from '@snnc/ir';
 
-/**
- * The quick-run overrides `snnc run` and `snnc sweep` share. `epochs`, `batch`, `lr`, `seed` are
- * baked into the experiment IR before training (so the recorded spec is what ran);
- * the limits are run options, since the IR has no notion of a data subset.
- */
-export interface QuickOverrides {
-  epochs?: number;
-  batch?: number;
-  lr?: number;
-  seed?: number;
-  /** Use only the first N training images. */
-  trainLimit?: number;
-  /** Use only the first N test images. */
-  testLimit?: number;
-}
+/** The quick-run overrides `snnc run` and `snnc sweep` share: @snnc/ir's RunOverrides. */
+export type QuickOverrides = RunOverrides;
 
 export interface SpecSource {
   file: string;
@@ -76,13 +63,12 @@ export interface RunRecord {
   reusedFrom?: string;
 }
 
-/** One epoch line of `metrics.jsonl`; fields beyond these are kept but not required. */
-export interface EpochRow {
+/**
+ * One epoch line of `metrics.jsonl` as read back: @snnc/ir's scores, each possibly missing
+ * (an old or damaged file), and any other fields the runtime wrote.
+ */
+export interface EpochRow extends Partial<Omit<EpochScores, 'epoch'>> {
   epoch: number;
-  train_loss?: number;
-  train_acc?: number;
-  test_loss?: number;
-  test_acc?: number;
   [key: string]: unknown;
 }
 

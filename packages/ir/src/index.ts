@@ -10,6 +10,8 @@ export * from './suggest.js';
 export * from './random.js';
 export * from './limits.js';
 export * from './backends.js';
+export * from './overrides.js';
+export * from './metrics-row.js';
 export * from './sequence-data.js';
 export * from './energy.js';
 export * from './validate.js';

@@ -1,3 +1,4 @@
+import type { EpochScores } from '@snnc/ir';
 import type { TopLevelSpec } from 'vega-lite';
 
 export interface Series {
@@ -50,14 +51,8 @@ export function timeSeriesChart(panels: Panel[], options: TimeSeriesOptions): To
   } as TopLevelSpec;
 }
 
-/** Epoch metrics as written to metrics.jsonl. */
-export interface EpochMetrics {
-  epoch: number;
-  train_loss: number;
-  train_acc: number;
-  test_loss: number;
-  test_acc: number;
-}
+/** Epoch metrics as written to metrics.jsonl: the scores @snnc/ir defines once. */
+export type EpochMetrics = EpochScores;
 
 /** Loss and accuracy per epoch, train against test, side by side. */
 export function trainingCurvesChart(metrics: readonly EpochMetrics[], title: string): TopLevelSpec {

@@ -1,12 +1,8 @@
+import type { EpochScores } from '@snnc/ir';
 import type { ActivitySummary, LayerRate } from './activity/index.js';
 
 /** One epoch's results; the snake_case keys are the report's line and `metrics.jsonl` fields. */
-export interface EpochMetrics {
-  epoch: number;
-  train_loss: number;
-  train_acc: number;
-  test_loss: number;
-  test_acc: number;
+export interface EpochMetrics extends EpochScores {
   max_test_acc: number;
   /** Wall-clock seconds of this epoch: training plus evaluation (the report's total_time). */
   total_time: number;

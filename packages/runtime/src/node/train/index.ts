@@ -7,7 +7,7 @@ export { evaluateCheckpoint, type EvalOptions } from './evaluate-checkpoint.js';
 export { loadIdxDataset, readIdx, type IdxArray, type IdxPair } from './idx.js';
 export { applyOverrides, experimentDiff, type RunOverrides } from './overrides.js';
 export { formatDuration, plainProgress, ttyProgress, type ProgressReporter } from './progress.js';
-export { createRunDir, readRunSpec, runFiles, safeName, type RunRecord } from './run-dir.js';
+export { createRunDir, readRunSpec, runFiles, safeName, type RunStart } from './run-dir.js';
 export { runExperiment, type RunOptions, type RunSummary } from './run-experiment.js';
 export { MemoryPeaks } from './system.js';
 export { readWeights, writeWeights, type WeightsManifestGroup } from './weights-file.js';

@@ -7,8 +7,11 @@ import type { EpochMetrics } from '../../train/index.js';
 import { writeFileSynced } from './fs-atomic.js';
 import type { RunOverrides } from './overrides.js';
 
-/** run.json: how the run was started, so that `--resume` can rebuild it exactly. */
-export interface RunRecord {
+/**
+ * run.json: how `snnc run` started the run, so that `--resume` can rebuild it exactly. (A
+ * sweep point's full reproducibility record is @snnc/experiments' RunRecord, record.json.)
+ */
+export interface RunStart {
   format: 'snnc-run';
   version: 1;
   experiment: string;
@@ -57,7 +60,7 @@ export async function createRunDir(runsDir: string, experiment: Experiment, now 
 }
 
 /** Writes the resolved spec: the .snn text, the experiment and program IR, and run.json. */
-export async function writeRunSpec(dir: string, o: { specSource: string; experiment: Experiment; program?: Program | undefined; record: RunRecord }): Promise<void> {
+export async function writeRunSpec(dir: string, o: { specSource: string; experiment: Experiment; program?: Program | undefined; record: RunStart }): Promise<void> {
   const f = runFiles(dir);
   const program: Program = o.program ?? {
     irVersion: IR_VERSION,
@@ -80,11 +83,11 @@ export async function writeRunSpec(dir: string, o: { specSource: string; experim
 }
 
 /** Reads experiment.json and run.json of an existing run directory (for `--resume`). */
-export async function readRunSpec(dir: string): Promise<{ experiment: Experiment; record: RunRecord }> {
+export async function readRunSpec(dir: string): Promise<{ experiment: Experiment; record: RunStart }> {
   const f = runFiles(dir);
   try {
     const e = JSON.parse(await readFile(f.experiment, 'utf8')) as { irVersion: number; experiment: Experiment };
-    const record = JSON.parse(await readFile(f.run, 'utf8')) as RunRecord;
+    const record = JSON.parse(await readFile(f.run, 'utf8')) as RunStart;
     if (!(e.irVersion >= OLDEST_READABLE_IR_VERSION && e.irVersion <= IR_VERSION)) throw new Error(`experiment.json has IR version ${e.irVersion}, this snnc reads ${OLDEST_READABLE_IR_VERSION} to ${IR_VERSION}`);
     if (record.format !== 'snnc-run') throw new Error('run.json is not an snnc run record');
     return { experiment: e.experiment, record };

@@ -12,7 +12,7 @@ import { loadTrainingData } from './training-data.js';
 import { writeFileSynced } from './fs-atomic.js';
 import { applyOverrides, experimentDiff, type RunOverrides } from './overrides.js';
 import { plainProgress, ttyProgress, type ProgressReporter } from './progress.js';
-import { appendMetrics, createRunDir, readRunSpec, rewriteMetrics, runFiles, writeRunSpec, type RunRecord } from './run-dir.js';
+import { appendMetrics, createRunDir, readRunSpec, rewriteMetrics, runFiles, writeRunSpec, type RunStart } from './run-dir.js';
 import { MemoryPeaks } from './system.js';
 import { planReplicas, startReplicas } from './parallel/index.js';
 
@@ -162,7 +162,7 @@ interface RunContext {
  * The experiment to train and its data limits: the options' with overrides applied, or with
  * `resume`, the stored run's (only more epochs may be asked for; SNN7007 otherwise).
  */
-async function resolveRun(opts: RunOptions): Promise<{ experiment: Experiment; limits: { train?: number; test?: number }; resume: { dir: string; record: RunRecord } | null }> {
+async function resolveRun(opts: RunOptions): Promise<{ experiment: Experiment; limits: { train?: number; test?: number }; resume: { dir: string; record: RunStart } | null }> {
   const overrides = opts.overrides ?? {};
   const experiment = applyOverrides(opts.experiment, overrides);
   if (opts.resume === undefined) return { experiment, limits: { train: overrides.trainLimit, test: overrides.testLimit }, resume: null };
@@ -191,7 +191,7 @@ async function resolveRun(opts: RunOptions): Promise<{ experiment: Experiment; l
 async function openRunDir(opts: RunOptions, experiment: Experiment, trainer: Trainer, resumeDir: string | null, started: Date): Promise<{ dir: string; resumedFrom: ResumePoint | null }> {
   if (resumeDir === null) {
     const dir = await createRunDir(path.resolve(opts.runsDir ?? 'runs'), experiment, started);
-    const record: RunRecord = {
+    const record: RunStart = {
       format: 'snnc-run',
       version: 1,
       experiment: experiment.name,
@@ -222,7 +222,7 @@ async function openRunDir(opts: RunOptions, experiment: Experiment, trainer: Tra
 }
 
 /** The `run:`, `data:` and `model:` lines. */
-function printHeader(run: RunContext, resumeRecord: RunRecord | null, c: ReturnType<typeof pc.createColors>): void {
+function printHeader(run: RunContext, resumeRecord: RunStart | null, c: ReturnType<typeof pc.createColors>): void {
   const { experiment: e, resumedFrom: r, data } = run;
   const out = run.opts.out;
   out.write(`${c.bold('run')}: ${relDir(run)}${r ? ` (resumed at epoch ${r.epoch}, batch ${r.batch}${resumeRecord ? `, created ${resumeRecord.createdAt}` : ''})` : ''}\n`);
