@@ -112,7 +112,7 @@ describe.skipIf(!HAVE)('snnc import', () => {
     writeFileSync(path.join(dir, 'thr.nir'), await writeNir(graph as Parameters<typeof writeNir>[0]));
     const r = await snnc(['import', 'thr.nir'], dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('thr.nir:1:1: error SNN7463: cannot import `thr.nir`: node `thr` (Scale): `scale` differs between neurons; per-neuron parameter arrays are not importable yet');
+    expect(r.stderr).toContain('thr.nir:1:1: error SNN7463: cannot import `thr.nir`: node `thr` (Scale): `scale` differs between neurons; a .snn layer takes one value');
   });
 
   it('names the flag when --dt or --out is wrong', async () => {

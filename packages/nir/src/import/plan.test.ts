@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { compile } from '@snnc/dsl';
+import { simulateNeuron, type EquationNeuron } from '@snnc/ir';
 import { describe, expect, it } from 'vitest';
 import { fixture, HAVE_FIXTURES } from '../__tests__/fixtures.js';
 import { readNir } from '../nir-file.js';
@@ -132,7 +133,7 @@ describe('a convolutional chain', () => {
     expect(compiled(thr).layers.at(-1)!.kind).toBe('neuron');
     g.nodes.set('delay', p({ kind: 'Scale', params: { scale: nirArray([5], [1, 2, 1, 1, 1], '<d') } }));
     expect(() => planImport(g, { model: 'conv', dt: 1e-3, steps: 4, origin: 'test' })).toThrow(ImportError);
-    expect(() => planImport(g, { model: 'conv', dt: 1e-3, steps: 4, origin: 'test' })).toThrow('node `delay` (Scale): `scale` differs between neurons; per-neuron parameter arrays are not importable yet (a .snn neuron takes one value per layer)');
+    expect(() => planImport(g, { model: 'conv', dt: 1e-3, steps: 4, origin: 'test' })).toThrow('node `delay` (Scale): `scale` differs between neurons; a .snn layer takes one value (per-neuron thresholds and input gains fold into the weights; other parameters cannot)');
   });
 
   it('maps Conv1d to conv1d with the runtime kernel [K, C_in, C_out]', () => {
@@ -153,10 +154,52 @@ describe('a convolutional chain', () => {
     expect(k.data[(2 * 2 + 1) * 4 + 3]).toBe((3 * 2 + 1) * 3 + 2);
   });
 
-  it('refuses per-neuron parameters that differ, naming the node', () => {
+  it('folds per-neuron CubaLIF thresholds into the dense before it; refuses differing time constants', () => {
     const g = convGraph();
     const lif = g.nodes.get('lif') as Extract<NirNode, { kind: 'CubaLIF' }>;
     lif.params.v_threshold = nirArray([5], [1, 1, 2, 1, 1], '<d');
-    expect(() => planImport(g, { model: 'conv', dt: 1e-3, steps: 4, origin: 'test' })).toThrow('node `lif` (CubaLIF): `v_threshold` differs between neurons; per-neuron parameter arrays are not importable yet (a .snn neuron takes one value per layer)');
+    const plan = planImport(g, { model: 'conv', dt: 1e-3, steps: 4, origin: 'test' });
+    expect(plan.source).toContain('neuron lif = CubaLIF(tau_mem: 10ms, tau_syn: 5ms, r: 1, v_leak: 0, threshold: 1, reset: 0, w_in: 1, dt: 1ms)');
+    expect(Array.from(plan.layers[3]!.tensors[1]!.data)).toEqual([0, 1, 1, 3, 4]);
+    lif.params.tau_syn = nirArray([5], [5e-3, 5e-3, 5e-3, 5e-3, 6e-3], '<d');
+    expect(() => planImport(g, { model: 'conv', dt: 1e-3, steps: 4, origin: 'test' })).toThrow('node `lif` (CubaLIF): `tau_syn` differs between neurons');
+  });
+});
+
+describe('per-neuron parameter arrays (a threshold per neuron, as Sinabs writes)', () => {
+  /** Input [3] -> Affine(3 -> 3) -> LIF with thresholds 1, 2, 4 -> Output. */
+  function sinabsLike(tau = [0.01, 0.01, 0.01]): NirGraph {
+    const nodes: [string, NirNode][] = [
+      ['input', p({ kind: 'Input', params: { shape: i64([3]) } })],
+      ['fc', p({ kind: 'Affine', params: { weight: nirArray([3, 3], [1, 0, 0, 0, 1, 0, 0, 0, 1]), bias: nirArray([3], [0.5, 0.5, 0.5]) } })],
+      ['lif', p({ kind: 'LIF', params: { tau: nirArray([3], tau), r: nirArray([3], [1, 1, 1]), v_leak: nirArray([3], [0, 0, 0]), v_threshold: nirArray([3], [1, 2, 4]), v_reset: nirArray([3], [0, 0, 0]) } })],
+      ['output', p({ kind: 'Output', params: { shape: i64([3]) } })],
+    ];
+    return { kind: 'NIRGraph', nodes: new Map(nodes), edges: [['input', 'fc'], ['fc', 'lif'], ['lif', 'output']], metadata: none(), extra: none() };
+  }
+
+  it('folds thresholds into the dense weights feeding the neuron: the same spikes, threshold 1', () => {
+    const plan = planImport(sinabsLike(), { model: 'm', dt: 1e-3, steps: 50, origin: 'test' });
+    expect(plan.source).toContain('neuron lif = NirLIF(tau: 10ms, r: 1, v_leak: 0, threshold: 1, reset: 0, dt: 1ms)');
+    const [kernel, bias] = plan.layers[0]!.tensors;
+    // Column o of the [in, out] kernel and bias o scaled by 1 / threshold_o.
+    expect(Array.from(kernel!.data)).toEqual([1, 0, 0, 0, 0.5, 0, 0, 0, 0.25]);
+    expect(Array.from(bias!.data)).toEqual([0.5, 0.25, 0.125]);
+    // Simulated: neuron 2 (threshold 4) driven by x spikes exactly when the imported neuron
+    // (threshold 1) driven by x / 4 does.
+    const imported = compiled(plan);
+    const defs = compile(`${plan.source}\nneuron original = NirLIF(tau: 10ms, r: 1, v_leak: 0, threshold: 4, reset: 0, dt: 1ms)\n`, { file: 'o.snn' }).ir!.neurons;
+    const one = defs.find((n) => n.name === 'lif') as EquationNeuron;
+    const original = defs.find((n) => n.name === 'original') as EquationNeuron;
+    expect(imported.layers[1]!.kind).toBe('neuron');
+    const x = Array.from({ length: 200 }, (_, k) => 6 + 3 * Math.sin(k / 7));
+    const a = simulateNeuron(original, x);
+    const b = simulateNeuron(one, x.map((v) => v / 4));
+    expect(a.spikes.reduce((s, v) => s + v, 0)).toBeGreaterThan(3);
+    expect(Array.from(b.spikes)).toEqual(Array.from(a.spikes));
+  });
+
+  it('refuses arrays it cannot make uniform, naming the node', () => {
+    expect(() => planImport(sinabsLike([0.01, 0.02, 0.01]), { model: 'm', dt: 1e-3, steps: 5, origin: 'test' })).toThrow('node `lif` (LIF): `tau` differs between neurons');
   });
 });

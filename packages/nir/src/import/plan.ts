@@ -100,7 +100,7 @@ function uniform(a: NirArray, name: string, c: ChainNode, size: number): number 
   }
   const v = a.data[0]!;
   if (!a.data.every((x) => x === v)) {
-    throw new ImportError({ where: `${nodeWhere(c.path)} (${c.node.kind})`, reason: `\`${name}\` differs between neurons; per-neuron parameter arrays are not importable yet (a .snn neuron takes one value per layer)` });
+    throw new ImportError({ where: `${nodeWhere(c.path)} (${c.node.kind})`, reason: `\`${name}\` differs between neurons; a .snn layer takes one value (per-neuron thresholds and input gains fold into the weights; other parameters cannot)` });
   }
   return v;
 }
@@ -137,6 +137,53 @@ interface Converted {
   neuron?: { call: string; definition?: Definition };
   tensors: ImportedTensor[];
   flow: Flow;
+  /**
+   * Per-neuron input gains to fold into the dense layer(s) feeding this neuron: thresholds and
+   * gains that differ per neuron, normalised away (v / threshold), see {@link perNeuron}.
+   */
+  inputScale?: Float32Array;
+}
+
+/**
+ * A spiking neuron's per-neuron parameters, made uniform where that is exact: dividing the
+ * membrane by each neuron's threshold turns `tau dv/dt = (v_leak - v) + r I`, spike at
+ * `v > threshold`, reset to `v_reset` into the same equation with threshold 1, leak and reset
+ * divided by the threshold, and input gain `r / threshold`, which moves into the incoming
+ * weights. Time constants must be equal, and so must the divided leak and reset (zero, as
+ * Sinabs and snnTorch write them). Undefined when every parameter is already uniform.
+ */
+function perNeuron(c: ChainNode, size: number, p: { gains: NirArray[]; threshold: NirArray; levels: Record<string, NirArray>; fixed: Record<string, NirArray> }): { scale: Float32Array; levels: Record<string, number> } | undefined {
+  const all = [...p.gains, p.threshold, ...Object.values(p.levels), ...Object.values(p.fixed)];
+  if (all.every((a) => a.data.every((x) => x === a.data[0]))) return undefined;
+  const at = (a: NirArray, i: number) => (a.data.length === 1 ? a.data[0]! : a.data[i]!);
+  for (const a of all) if (a.data.length !== 1 && a.data.length !== size) refuse(c, `a parameter has ${a.data.length} values but the layer has ${size} neurons`);
+  for (const [k, a] of Object.entries(p.fixed)) uniform(a, k, c, size);
+  const scale = new Float32Array(size);
+  const levels: Record<string, number> = {};
+  for (let i = 0; i < size; i++) {
+    const thr = at(p.threshold, i);
+    if (!(thr > 0)) refuse(c, `neuron ${i} has threshold ${thr}; per-neuron thresholds import only when positive`);
+    scale[i] = p.gains.reduce((g, a) => g * at(a, i), 1) / thr;
+    for (const [k, a] of Object.entries(p.levels)) {
+      const v = at(a, i) / thr;
+      if (i > 0 && Math.abs(v - levels[k]!) > 1e-6 * Math.max(1, Math.abs(v))) refuse(c, `\`${k}\` / threshold differs between neurons; per-neuron arrays import when only thresholds and input gains differ`);
+      levels[k] = i === 0 ? v : levels[k]!;
+    }
+  }
+  return { scale, levels };
+}
+
+/** Multiplies output unit o of a planned dense layer (kernel column o and bias o) by scale[o]. */
+function foldScale(c: ChainNode, layer: ImportedLayer | undefined, scale: Float32Array): void {
+  const kernel = layer?.tensors.find((t) => t.name === 'kernel');
+  if (!layer || !layer.text.startsWith('dense(') || !kernel || kernel.shape[1] !== scale.length) {
+    refuse(c, `its per-neuron thresholds fold into the dense layer feeding it, but it is fed by ${layer ? `\`${layer.text}\`` : 'no dense layer'}`);
+    return;
+  }
+  const out = scale.length;
+  for (let k = 0; k < kernel.data.length; k++) kernel.data[k] = kernel.data[k]! * scale[k % out]!;
+  const bias = layer.tensors.find((t) => t.name === 'bias');
+  if (bias) for (let o = 0; o < out; o++) bias.data[o] = bias.data[o]! * scale[o]!;
 }
 
 const where = (c: ChainNode) => `${nodeWhere(c.path)} (${c.node.kind})`;
@@ -209,10 +256,14 @@ function convertNode(c: ChainNode, flow: Flow, dt: string, dtSeconds: number): C
       return { text: 'flatten', tensors: [], flow: { shape: [size], chw: [...shape] } };
     case 'LIF': {
       const p = n.params;
+      const norm = perNeuron(c, size, { gains: [p.r], threshold: p.v_threshold, levels: { v_leak: p.v_leak, reset: p.v_reset }, fixed: { tau: p.tau } });
+      if (norm) return same({ neuron: { definition: 'NirLIF', call: `NirLIF(tau: ${t(p.tau, 'tau')}, r: 1, v_leak: ${formatNumber(norm.levels.v_leak!)}, threshold: 1, reset: ${formatNumber(norm.levels.reset!)}, dt: ${dt})` }, tensors: [], inputScale: norm.scale });
       return same({ neuron: { definition: 'NirLIF', call: `NirLIF(tau: ${t(p.tau, 'tau')}, r: ${u(p.r, 'r')}, v_leak: ${u(p.v_leak, 'v_leak')}, threshold: ${u(p.v_threshold, 'v_threshold')}, reset: ${u(p.v_reset, 'v_reset')}, dt: ${dt})` }, tensors: [] });
     }
     case 'IF': {
       const p = n.params;
+      const norm = perNeuron(c, size, { gains: [p.r], threshold: p.v_threshold, levels: { reset: p.v_reset }, fixed: {} });
+      if (norm) return same({ neuron: { definition: 'NirIF', call: `NirIF(r: 1, threshold: 1, reset: ${formatNumber(norm.levels.reset!)}, dt: ${dt})` }, tensors: [], inputScale: norm.scale });
       return same({ neuron: { definition: 'NirIF', call: `NirIF(r: ${u(p.r, 'r')}, threshold: ${u(p.v_threshold, 'v_threshold')}, reset: ${u(p.v_reset, 'v_reset')}, dt: ${dt})` }, tensors: [] });
     }
     case 'LI': {
@@ -225,7 +276,12 @@ function convertNode(c: ChainNode, flow: Flow, dt: string, dtSeconds: number): C
     case 'CubaLI': {
       const p = n.params;
       const common = `tau_mem: ${t(p.tau_mem, 'tau_mem')}, tau_syn: ${t(p.tau_syn, 'tau_syn')}, r: ${u(p.r, 'r')}, v_leak: ${u(p.v_leak, 'v_leak')}`;
-      if (n.kind === 'CubaLIF') return same({ neuron: { call: `CubaLIF(${common}, threshold: ${u(n.params.v_threshold, 'v_threshold')}, reset: ${u(n.params.v_reset, 'v_reset')}, w_in: ${u(p.w_in, 'w_in')}, dt: ${dt})` }, tensors: [] });
+      if (n.kind === 'CubaLIF') {
+        const q = n.params;
+        const norm = perNeuron(c, size, { gains: [q.r, q.w_in], threshold: q.v_threshold, levels: { v_leak: q.v_leak, reset: q.v_reset }, fixed: { tau_mem: q.tau_mem, tau_syn: q.tau_syn } });
+        if (norm) return same({ neuron: { call: `CubaLIF(tau_mem: ${t(q.tau_mem, 'tau_mem')}, tau_syn: ${t(q.tau_syn, 'tau_syn')}, r: 1, v_leak: ${formatNumber(norm.levels.v_leak!)}, threshold: 1, reset: ${formatNumber(norm.levels.reset!)}, w_in: 1, dt: ${dt})` }, tensors: [], inputScale: norm.scale });
+        return same({ neuron: { call: `CubaLIF(${common}, threshold: ${u(q.v_threshold, 'v_threshold')}, reset: ${u(q.v_reset, 'v_reset')}, w_in: ${u(p.w_in, 'w_in')}, dt: ${dt})` }, tensors: [] });
+      }
       return same({ neuron: { definition: 'NirCubaLI', call: `NirCubaLI(${common}, w_in: ${u(p.w_in, 'w_in')}, dt: ${dt})` }, tensors: [] });
     }
     case 'Conv1d': {
@@ -251,8 +307,11 @@ function convertNode(c: ChainNode, flow: Flow, dt: string, dtSeconds: number): C
       const steps = Math.round(uniform(n.params.delay, 'delay', c, size) / dtSeconds);
       return steps === 0 ? { tensors: [], flow } : same({ text: `delay(${steps})`, tensors: [] });
     }
-    case 'Threshold':
+    case 'Threshold': {
+      const norm = perNeuron(c, size, { gains: [], threshold: n.params.threshold, levels: {}, fixed: {} });
+      if (norm) return same({ neuron: { definition: 'NirThreshold', call: 'NirThreshold(threshold: 1)' }, tensors: [], inputScale: norm.scale });
       return same({ neuron: { definition: 'NirThreshold', call: `NirThreshold(threshold: ${u(n.params.threshold, 'threshold')})` }, tensors: [] });
+    }
     default: {
       const never: never = n;
       return refuse(c, `unknown primitive ${JSON.stringify(never)}`);
@@ -312,6 +371,7 @@ function planChain(graph: NirGraph, opts: ImportOptions): ImportPlan {
     const r = convertNode(c, flow, dt, opts.dt);
     flow = r.flow;
     const node = c.path.join('.');
+    if (r.inputScale) foldScale(c, layers[layers.length - 1], r.inputScale);
     if (r.neuron) layers.push({ text: pre.instance(c, r.neuron), node, tensors: [] });
     else if (r.text) layers.push({ text: r.text, node, tensors: r.tensors });
   }
@@ -363,6 +423,7 @@ function planGraph(graph: NirGraph, opts: ImportOptions): ImportPlan {
   const body: string[] = [];
   let outputLine: string | undefined;
   const layers: ImportedLayer[] = [];
+  const folds: { c: ChainNode; preds: string[]; scale: Float32Array }[] = [];
   const resultName = (n: string): string => {
     let name = names.get(n);
     if (name) return name;
@@ -407,6 +468,16 @@ function planGraph(graph: NirGraph, opts: ImportOptions): ImportPlan {
     const result = resultName(n);
     body.push(layer === undefined ? `  ${result} = ${source}` : `  ${result} = ${source} -> ${layer}`);
     if (layer !== undefined) layers.push({ text: layer, node: c.path.join('.'), tensors: r.tensors, result });
+    if (r.inputScale) folds.push({ c, preds: ps, scale: r.inputScale });
+  }
+  // Per-neuron gains go into every dense layer feeding the neuron (a loop's source comes later,
+  // so this runs last); a dense that also feeds other nodes cannot take them.
+  for (const f of folds) {
+    for (const p of f.preds) {
+      const layer = layers.find((l) => l.node === g.nodes.get(p)!.path.join('.'));
+      if ((succ.get(p) ?? []).length !== 1) refuse(f.c, `its per-neuron thresholds fold into the dense layer feeding it, but \`${p}\` feeds other nodes too`);
+      foldScale(f.c, layer, f.scale);
+    }
   }
   // The last line names the decoded result (every node is defined by then).
   const model = [`model ${opts.model}(input: [${input.join(', ')}], steps: ${opts.steps}) {`, ...body, ...(outputLine ? [outputLine] : []), '}'];
