@@ -92,12 +92,10 @@ class SnnParser extends CstParser {
     this.CONSUME(T.StringLiteral);
   });
 
+  /** `neuron lif = LIF(tau: 2)` or a definition `neuron LIF(tau: 2.0) { ... }`. */
   private neuronStatement = this.RULE('neuronStatement', () => {
     this.CONSUME(T.Neuron);
     this.CONSUME(T.Identifier);
-    this.CONSUME(T.Equals);
-    this.SUBRULE(this.expression);
-  });
     this.OR((this.alts['neuronStatement'] ??= [
       {
         ALT: () => {
@@ -182,6 +180,9 @@ class SnnParser extends CstParser {
     this.OPTION(() => {
       this.OR((this.alts['neuronAssign'] ??= [{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]));
     });
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expression);
+  });
 
   private modelStatement = this.RULE('modelStatement', () => {
     this.CONSUME(T.Model);
