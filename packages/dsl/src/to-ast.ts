@@ -11,9 +11,9 @@ import type {
   MapEntry,
   ModelItem,
   NetworkItem,
-  Param,
   NeuronAssign,
   NeuronItem,
+  Param,
   SliceSpec,
   Statement,
 } from './ast.js';
@@ -119,24 +119,6 @@ export class AstBuilder {
     });
   }
 
-  private modelItem(n: CstNode): ModelItem {
-    const range = this.nodeRange(n);
-    if (token(n, 'Encode')) return { kind: 'encode', value: this.expr(node(n, 'expression'), range), range };
-    if (token(n, 'Decode')) return { kind: 'decode', value: this.expr(node(n, 'expression'), range), range };
-    const chain = node(n, 'chain');
-    if (!chain) {
-      this.broken = true;
-      return { kind: 'chain', layers: [], range };
-    }
-    const item: ModelItem = { kind: 'chain', layers: nodes(chain, 'expression').map((e) => this.expr(e, range)), range: this.nodeRange(chain) };
-    const name = token(chain, 'Identifier');
-    if (name) item.name = this.ident(name, item.range);
-    return item;
-  }
-
-  private fields(block: CstNode | undefined): Field[] {
-    if (!block) {
-      this.broken = true;
   private neuronItem(n: CstNode): NeuronItem | undefined {
     const range = this.nodeRange(n);
     const ids = tokens(n, 'Identifier');
@@ -175,6 +157,24 @@ export class AstBuilder {
     return { target: this.ident(token(n, 'Identifier'), range), op, value: this.expr(node(n, 'expression'), range), range };
   }
 
+  private modelItem(n: CstNode): ModelItem {
+    const range = this.nodeRange(n);
+    if (token(n, 'Encode')) return { kind: 'encode', value: this.expr(node(n, 'expression'), range), range };
+    if (token(n, 'Decode')) return { kind: 'decode', value: this.expr(node(n, 'expression'), range), range };
+    const chain = node(n, 'chain');
+    if (!chain) {
+      this.broken = true;
+      return { kind: 'chain', layers: [], range };
+    }
+    const item: ModelItem = { kind: 'chain', layers: nodes(chain, 'expression').map((e) => this.expr(e, range)), range: this.nodeRange(chain) };
+    const name = token(chain, 'Identifier');
+    if (name) item.name = this.ident(name, item.range);
+    return item;
+  }
+
+  private fields(block: CstNode | undefined): Field[] {
+    if (!block) {
+      this.broken = true;
       return [];
     }
     return nodes(block, 'field').map((f) => {
