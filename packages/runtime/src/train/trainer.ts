@@ -159,7 +159,7 @@ export class Trainer {
     }
     this.params = nameParams(network);
     this.optimizer = makeOptimizer(experiment.optimizer, this.params);
-    this.trainActivity = new ActivityCollector(experiment.model, { synops: false });
+    this.trainActivity = new ActivityCollector(experiment.model, { synops: false, data: experiment.data });
     this.watch = new ActivityWatch(this.trainActivity.plans, experiment.model.steps);
     this.activityInterval = Math.max(1, Math.floor(opts.activityInterval ?? Math.ceil(this.batchesPerEpoch / 10)));
     const streams = rngStreams(experiment.seed);
@@ -302,7 +302,7 @@ export class Trainer {
     data: TrainingData,
     opts: { epoch?: number; signal?: AbortSignal; onBatch?: (p: BatchProgress) => void; onPhase?: RunCallbacks['onPhase'] } = {},
   ): Promise<Evaluation | 'aborted'> {
-    const activity = new ActivityCollector(this.experiment.model, { synops: true });
+    const activity = new ActivityCollector(this.experiment.model, { synops: true, data: this.experiment.data });
     try {
       return await evaluateNetwork({
         experiment: this.experiment,

@@ -38,7 +38,7 @@ export async function evaluateCheckpoint(opts: EvalOptions): Promise<{ loss: num
   // A .safetensors file (snnc import writes one) holds weights only, no training state.
   const ckpt = weightsFile ? { weights: loadWeightsFile(dir), info: undefined } : await loadCheckpoint(dir);
   const network = buildNetwork(opts.experiment.model, { seed: opts.experiment.seed });
-  const activity = opts.activity ? new ActivityCollector(opts.experiment.model, { synops: true }) : undefined;
+  const activity = opts.activity ? new ActivityCollector(opts.experiment.model, { synops: true, data: opts.experiment.data }) : undefined;
   try {
     try {
       network.loadWeights(ckpt.weights);

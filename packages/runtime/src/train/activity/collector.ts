@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Layer, Model } from '@snnc/ir';
+import type { DataSpec, Layer, Model } from '@snnc/ir';
 import type { LayerProbe } from '../../model/network.js';
 import { planActivity, type LayerPlan } from './plan.js';
 
@@ -38,6 +38,8 @@ interface Totals {
 export interface CollectorOptions {
   /** Count SynOps (extra reductions per synaptic layer); off in training, where only rates matter. */
   synops: boolean;
+  /** The data fed in: event data (SHD, N-MNIST) makes the first layer's input spikes. */
+  data?: DataSpec;
 }
 
 /**
@@ -57,7 +59,7 @@ export class ActivityCollector implements LayerProbe {
   private lastBatch: { spikes: Map<string, tf.Tensor>; samples: number } | null = null;
 
   constructor(model: Model, opts: CollectorOptions) {
-    this.plans = planActivity(model);
+    this.plans = planActivity(model, opts.data);
     this.byId = new Map(this.plans.map((p) => [p.layer.id, p]));
     this.opts = opts;
     this.reset();

@@ -1,4 +1,4 @@
-import { assertNever, type Layer, type Model } from '@snnc/ir';
+import { assertNever, type DataSpec, type Layer, type Model } from '@snnc/ir';
 import { axisFanout, convConnections, convFanoutMap } from './fanout.js';
 
 /** Whether a layer's input is spikes (0/1 events) or real values, which decides AC vs MAC. */
@@ -36,8 +36,9 @@ const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
  * and iand of spikes stay spikes; everything else makes real values (an average or a sum of
  * spikes is not a spike).
  */
-export function planActivity(model: Model): LayerPlan[] {
-  const kinds = new Map<string, ValueKind>([['input', model.encoder.kind === 'direct' ? 'analog' : 'spikes']]);
+export function planActivity(model: Model, data?: DataSpec): LayerPlan[] {
+  const input: ValueKind = model.encoder.kind !== 'direct' || (data !== undefined && dataIsEvents(data)) ? 'spikes' : 'analog';
+  const kinds = new Map<string, ValueKind>([['input', input]]);
   const inputsOf = (layer: Layer, i: number): string[] => layer.inputs ?? [i === 0 ? 'input' : model.layers[i - 1]!.id];
   // A delay may read a later node (a cycle): a second pass settles it, since only neurons
   // turn real values into spikes and nothing turns spikes back without an edge we already saw.
@@ -45,6 +46,24 @@ export function planActivity(model: Model): LayerPlan[] {
     model.layers.forEach((layer, i) => kinds.set(layer.id, outputKind(layer, inputsOf(layer, i).map((id) => kinds.get(id) ?? 'spikes'))));
   }
   return model.layers.map((layer, i) => ({ layer, role: roleOf(layer, kinds.get(inputsOf(layer, i)[0]!) ?? 'spikes') }));
+}
+
+/**
+ * Event-camera and spiking-audio data (N-MNIST, SHD) arrive as spike counts per time bin, so
+ * even `encode direct` feeds the first layer events: each non-zero bin counts as one spike.
+ */
+export function dataIsEvents(data: DataSpec): boolean {
+  switch (data.kind) {
+    case 'shd':
+    case 'nmnist':
+      return true;
+    case 'mnist':
+    case 'idx':
+    case 'sequential_mnist':
+      return false;
+    default:
+      return assertNever(data);
+  }
 }
 
 function roleOf(layer: Layer, input: ValueKind): LayerRole {
