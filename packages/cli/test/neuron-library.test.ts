@@ -29,6 +29,25 @@ beforeAll(async () => {
 describe('standard-library neurons in the runtime', () => {
   const names = libraryNeuronNames();
 
+  it.each(['IF', 'LIF', 'PLIF', 'ALIF'])('the library definition of %s behaves as the built-in %s (spikes and membrane)', (name) => {
+    const builtin = compile(`neuron n = ${name}`, { file: 'b.snn' }).ir!.neurons[0]!;
+    expect(builtin.kind).not.toBe('equations');
+    const rng = new Random(21);
+    const T = 12;
+    const n = 5;
+    const x = Array.from({ length: T * n }, () => 1.6 * rng.uniform());
+    const run = (def: typeof builtin) =>
+      tf.tidy(() => {
+        const layer = buildNeuron({ kind: 'neuron', id: 'n', inShape: [n], outShape: [n], neuron: def }, 'composed');
+        const r = layer.run(tf.tensor2d(x, [T, n]), { training: false, rng: new Random(0), steps: T, batch: 1, folded: true }, true);
+        return { spikes: Array.from(r.spikes.dataSync()), membrane: Array.from(r.membrane!.dataSync()) };
+      });
+    const a = run(libraryNeuron(name)!);
+    const b = run(builtin);
+    expect(a.spikes).toEqual(b.spikes);
+    a.membrane.forEach((h, i) => expect(h).toBeCloseTo(b.membrane[i]!, 5));
+  });
+
   it.each(names)('%s: autodiff gradient of the membrane matches a finite difference', (name) => {
     // detach_reset: the reset is then constant in the backward pass, as in a finite difference
     const def: EquationNeuron = { ...libraryNeuron(name)!, detachReset: true };
