@@ -93,6 +93,29 @@ describe.skipIf(!HAVE)('snnc import', () => {
     expect(escape.stderr).toContain('escape.snn names the weights file `../braille.safetensors`, which is outside its folder');
   });
 
+  it('snnc eval and snnc run (fine-tuning) start from the weights file the imported .snn names', async () => {
+    const dir = tempFiles({});
+    expect((await snnc(['import', path.join(FIXTURES, 'braille_bias_zero.nir'), '-o', 'braille.snn', '--dt', '1ms', '--steps', '4'], dir)).code).toBe(0);
+    // Four 1 x 12 IDX "images" and their labels (7 classes), written here.
+    const idx = (magic: number, dims: number[], body: number[]) => {
+      const head = Buffer.alloc(4 + 4 * dims.length);
+      head.writeUInt32BE(magic, 0);
+      dims.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
+      return Buffer.concat([head, Buffer.from(body)]);
+    };
+    writeFileSync(path.join(dir, 'img'), idx(0x803, [4, 1, 12], Array.from({ length: 48 }, (_, i) => (i * 37) % 256)));
+    writeFileSync(path.join(dir, 'lab'), idx(0x801, [4], [0, 3, 6, 2]));
+    writeFileSync(path.join(dir, 'main.snn'), 'use "braille.snn"\nexperiment e { model: braille  data: idx(train_images: "img", train_labels: "lab", test_images: "img", test_labels: "lab", classes: 7)  batch: 2  epochs: 1 }\n');
+    const e = await snnc(['eval', 'main.snn', '--backend', 'cpu'], dir);
+    expect(e.code).toBe(0);
+    expect(e.stderr).toMatch(/weights: braille\.safetensors \(named by .*braille\.snn\)/);
+    expect(e.stdout).toContain('(weights file)');
+    const r = await snnc(['run', 'main.snn', '--backend', 'cpu', '--runs-dir', 'runs'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/weights: braille\.safetensors \(named by .*braille\.snn\)/);
+    expect(r.stdout + r.stderr).toMatch(/epoch=0, train_loss=/);
+  });
+
   it('refuses what it cannot import yet with SNN7463 naming the node', async () => {
     const { nirArray, writeNir } = await import('@snnc/nir');
     const none = () => ({ kind: 'group' as const, children: new Map() });

@@ -55,12 +55,12 @@ export async function exportCommand(file: string, opts: ExportCommandOptions, io
   try {
     // An imported .snn names its weights file; it is used when no --checkpoint is given.
     if (checkpoint === undefined) {
-      const { declaredWeights } = await import('../declared-weights.js');
-      const declared = declaredWeights(file, loaded.text, io.cwd);
+      const { declaredWeightsOf } = await import('../declared-weights.js');
+      const declared = declaredWeightsOf(model, loaded.sources, io.cwd);
       if (declared && 'error' in declared) return fail(declared.error, 1);
       if (declared) {
         checkpoint = declared.path;
-        io.stderr.write(`weights: ${declared.name} (named by ${file})\n`);
+        io.stderr.write(`weights: ${declared.name} (named by ${declared.file})\n`);
       }
     }
     const { modelWeights } = await import('@snnc/runtime/node');

@@ -52,12 +52,12 @@ export function registerRunCommands(program: Command, io: Io, setExit: (code: nu
     .command('eval')
     .description("report test loss and accuracy of a saved checkpoint on an experiment's test set")
     .argument('<file>', '.snn file')
-    .requiredOption('--checkpoint <dir>', 'checkpoint directory (a run directory, or its best/ or last/), or a .safetensors weights file')
+    .option('--checkpoint <dir>', 'checkpoint directory (a run directory, or its best/ or last/), or a .safetensors weights file (default: the weights file an imported model names)')
     .option('-e, --experiment <name>', 'the experiment whose model and data to use')
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKEND_REQUESTS).default('auto'))
     .option('--test-limit <n>', 'evaluate on the first N test images only', positiveInt)
     .option('--activity', 'also print per-layer firing rates, SynOps, MACs and the energy estimate (docs/energy.md)')
-    .action(async (file: string, flags: { checkpoint: string; experiment?: string; backend: BackendRequest; testLimit?: number; activity?: boolean }) => {
+    .action(async (file: string, flags: { checkpoint?: string; experiment?: string; backend: BackendRequest; testLimit?: number; activity?: boolean }) => {
       setExit(await withSource(file, io, async (loaded) => {
         const program = loaded.result!.ir!;
         const picked = selectRunnable(program, { experiment: flags.experiment ?? (program.experiments.length === 1 ? program.experiments[0]!.name : undefined) });
@@ -65,7 +65,7 @@ export function registerRunCommands(program: Command, io: Io, setExit: (code: nu
           return fail(io, file, 'error' in picked ? picked.error : 'snnc eval needs an experiment');
         }
         const { evalCommand } = await import('./run-experiment.js');
-        return evalCommand(picked.runnable.experiment, { ...flags, file }, io);
+        return evalCommand(picked.runnable.experiment, { ...flags, file }, io, loaded.sources);
       }));
     });
 }

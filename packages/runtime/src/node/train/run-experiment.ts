@@ -4,6 +4,7 @@ import { formatDiagnostic, IR_VERSION, isSnncError, SnncError, throwIfInvalid, v
 import { describeFsError, machineInfo, snncVersion, type MachineInfo } from '@snnc/ir/node';
 import pc from 'picocolors';
 import { buildNetwork } from '../../model/index.js';
+import { loadWeightsFile } from './safetensors-file.js';
 import { formatActivityLine, formatEpochLine, Trainer, warningDiagnostic, type ActivitySummary, type ActivityWarning, type EpochMetrics } from '../../train/index.js';
 import { loadBackend, type BackendRequest, type LoadedBackend } from '../backend/index.js';
 import { disposeCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
@@ -32,6 +33,11 @@ export interface RunOptions {
   overrides?: RunOverrides;
   /** A run directory to continue from its `last/` checkpoint. */
   resume?: string;
+  /**
+   * A `.safetensors` weights file to start from instead of the seeded initialisation (an
+   * imported NIR model, fine-tuned); not with `resume`.
+   */
+  initialWeights?: string;
   out: NodeJS.WritableStream;
   /** Progress bars and colour when true (a terminal), plain periodic lines otherwise. */
   tty: boolean;
@@ -104,7 +110,8 @@ export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
   // IR from a spec file or a stored run is checked like the compiler's output before any work.
   throwIfInvalid(validateExperiment(experiment));
   const loaded = await loadBackend(opts.backend);
-  const plan = planReplicas(opts.workers, loaded, experiment);
+  // Replicas draw their own initial weights, so a run from a weights file trains on one.
+  const plan = planReplicas(opts.initialWeights !== undefined ? 1 : opts.workers, loaded, experiment);
   // The replica count is part of how the run was made (float rounding differs), so it is recorded.
   const backend: LoadedBackend = plan.replicas > 1 ? { ...loaded, detail: `${loaded.detail}, ${plan.replicas} data-parallel workers` } : loaded;
   opts.out.write(`${c.bold('backend')}: ${backend.detail}${plan.reason !== undefined ? ` (one worker: ${plan.reason})` : ''}\n`);
@@ -112,6 +119,18 @@ export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
   const data = await loadTrainingData(experiment.data, path.dirname(path.resolve(opts.specFile)), limits);
   const replicas = await startReplicas(plan, loaded, experiment, data.train);
   const network = buildNetwork(experiment.model, { seed: experiment.seed });
+  if (opts.initialWeights !== undefined && resume === null) {
+    const weights = loadWeightsFile(opts.initialWeights);
+    try {
+      network.loadWeights(weights);
+    } catch (e) {
+      network.dispose();
+      await replicas?.close();
+      throw e;
+    } finally {
+      for (const t of Object.values(weights)) t.dispose();
+    }
+  }
   let trainer: Trainer;
   let placed: { dir: string; resumedFrom: ResumePoint | null };
   try {
