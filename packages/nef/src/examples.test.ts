@@ -147,6 +147,29 @@ describe('examples/nef compiled with @snnc/dsl', () => {
     }
   });
 
+  it('learning.snn learn_voja: the encoders of active neurons turn towards the input', () => {
+    const net = networks('learning.snn').find((n) => n.name === 'learn_voja')!;
+    const sim = runNet(net);
+    const w = sim.probe('c.weights').data;
+    // scaled encoders, neuron-major n x 2; the input direction is (1, 1) / sqrt(2)
+    const cosine = (row: number, i: number) => {
+      const a = w[2 * i]![row]!;
+      const b = w[2 * i + 1]![row]!;
+      return (a + b) / Math.SQRT2 / Math.hypot(a, b);
+    };
+    const last = w[0]!.length - 1;
+    let before = 0;
+    let after = 0;
+    let moved = 0;
+    for (let i = 0; i < 50; i++) {
+      before += cosine(0, i);
+      after += cosine(last, i);
+      if (Math.abs(cosine(last, i) - cosine(0, i)) > 1e-3) moved++;
+    }
+    expect(after).toBeGreaterThan(before);
+    expect(moved).toBeGreaterThan(5);
+  });
+
   it('nengo_examples.snn: the learning examples learn and the controlled oscillator follows its input', () => {
     const nets = networks('nengo_examples.snn');
     const channel = runNet(nets.find((n) => n.name === 'learn_communication_channel')!);
