@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { ISOLATION_HEADERS } from '../../packages/cli/src/isolation.js';
+import { ISOLATION_HEADERS } from '@snnc/ir';
 import { mnistSubsetPlugin } from './build/vite-plugins.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startEditorServer } from '../src/commands/editor.js';
-import { ISOLATION_HEADERS } from '../src/isolation.js';
+import { ISOLATION_HEADERS } from '@snnc/ir';
 
 describe('snnc editor cross-origin isolation', () => {
   it('sends COOP and COEP (and CORP) on the page and on its assets, so the page may use SharedArrayBuffer', async () => {

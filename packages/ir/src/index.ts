@@ -12,6 +12,7 @@ export * from './limits.js';
 export * from './backends.js';
 export * from './overrides.js';
 export * from './metrics-row.js';
+export * from './isolation.js';
 export * from './sequence-data.js';
 export * from './energy.js';
 export * from './validate.js';

@@ -2,9 +2,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeDiagnostic, syntheticRange, type Diagnostic } from '@snnc/ir';
+import { ISOLATION_HEADERS, makeDiagnostic, syntheticRange, type Diagnostic } from '@snnc/ir';
 import { printDiagnostics, readText, type Io } from '../io.js';
-import { ISOLATION_HEADERS } from '../isolation.js';
 
 /** `snnc editor` serves this folder: the web editor's production build. */
 export const EDITOR_DIST = fileURLToPath(new URL('../../../../apps/editor/dist/', import.meta.url));

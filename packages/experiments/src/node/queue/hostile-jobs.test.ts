@@ -5,7 +5,7 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSnncError } from '@snnc/ir';
 import { tinySweep } from '../__tests__/fixtures.js';
-import { hasRedisServer, startRedis } from '../__tests__/redis.js';
+import { hasRedisServer, startRedis } from '../../../../../tools/test-support/redis.js';
 import { collectSweep } from './collect.js';
 import { connectionOptions, connectRedis, parseRedisUrl } from './connection.js';
 import { failuresKey, KEY_PREFIX, QUEUE_NAME, resultsKey, sweepKey } from './keys.js';

@@ -14,7 +14,7 @@ import { runQueueWorker } from './worker.js';
 import { loadRuns } from '../run-dir.js';
 import { buildReport } from '../../report/table.js';
 import { tinySweep } from '../__tests__/fixtures.js';
-import { hasRedisServer, startRedis } from '../__tests__/redis.js';
+import { hasRedisServer, startRedis } from '../../../../../tools/test-support/redis.js';
 
 const redisAvailable = hasRedisServer();
 if (!redisAvailable) console.log('queue tests skipped: redis-server is not on PATH (apt-get install -y redis-server)');

@@ -1,14 +1,10 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runQueueWorker } from '@snnc/experiments/node';
-import { hasRedisServer, startRedis } from '../../../experiments/src/node/__tests__/redis.js';
-import type { Io } from '../io.js';
-import { registerReportCommand } from './report.js';
-import { registerSweepCommand } from './sweep.js';
+import { hasRedisServer, startRedis } from '../../../tools/test-support/redis.js';
+import { snnc as run } from './helpers.js';
 
 const redisAvailable = hasRedisServer();
 if (!redisAvailable) console.log('snnc sweep --queue tests skipped: redis-server is not on PATH (apt-get install -y redis-server)');
@@ -36,30 +32,17 @@ experiment base {
 sweep rates from base { optimizer.lr: [0.003, 0.03] }
 `;
 
-async function snnc(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (b: Buffer) => (out += b.toString()));
-  stderr.on('data', (b: Buffer) => (err += b.toString()));
-  const io: Io = { stdout, stderr, cwd: tmp };
-  let code = 0;
-  const program = new Command('snnc').exitOverride();
-  registerSweepCommand(program, io, (c) => (code = c));
-  registerReportCommand(program, io, (c) => (code = c));
-  await program.parseAsync(args, { from: 'user' });
-  return { code, out, err };
-}
+/** `snnc ARGS` in the temporary directory, through the shared test harness. */
+const snnc = (args: string[]) => run(args, tmp);
 
 describe.skipIf(!redisAvailable)('snnc sweep --queue, a worker, snnc report --queue', () => {
   it('queues the points, waits for a worker to train them, and collects the report', async () => {
     writeFileSync(path.join(tmp, 'tiny.snn'), TINY);
     const url = redis!.url;
     const sub = await snnc(['sweep', 'tiny.snn', '--queue', url, '--train-limit', '64', '--test-limit', '32', '--backend', 'wasm']);
-    expect(sub.err).toBe('');
+    expect(sub.stderr).toBe('');
     expect(sub.code).toBe(0);
-    expect(sub.out).toMatch(/sweep rates \([0-9a-f]{16}\): 2 point\(s\) queued, 0 already done/);
+    expect(sub.stdout).toMatch(/sweep rates \([0-9a-f]{16}\): 2 point\(s\) queued, 0 already done/);
 
     const stop = new AbortController();
     const worker = runQueueWorker({ url, workDir: path.join(tmp, 'work'), threads: 1, signal: stop.signal });
@@ -68,15 +51,15 @@ describe.skipIf(!redisAvailable)('snnc sweep --queue, a worker, snnc report --qu
     await worker;
     expect(waited.code).toBe(0);
     // still queued (or running) when asked again: not queued twice, and it waits for them
-    expect(waited.out).toMatch(/2 point\(s\) queued, 0 already done|1 point\(s\) queued, 1 already done|0 point\(s\) queued, 2 already done/);
-    expect(waited.out).toMatch(/optimizer\.lr=0\.03: done in \d+\.\d s, test acc \d+\.\d\d%/);
-    expect(waited.out).toContain('2 points: 2 done');
+    expect(waited.stdout).toMatch(/2 point\(s\) queued, 0 already done|1 point\(s\) queued, 1 already done|0 point\(s\) queued, 2 already done/);
+    expect(waited.stdout).toMatch(/optimizer\.lr=0\.03: done in \d+\.\d s, test acc \d+\.\d\d%/);
+    expect(waited.stdout).toContain('2 points: 2 done');
 
     const rep = await snnc(['report', '--queue', url, '--sweep', 'rates']);
-    expect(rep.err).toBe('');
+    expect(rep.stderr).toBe('');
     expect(rep.code).toBe(0);
-    expect(rep.out).toContain('2 done, 0 failed, 0 not finished yet');
-    expect(rep.out).toMatch(/optimizer\.lr=0\.003\s+0\.003\s+ok\s+1\s/);
+    expect(rep.stdout).toContain('2 done, 0 failed, 0 not finished yet');
+    expect(rep.stdout).toMatch(/optimizer\.lr=0\.003\s+0\.003\s+ok\s+1\s/);
     const dir = path.join(tmp, 'runs', 'rates', 'optimizer.lr=0.03');
     expect(JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8'))).toMatchObject({ status: 'completed', trainSamples: 64 });
     // without --shared the checkpoints travel through Redis too
@@ -85,6 +68,6 @@ describe.skipIf(!redisAvailable)('snnc sweep --queue, a worker, snnc report --qu
 
     const unknown = await snnc(['report', '--queue', url, '--sweep', 'nope']);
     expect(unknown.code).toBe(1);
-    expect(unknown.err).toContain('SNN9002');
+    expect(unknown.stderr).toContain('SNN9002');
   });
 });

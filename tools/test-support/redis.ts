@@ -1,3 +1,7 @@
+/**
+ * A throw-away redis-server for the queue tests of any package (experiments, cli): test
+ * support shared by the repository, so no package's tests import another package's.
+ */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 
