@@ -48,6 +48,18 @@ describe.skipIf(!HAVE)('snnc import', () => {
     const spikes = trace.slice(1).flatMap((l, k) => (l.split(',')[col] === '1' ? [k] : []));
     expect(spikes).toHaveLength(exact.length);
     spikes.forEach((s, i) => expect(Math.abs(s - exact[i]!)).toBeLessThanOrEqual(10));
+
+    // The whole model (Affine -> LIF, weights from the file the .snn names), imported without
+    // --dt and discretised by the --dt of snnc trace, as the issue runs it.
+    copyFileSync(path.join(FIXTURES, 'lif_norse.nir'), path.join(dir, 'plain.nir'));
+    expect((await snnc(['import', 'plain.nir'], dir)).code).toBe(0);
+    const m = await snnc(['trace', 'plain.snn', '--input', 'input.csv', '--dt', '0.1ms', '--backend', 'cpu', '--out', 'model.csv'], dir);
+    expect(m.code).toBe(0);
+    const rowsOut = readFileSync(path.join(dir, 'model.csv'), 'utf8').trim().split('\n');
+    const spikeCol = rowsOut[0]!.split(',').findIndex((h) => h.endsWith('.spike'));
+    const modelSpikes = rowsOut.slice(1).flatMap((l, k) => (l.split(',')[spikeCol] === '1' ? [k] : []));
+    expect(modelSpikes).toHaveLength(exact.length);
+    modelSpikes.forEach((s, i) => expect(Math.abs(s - exact[i]!)).toBeLessThanOrEqual(10));
   });
 
   it('refuses the malformed Braille subgraph naming edge and node, and what it cannot import yet, with exit 1', async () => {

@@ -4,6 +4,7 @@ import { readRegularFile } from '@snnc/ir/node';
 import type { BackendRequest } from '@snnc/experiments';
 import { describeFsError, printDiagnostics, writeFileAtomic, type Io } from '../io.js';
 import { loadAndCompile } from '../source.js';
+import { withNeuronDt } from '../neuron-dt.js';
 import { parseTime } from './trace-neuron.js';
 
 /** Longest model trace: 100,000 steps (a trace is one sample, run step by step in memory). */
@@ -53,6 +54,8 @@ export async function traceModelCommand(file: string, opts: TraceModelCliOptions
   if (opts.dt !== undefined) {
     dt = parseTime(opts.dt);
     if (dt === undefined) return fail(`--dt: expected a positive time such as 1ms or 1e-3s, got \`${opts.dt}\``);
+    // Continuous-time neurons (NIR imports) are discretised by --dt.
+    model = withNeuronDt(model!, dt);
   }
   const units = model!.input.reduce((a, b) => a * b, 1);
   const csv = readRowsCsv(path.resolve(io.cwd, opts.input), units);

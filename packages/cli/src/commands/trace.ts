@@ -20,7 +20,7 @@ export function registerTraceCommand(program: Command, io: Io, setExit: (code: n
     .option('--state', 'model: also write each neuron layer\'s membrane potential (before firing)')
     .option('--duration <time>', 'neuron: simulated time, such as 1s or 500ms')
     .option('--steps <n>', 'neuron: number of steps', positiveInt)
-    .option('--dt <time>', "neuron: step, such as 0.1ms (default: the neuron's dt); model: label rows with t = (step + 1) dt")
+    .option('--dt <time>', "neuron: step, such as 0.1ms (default: the neuron's dt); model: the step of its continuous-time neurons (NIR imports), and rows labelled t = (step + 1) dt")
     .option('--out <csv>', 'CSV to write')
     .option('--plot <svg>', 'neuron: also draw the trace as an SVG')
     .addOption(new Option('--backend <name>', 'model: tfjs backend').choices(BACKEND_REQUESTS).default('auto'))
