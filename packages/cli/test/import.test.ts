@@ -62,6 +62,14 @@ describe.skipIf(!HAVE)('snnc import', () => {
     modelSpikes.forEach((s, i) => expect(Math.abs(s - exact[i]!)).toBeLessThanOrEqual(10));
   });
 
+  it('writes NAME.snn into the working directory by default, not beside a read-only .nir', async () => {
+    const dir = tempFiles({});
+    const r = await snnc(['import', path.join(FIXTURES, 'two_lif_neurons.nir')], dir);
+    expect(r.code).toBe(0);
+    expect(existsSync(path.join(dir, 'two_lif_neurons.snn'))).toBe(true);
+    expect(existsSync(path.join(dir, 'two_lif_neurons.safetensors'))).toBe(true);
+  });
+
   it('refuses the malformed Braille subgraph naming edge and node, and what it cannot import yet, with exit 1', async () => {
     const bad = path.join(FIXTURES, 'braille_bias_zero_subgraph.nir');
     const r = await snnc(['import', bad, '-o', path.join(tempFiles({}), 'b.snn')]);

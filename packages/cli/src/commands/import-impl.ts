@@ -48,7 +48,8 @@ export async function importCommand(file: string, opts: ImportCommandOptions, io
     }
   }
   const abs = path.resolve(io.cwd, file);
-  const outSnn = path.resolve(io.cwd, opts.out ?? file.replace(/\.nir$/i, '') + '.snn');
+  // Default: NAME.snn in the working directory (the .nir may sit in a read-only folder).
+  const outSnn = path.resolve(io.cwd, opts.out ?? `${path.basename(file).replace(/\.nir$/i, '')}.snn`);
   if (path.extname(outSnn) !== '.snn') {
     io.stderr.write(`error: --out: expected a .snn file, got \`${opts.out}\`\n`);
     return 2;

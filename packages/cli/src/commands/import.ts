@@ -8,7 +8,7 @@ export function registerImportCommand(program: Command, io: Io, setExit: (code: 
     .command('import')
     .description('write a NIR graph (.nir) as a .snn model and a .safetensors weights file beside it')
     .argument('<file>', '.nir file')
-    .option('-o, --out <snn>', 'the .snn file to write (default: FILE with .snn); weights go beside it as .safetensors')
+    .option('-o, --out <snn>', 'the .snn file to write (default: NAME.snn in the working directory); weights go beside it as .safetensors')
     .option('--dt <time>', "step of the imported continuous-time neurons (default: the file's metadata dt, else 1ms)")
     .option('--steps <n>', 'time steps per sample in the model header', positiveInt, 100)
     .action(async (file: string, opts: { out?: string; dt?: string; steps: number }) => {
