@@ -1,6 +1,6 @@
 // snnc NEF accuracy vs Nengo 4.1 on the seven baseline variants, 10 seeds each.
 // Usage (after `npx tsc -b packages/nef`): node tools/bench/nef/accuracy.mjs [--seeds=10] [--json=out.json]
-// Nengo's numbers are copied from /work/shared/peers/nengo/RESULTS.md (same machine type,
+// Nengo's numbers are copied from ../shared/peers/nengo/RESULTS.md, beside the repository (same machine type,
 // not the same run: Nengo cannot be installed here, see docs/nef.md).
 import { writeFileSync } from 'node:fs';
 import { buildNetwork, createSimulator } from '../../../packages/nef/dist/index.js';

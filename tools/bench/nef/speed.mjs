@@ -1,5 +1,5 @@
-// snnc NEF build/simulation speed and memory vs Nengo 4.1 (numbers from
-// /work/shared/peers/nengo/RESULTS.md: same machine type, not the same run).
+// snnc NEF build/simulation speed and memory vs Nengo 4.1 (numbers from the repository's sibling
+// ../shared/peers/nengo/RESULTS.md: same machine type, not the same run).
 // Usage (after `npx tsc -b packages/nef`):
 //   node tools/bench/nef/speed.mjs [--sizes=100,1000,10000] [--repeats=3] [--evalPoints=economy|nengo] [--variants=0]
 // Each case runs in a fresh child process so that its peak RSS is its own.

@@ -1,5 +1,5 @@
-// The seven Nengo baseline networks of /work/shared/peers/nengo/RESULTS.md as snnc IR, with
-// their ideal outputs. Shared by accuracy.mjs and speed.mjs. Runs against the built dist.
+// The seven Nengo baseline networks of ../shared/peers/nengo/RESULTS.md (beside the repository) as snnc IR,
+// with their ideal outputs. Shared by accuracy.mjs and speed.mjs. Runs against the built dist.
 import { nefIr as b } from '../../../packages/nef/dist/index.js';
 
 const SQRT2 = Math.SQRT2;

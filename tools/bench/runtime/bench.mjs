@@ -26,7 +26,8 @@ import { fileURLToPath } from 'node:url';
 import { benchExperiment, cpuSampler, loadMnist, median, mnistDir, reportModel, WORKLOADS, workloadModel } from './workload.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const TORCH = process.env.TORCH_LIF ?? '/work/shared/peers/torch_lif/lif_snn.py';
+// The PyTorch peer: TORCH_LIF, else the shared folder beside the repository (../shared).
+const TORCH = process.env.TORCH_LIF ?? path.resolve(HERE, '../../../../shared/peers/torch_lif/lif_snn.py');
 
 function args(argv) {
   const a = {};

@@ -15,7 +15,7 @@ function setup() {
   const net = buildNetwork(reportModel(16, 16, 3), { seed: 3 });
   const r = new Random(5);
   const x = tf.tensor4d(Float32Array.from({ length: 4 * 784 }, () => r.random()), [4, 28, 28, 1]);
-  const y = tf.oneHot(tf.tensor1d([1, 7, 3, 0], 'int32'), 10).toFloat();
+  const y = tf.cast(tf.oneHot(tf.tensor1d([1, 7, 3, 0], 'int32'), 10), 'float32');
   const loss = () => tf.mean(tf.square(tf.sub(net.forward(x, { training: true, rng: new Random(1) }), y))) as tf.Scalar;
   return { net, loss, dispose: () => (net.dispose(), tf.dispose([x, y])) };
 }

@@ -12,11 +12,15 @@ export function runNeuron(
   const n = xs[0]!.length;
   const layer = buildNeuron({ kind: 'neuron', id: 'neuron_0', inShape: [n], outShape: [n], neuron: def }, impl);
   const wantMembrane = impl === 'composed';
-  const out = tf.tidy(() => {
+  // tidy keeps tensors only: the arrays are read inside it and handed out through a closure
+  let spikes: number[][] = [];
+  let membrane: number[][] | null = null;
+  tf.tidy(() => {
     const r = layer.run(tf.tensor2d(xs.flat(), [T, n]), { training: true, rng: new Random(0), steps: T, batch: 1, folded: true }, wantMembrane);
-    return [r.spikes.arraySync() as number[][], r.membrane ? (r.membrane.arraySync() as number[][]) : null] as const;
+    spikes = r.spikes.arraySync() as number[][];
+    membrane = r.membrane ? (r.membrane.arraySync() as number[][]) : null;
   });
-  return { spikes: out[0], membrane: out[1], layer };
+  return { spikes, membrane, layer };
 }
 
 export const constant = (value: number, steps: number, n = 1): number[][] =>

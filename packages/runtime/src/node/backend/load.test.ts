@@ -33,7 +33,7 @@ describe('loadBackend', () => {
     expect(fusedNeuronAvailable('wasm')).toBe(true);
     // loading again reuses the initialised backend
     expect((await loadBackend('wasm')).name).toBe('wasm');
-    const y = tf.tidy(() => tf.sum(tf.conv2d(tf.ones([1, 4, 4, 1]), tf.ones([3, 3, 1, 1]), 1, 'same')).dataSync()[0]);
+    const y = tf.tidy(() => tf.sum(tf.conv2d(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, tf.ones([3, 3, 1, 1]) as tf.Tensor4D, 1, 'same')).dataSync()[0]);
     expect(y).toBe(4 * 4 + 8 * 6 + 4 * 9); // corners, edges, inside
   });
 

@@ -13,7 +13,7 @@ function idx(name: string, typeCode: number, dims: number[], body: number[] | Ui
   const head = Buffer.alloc(4 + 4 * dims.length);
   head.writeUInt32BE((typeCode << 8) | dims.length, 0);
   dims.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
-  let buf = Buffer.concat([head, Buffer.from(body)]);
+  let buf: Buffer = Buffer.concat([head, Buffer.from(body)]);
   if (extra) buf = extra(buf);
   const file = path.join(dir, name);
   writeFileSync(file, buf);

@@ -75,7 +75,7 @@ describe('fan-out under padding and stride', () => {
       const g = { inShape: [1, H, W], outShape: [1, OH, OW], kernel: [k, k] as const, stride: [s, s] as const, padding: [p, p] as const };
       // Each input pixel's fan-out = the gradient of sum(conv(x, ones)) with respect to x.
       const grad = tf.tidy(() => {
-        const f = (x: tf.Tensor4D) => tf.sum(tf.conv2d(tf.pad(x, [[0, 0], [p, p], [p, p], [0, 0]]), tf.ones([k, k, 1, 1]) as tf.Tensor4D, s, 'valid'));
+        const f = (x: tf.Tensor) => tf.sum(tf.conv2d(tf.pad(x as tf.Tensor4D, [[0, 0], [p, p], [p, p], [0, 0]]), tf.ones([k, k, 1, 1]) as tf.Tensor4D, s, 'valid'));
         return tf.grad(f)(tf.ones([1, H, W, 1]) as tf.Tensor4D).dataSync();
       });
       expect(Array.from(convFanoutMap(g))).toEqual(Array.from(grad));

@@ -102,7 +102,7 @@ describe('optimizers (PyTorch semantics)', () => {
     for (const row of G) {
       const g = tf.tensor1d(row);
       opt.apply([g], 0.01);
-      tfOpt.applyGradients({ [theirs.variable.name]: g });
+      tfOpt.applyGradients([{ name: theirs.variable.name, tensor: g }]);
       g.dispose();
     }
     Array.from(theirs.variable.dataSync()).forEach((x, j) => expect(mine.variable.dataSync()[j]).toBeCloseTo(x, 6));
