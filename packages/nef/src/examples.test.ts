@@ -206,6 +206,15 @@ describe('examples/nef compiled with @snnc/dsl', () => {
     expect(swings).toBeLessThanOrEqual(5);
     const arr = byName('array');
     expect(Math.abs(meanOfLast(arr.probe('sum').data[0]!, 0.2) - -0.3)).toBeLessThan(0.08);
+    // action selection: the basal ganglia release the larger utility (output near 0, the other
+    // clearly negative) and the thalamus turns that action on, as in Nengo's example
+    const sel = byName('select_action');
+    const bg = sel.probe('bg.out').data;
+    const thal = sel.probe('thal.out').data;
+    expect(Math.abs(meanOfLast(bg[0]!, 0.2))).toBeLessThan(0.2);
+    expect(meanOfLast(bg[1]!, 0.2)).toBeLessThan(-0.5);
+    expect(meanOfLast(thal[0]!, 0.2)).toBeGreaterThan(0.7);
+    expect(Math.abs(meanOfLast(thal[1]!, 0.2))).toBeLessThan(0.1);
   });
 
   it.each(['commchannel.snn', 'controlled_integrator.snn', 'oscillator.snn'])('%s builds and runs', (file) => {

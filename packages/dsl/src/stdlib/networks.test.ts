@@ -15,7 +15,7 @@ describe('the library of NEF networks (use "std:networks")', () => {
   it('compiles: every library network runs on its own', () => {
     const r = compileText(STDLIB_NETWORKS_SOURCE);
     expect(codes(r)).toEqual([]);
-    expect(r.ir!.networks.map((n) => n.name)).toEqual(['IntegratorNetwork', 'Oscillator', 'Product', 'EnsembleArray2', 'EnsembleArray3', 'InputGatedMemory']);
+    expect(r.ir!.networks.map((n) => n.name)).toEqual(['IntegratorNetwork', 'Oscillator', 'Product', 'EnsembleArray2', 'EnsembleArray3', 'InputGatedMemory', 'BasalGanglia2', 'Thalamus2']);
   });
 
   it('an instance copies in the objects and connections with prefixed names and the given parameters', () => {

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { trainableInits, type EquationNeuron } from '@snnc/ir';
-import { makeVariable } from '../init.js';
+import type { EquationNeuron } from '@snnc/ir';
 import { fusedNeuron } from '../../kernels/fused_neuron.js';
 import { bpttNeuron } from '../../kernels/neuron_bptt.js';
 import type { ForwardContext } from '../context.js';
@@ -14,14 +13,10 @@ import type { SequenceResult } from './sequence.js';
  * (recognised symbolically by @snnc/ir `recogniseLinearNeuron`: a user's own leaky neuron, the
  * library LIF written as equations) runs on the fused and BPTT kernels like the built-ins;
  * every other one, and membrane decoding, runs the composed ops built from its equations.
- * Its weights are the definition's `trainable` scalars (PLIF's w), learned through the composed ops.
+ * No trainable weights.
  */
 export function buildEquationNeuron(id: string, def: EquationNeuron, impl: NeuronImpl = 'auto', linear = false): NeuronRuntime {
-  // trainable scalars (`trainable w = ...`): one variable per layer, read by the expressions
-  const start = trainableInits(def);
-  const weights: Record<string, tf.Variable> = Object.fromEntries(Object.entries(start).map(([name, v]) => [name, makeVariable(tf.scalar(v), true)]));
-  const learned = new Map<string, tf.Tensor>(Object.entries(weights));
-  const prog = stepProgram(def, learned.size > 0);
+  const prog = stepProgram(def);
   const path = (wantMembrane: boolean) => selectPath(impl, wantMembrane, linear, id, `neuron \`${def.definition}\``);
   const run = (x: tf.Tensor, ctx: ForwardContext, wantMembrane: boolean): SequenceResult => {
     const T = ctx.steps;
@@ -35,7 +30,7 @@ export function buildEquationNeuron(id: string, def: EquationNeuron, impl: Neuro
     if (!Number.isInteger(rows)) throw new Error(`${id}: expected a leading axis divisible by T=${T}, got shape [${x.shape.join(', ')}]`);
     // a static input (direct encoding) is the same frame at every step
     const xs = ctx.folded ? (T === 1 ? [x] : tf.split(x, T, 0)) : Array.from({ length: T }, () => x);
-    const stepper = equationStepper(def, prog, learned);
+    const stepper = equationStepper(def, prog);
     const spikes: tf.Tensor[] = [];
     const membrane: tf.Tensor[] = [];
     for (const xt of xs) {
@@ -50,10 +45,10 @@ export function buildEquationNeuron(id: string, def: EquationNeuron, impl: Neuro
   return {
     id,
     def,
-    weights,
-    trainable: Object.values(weights),
+    weights: {},
+    trainable: [],
     run,
-    stepper: () => equationStepper(def, prog, learned),
+    stepper: () => equationStepper(def, prog),
     usesFused: (wantMembrane) => path(wantMembrane) === 'fused',
     path,
     apply: (x, ctx) => run(x, ctx, false).spikes,
