@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeSafetensors } from '@snnc/runtime';
+import { encodeNmnist } from '@snnc/runtime/node';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, snnc, tempFiles } from './helpers.js';
 
@@ -45,5 +46,28 @@ describe('snnc run on sequence data', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`error SNN7450: \`${path.join(dir, 'bad.h5')}\` is not a valid Spiking Heidelberg Digits (HDF5) file: it is not an HDF5 file`);
     expect(r.stderr).not.toMatch(/at .*\.[jt]s:\d+/);
+  });
+
+  it('trains a convolutional model on N-MNIST event folders (frames [2, 34, 34])', async () => {
+    const dir = tempFiles({
+      'nmnist.snn': 'model ev(input: [2, 34, 34], steps: 3) { conv2d(2, kernel: 3, stride: 2) -> LIF -> flatten -> dense(classes) -> LIF }\nexperiment e { model: ev  data: nmnist(train: "N/Train", test: "N/Test", steps: 3, duration: 30ms)  batch: 2  epochs: 1 }\n',
+    });
+    for (const split of ['Train', 'Test']) {
+      for (const digit of [1, 7]) {
+        mkdirSync(path.join(dir, 'N', split, String(digit)), { recursive: true });
+        const n = 20;
+        const ev = {
+          x: Uint8Array.from({ length: n }, (_, i) => (i * 5 + digit) % 34),
+          y: Uint8Array.from({ length: n }, (_, i) => (i * 3) % 34),
+          polarity: Uint8Array.from({ length: n }, (_, i) => i % 2),
+          time: Uint32Array.from({ length: n }, (_, i) => i * 1400),
+        };
+        writeFileSync(path.join(dir, 'N', split, String(digit), '00001.bin'), encodeNmnist(ev));
+      }
+    }
+    const r = await snnc(['run', 'nmnist.snn', '--backend', 'cpu', '--runs-dir', path.join(dir, 'runs')], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).toContain(`data: N-MNIST (${path.join(dir, 'N', 'Train')}, ${path.join(dir, 'N', 'Test')}), 3 frames over 0.03 s: 2 training / 2 test samples`);
+    expect(r.stdout + r.stderr).toMatch(/epoch=0, train_loss=/);
   });
 });
