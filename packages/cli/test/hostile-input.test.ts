@@ -74,3 +74,18 @@ describe('flags and runtime errors', () => {
     expect(gz.stderr).toContain('hint: gzip: decompress it first');
   });
 });
+
+describe('flags that make a run too large', () => {
+  it('estimates memory again after --batch and --time, before allocating anything', async () => {
+    const dir = tempFiles({
+      'e.snn': 'neuron lif = LIF(tau: 2.0)\nmodel m(input: [1, 28, 28], steps: 4) {\n  flatten -> dense(100) -> lif -> dense(10) -> lif\n}\nexperiment e { model: m  data: mnist  batch: 32 }\n',
+      'n.snn': 'network n {\n  input a = 0.5\n  ensemble ens = LIF(n: 100)\n  connect a -> ens\n  probe ens.spikes\n  run 1s\n}\n',
+    });
+    const batch = await snnc(['run', 'e.snn', '--batch', '1000000000', '--backend', 'cpu'], dir);
+    expect(batch.code).toBe(1);
+    expect(batch.stderr).toMatch(/^e\.snn:3:\d+: error SNN4400: experiment `e` \(batch 1000000000, 4 steps\) needs about/m);
+    const time = await snnc(['run', 'n.snn', '--time', '1000000000'], dir);
+    expect(time.code).toBe(1);
+    expect(time.stderr).toMatch(/^n\.snn:5:3: error SNN5400: network `n` \(1\.00e12 steps\) needs about/m);
+  });
+});

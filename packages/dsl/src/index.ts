@@ -13,3 +13,4 @@ export { STDLIB_FILE } from './stdlib/index.js';
 export { UNITS, KNOWN_UNITS } from './units.js';
 export { allCallables } from './catalog/library.js';
 export { MAX_MATRIX_ENTRIES, MAX_MATRIX_FILE_BYTES, parseCsv, parseNpy } from './check/matrices.js';
+export { DEFAULT_MEMORY_BYTES, experimentMemoryDiagnostic, modelMemory, networkMemory, networkMemoryDiagnostic, type MemoryEstimate } from './check/resources.js';

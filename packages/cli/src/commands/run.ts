@@ -1,13 +1,15 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { hasErrors, isSnncError, makeDiagnostic, syntheticRange, type Experiment, type Network } from '@snnc/ir';
+import os from 'node:os';
 import path from 'node:path';
+import { experimentMemoryDiagnostic, networkMemoryDiagnostic } from '@snnc/dsl';
+import { applyOverrides, hasErrors, isSnncError, makeDiagnostic, syntheticRange, type Diagnostic, type Experiment, type Network } from '@snnc/ir';
 import { BACKEND_REQUESTS, type BackendRequest } from '@snnc/experiments';
 import { printDiagnostics, type Io } from '../io.js';
 import { RUN_FILES, snncVersion } from '@snnc/ir/node';
 import { positiveInt, positiveNumber } from '../options.js';
 import { addQuickRunOptions } from '../quick-run.js';
-import { selectRunnable } from '../select.js';
+import { selectRunnable, type Runnable } from '../select.js';
 import { loadAndCompile, locateQuotedPath, type LoadedSource } from '../source.js';
 // The runtimes (tfjs, NEF, plots) load inside the actions, so `snnc check` never pays for them.
 import type { NetworkRunFlags } from './run-network.js';
@@ -76,6 +78,12 @@ async function runCommand(file: string, flags: RunFlags, io: Io): Promise<number
     const picked = selectRunnable(program, { experiment: flags.experiment, network: flags.network });
     if ('error' in picked) return fail(io, file, picked.error);
     const r = picked.runnable;
+    // --batch and --time change what the check-time memory estimate saw: estimate again.
+    const memory = memoryAfterFlags(r, flags);
+    if (memory !== undefined) {
+      printDiagnostics(io, [memory], (f) => loaded.sources.get(f));
+      if (memory.severity === 'error') return 1;
+    }
     switch (r.kind) {
       case 'experiment': {
         const { runExperimentCommand } = await import('./run-experiment.js');
@@ -88,6 +96,12 @@ async function runCommand(file: string, flags: RunFlags, io: Io): Promise<number
       }
     }
   });
+}
+
+/** The memory estimate of what will run when a flag changed its size since the check (else undefined). */
+function memoryAfterFlags(r: Runnable, flags: RunFlags): Diagnostic | undefined {
+  if (r.kind === 'experiment') return flags.batch === undefined ? undefined : experimentMemoryDiagnostic(applyOverrides(r.experiment, { batch: flags.batch }), os.totalmem());
+  return flags.time === undefined ? undefined : networkMemoryDiagnostic({ ...r.network, runTime: flags.time }, os.totalmem());
 }
 
 /** Flags that only training reads, by their command-line names. */

@@ -1,4 +1,4 @@
-import { assertNever, type Experiment, type Layer, type Model, type Network, type ProbeAttr, type Program, type SourceRange } from '@snnc/ir';
+import { assertNever, makeDiagnostic, type Diagnostic, type Experiment, type Layer, type Model, type Network, type ProbeAttr, type Program, type SourceRange } from '@snnc/ir';
 import type { Sink } from './sink.js';
 
 /**
@@ -152,26 +152,36 @@ function total(parts: MemoryPart[]): MemoryEstimate {
  */
 export function checkResources(program: Program, sink: Sink, budgetBytes: number = DEFAULT_MEMORY_BYTES): void {
   const experiments: Experiment[] = [...program.experiments, ...program.sweeps.flatMap((s) => s.points.map((p) => p.experiment))];
-  for (const e of experiments) {
-    report(sink, modelMemory(e.model, e.batch), budgetBytes, `experiment \`${e.name}\` (batch ${e.batch}, ${e.model.steps} steps) needs`, 'SNN4400', 'SNN4401', e.range);
-  }
+  const report = (d: Diagnostic | undefined) => d !== undefined && sink.add(d);
+  for (const e of experiments) report(experimentMemoryDiagnostic(e, budgetBytes));
   // A model an experiment trains is reported there, with its batch; alone, for one sample.
   const trained = new Set(experiments.map((e) => e.model.name));
-  for (const m of program.models.filter((x) => !trained.has(x.name))) report(sink, modelMemory(m, 1), budgetBytes, `model \`${m.name}\` needs, for a single sample,`, 'SNN4400', 'SNN4401', m.range);
-  for (const n of program.networks) report(sink, networkMemory(n), budgetBytes, `network \`${n.name}\` needs`, 'SNN5400', 'SNN5401', n.range);
+  for (const m of program.models.filter((x) => !trained.has(x.name))) {
+    report(memoryDiagnostic(modelMemory(m, 1), budgetBytes, `model \`${m.name}\` needs, for a single sample,`, 'model', m.range));
+  }
+  for (const n of program.networks) report(networkMemoryDiagnostic(n, budgetBytes));
 }
 
-function report(sink: Sink, est: MemoryEstimate, budget: number, subject: string, errorCode: 'SNN4400' | 'SNN5400', warnCode: 'SNN4401' | 'SNN5401', fallback: SourceRange | undefined): void {
-  if (est.bytes <= budget * WARN_FRACTION) return;
+/** SNN4400 (does not fit) or SNN4401 (a large part of the budget) for training `e`, or undefined. */
+export function experimentMemoryDiagnostic(e: Experiment, budgetBytes: number = DEFAULT_MEMORY_BYTES): Diagnostic | undefined {
+  return memoryDiagnostic(modelMemory(e.model, e.batch), budgetBytes, `experiment \`${e.name}\` (batch ${e.batch}, ${e.model.steps} steps) needs`, 'model', e.range);
+}
+
+/** SNN5400 (does not fit) or SNN5401 (a large part of the budget) for running `n`, or undefined. */
+export function networkMemoryDiagnostic(n: Network, budgetBytes: number = DEFAULT_MEMORY_BYTES): Diagnostic | undefined {
+  return memoryDiagnostic(networkMemory(n), budgetBytes, `network \`${n.name}\` (${fmtCount(Math.ceil(n.runTime / n.dt))} steps) needs`, 'network', n.range);
+}
+
+/** The diagnostic for an estimate, at the part that needs the most (else `fallback`); undefined when it fits easily. */
+function memoryDiagnostic(est: MemoryEstimate, budget: number, subject: string, what: 'model' | 'network', fallback: SourceRange | undefined): Diagnostic | undefined {
+  if (est.bytes <= budget * WARN_FRACTION) return undefined;
   const largest = est.parts.reduce((a, b) => (b.bytes > a.bytes ? b : a));
   const range = largest.range ?? fallback;
-  if (range === undefined) return;
+  if (range === undefined) return undefined;
   const args = { subject, size: fmtBytes(est.bytes), part: largest.what, partSize: fmtBytes(largest.bytes), budget: fmtBytes(budget) };
-  if (est.bytes > budget) {
-    sink.report(errorCode, range, args, errorCode === 'SNN4400' ? 'make the layer, the batch or the number of steps smaller' : 'use fewer neurons or dimensions, a shorter run, or fewer probes of `.spikes`');
-  } else {
-    sink.report(warnCode, range, args);
-  }
+  if (est.bytes <= budget) return makeDiagnostic(what === 'model' ? 'SNN4401' : 'SNN5401', range, args);
+  const hint = what === 'model' ? 'make the layer, the batch or the number of steps smaller' : 'use fewer neurons or dimensions, a shorter run, or fewer probes of `.spikes`';
+  return makeDiagnostic(what === 'model' ? 'SNN4400' : 'SNN5400', range, args, hint);
 }
 
 /** Bytes in binary units, 3 significant digits. */
