@@ -1,7 +1,7 @@
 import type { NirDtype } from '../types.js';
 
-/** Rounds to the precision the value was stored with (float32 for '<f' and '<e'). */
-function stored(v: number, dtype: NirDtype): (x: number) => number {
+/** Rounding to the precision values of `dtype` are stored with (float32 for '<f' and '<e'). */
+function stored(dtype: NirDtype): (x: number) => number {
   return dtype === '<f' || dtype === '<e' ? Math.fround : (x: number) => x;
 }
 
@@ -11,7 +11,7 @@ function stored(v: number, dtype: NirDtype): (x: number) => number {
  */
 export function formatNumber(v: number, dtype: NirDtype = '<d'): string {
   if (!Number.isFinite(v)) throw new Error(`formatNumber: ${v} has no .snn literal`);
-  const round = stored(v, dtype);
+  const round = stored(dtype);
   const target = round(v);
   for (let p = 1; p <= 17; p++) {
     const text = v.toPrecision(p);
