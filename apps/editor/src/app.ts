@@ -14,6 +14,20 @@ import { renderProblems } from './ui/problems.js';
 import { byId, showTab, type TabName } from './ui/dom.js';
 import { showGallery } from './ui/gallery.js';
 
+/** What the page's steps share: the editor, the compiler client, the panels, the last good program. */
+interface App {
+  editor: monaco.editor.IStandaloneCodeEditor;
+  client: LanguageClient;
+  nef: NefPanel;
+  trainer: TrainPanel;
+  statusText: HTMLElement;
+  targetSelect: HTMLSelectElement;
+  runButton: HTMLButtonElement;
+  stopButton: HTMLButtonElement;
+  /** The last analysis's IR, when the file compiled without errors. */
+  program: Program | undefined;
+}
+
 /**
  * The page: Monaco with the `.snn` language, the toolbar (examples, open, save, share,
  * format, run, stop) and the side tabs (problems, network, training, IR). Loaded by main.ts
@@ -21,7 +35,31 @@ import { showGallery } from './ui/gallery.js';
  */
 export function startApp(client: LanguageClient, first: Doc, notice: string | undefined): void {
   registerSnnLanguage(client);
+  const editor = createEditor();
+  const { nef, trainer } = createPanels();
+  const app: App = {
+    editor,
+    client,
+    nef,
+    trainer,
+    statusText: byId('status-text'),
+    targetSelect: byId<HTMLSelectElement>('target'),
+    runButton: byId<HTMLButtonElement>('btn-run'),
+    stopButton: byId<HTMLButtonElement>('btn-stop'),
+    program: undefined,
+  };
+  showAnalyses(app);
+  wireRunControls(app);
+  wireFileActions(app);
+  wireTabs();
+  openSharedLinks(app);
+  openDocument(app, first);
+  if (notice) app.statusText.textContent = notice;
+  document.body.dataset['ready'] = 'true';
+}
 
+/** Monaco in the page, with the cursor position in the status bar. */
+function createEditor(): monaco.editor.IStandaloneCodeEditor {
   const editor = monaco.editor.create(byId('editor'), {
     automaticLayout: true,
     theme: THEME,
@@ -32,11 +70,15 @@ export function startApp(client: LanguageClient, first: Doc, notice: string | un
     fixedOverflowWidgets: true,
     'semanticHighlighting.enabled': false,
   });
-
   performance.mark('snnc:editor-created');
   editor.onDidChangeCursorPosition((e) => {
     byId('cursor-pos').textContent = `Ln ${e.position.lineNumber}, Col ${e.position.column}`;
   });
+  return editor;
+}
+
+/** The network tab (NEF runs) and the training tab, on their page elements. */
+function createPanels(): { nef: NefPanel; trainer: TrainPanel } {
   const nef = new NefPanel({ graph: byId('net-graph'), sliders: byId('sliders'), plots: byId('probe-plots'), status: byId('sim-status'), empty: byId('network-empty') });
   const trainer = new TrainPanel(
     {
@@ -55,178 +97,193 @@ export function startApp(client: LanguageClient, first: Doc, notice: string | un
     },
     new URL('mnist-subset.bin', document.baseURI).href,
   );
+  return { nef, trainer };
+}
 
-  const targetSelect = byId<HTMLSelectElement>('target');
-  const runButton = byId<HTMLButtonElement>('btn-run');
-  const stopButton = byId<HTMLButtonElement>('btn-stop');
-  const statusText = byId('status-text');
+// ---- documents ------------------------------------------------------------------------
+
+/** Replaces the editor's document; the name becomes the file the compiler sees (for `use`). */
+function openDocument(app: App, doc: Doc): void {
+  const { editor, client } = app;
+  const old = editor.getModel();
+  const uri = monaco.Uri.from({ scheme: 'snn', path: `/${doc.name}`, query: String(Date.now()) });
+  const model = monaco.editor.createModel(doc.text, LANGUAGE_ID, uri);
+  editor.setModel(model);
+  old?.dispose();
+  byId('file-name').textContent = doc.name;
+  document.title = `${doc.name.split('/').pop()} · snnc editor`;
+  model.onDidChangeContent(() => {
+    client.update(fileOf(model), model.getValue(), model.getVersionId());
+    saveDraft({ name: doc.name, text: model.getValue() });
+  });
+  client.update(fileOf(model), model.getValue(), model.getVersionId(), true);
+}
+
+function currentDoc(app: App): Doc {
+  const model = app.editor.getModel();
+  return { name: model ? fileOf(model) : 'untitled.snn', text: model?.getValue() ?? '' };
+}
+
+// ---- analyses -------------------------------------------------------------------------
+
+/** Each analysis of the current version: markers, problems, run targets, IR view, status; a preview of the selected network. */
+function showAnalyses(app: App): void {
   const checkTime = byId('check-time');
-  let program: Program | undefined;
-
-  // ---- documents ------------------------------------------------------------------------
-
-  /** Replaces the editor's document; the name becomes the file the compiler sees (for `use`). */
-  function openDocument(doc: Doc): void {
-    const old = editor.getModel();
-    const uri = monaco.Uri.from({ scheme: 'snn', path: `/${doc.name}`, query: String(Date.now()) });
-    const model = monaco.editor.createModel(doc.text, LANGUAGE_ID, uri);
-    editor.setModel(model);
-    old?.dispose();
-    byId('file-name').textContent = doc.name;
-    document.title = `${doc.name.split('/').pop()} · snnc editor`;
-    model.onDidChangeContent(() => {
-      client.update(fileOf(model), model.getValue(), model.getVersionId());
-      saveDraft({ name: doc.name, text: model.getValue() });
-    });
-    client.update(fileOf(model), model.getValue(), model.getVersionId(), true);
-  }
-
-  client.onAnalysis(({ analysis, latencyMs }) => {
-    const model = editor.getModel();
+  app.client.onAnalysis(({ analysis, latencyMs }) => {
+    const model = app.editor.getModel();
     if (!model || fileOf(model) !== analysis.file || model.getVersionId() !== analysis.version) return;
     setDiagnostics(model, analysis.diagnostics);
-    showProblems(analysis.diagnostics);
-    program = analysis.program;
-    updateTargets(analysis.targets);
-    byId('ir-view').textContent = program ? JSON.stringify(program, null, 2) : 'The IR appears here when the file compiles without errors.';
+    showProblems(app, analysis.diagnostics);
+    app.program = analysis.program;
+    updateTargets(app, analysis.targets);
+    byId('ir-view').textContent = app.program ? JSON.stringify(app.program, null, 2) : 'The IR appears here when the file compiles without errors.';
     checkTime.textContent = `checked in ${latencyMs.toFixed(0)} ms (compile ${analysis.ms.toFixed(1)} ms)`;
     checkTime.dataset['version'] = String(analysis.version);
     checkTime.dataset['latency'] = latencyMs.toFixed(2);
-    statusText.textContent = program ? 'no errors' : `${analysis.diagnostics.filter((d) => d.severity === 'error').length} error(s)`;
-    const t = selectedTarget();
-    if (program && t?.kind === 'network' && !nef.running) {
-      const net = program.networks.find((n) => n.name === t.name);
-      if (net) nef.preview(net);
+    app.statusText.textContent = app.program ? 'no errors' : `${analysis.diagnostics.filter((d) => d.severity === 'error').length} error(s)`;
+    const t = selectedTarget(app);
+    if (app.program && t?.kind === 'network' && !app.nef.running) {
+      const net = app.program.networks.find((n) => n.name === t.name);
+      if (net) app.nef.preview(net);
     }
   });
-  client.onCrash((message) => {
-    statusText.textContent = `the compiler crashed: ${message}`;
+  app.client.onCrash((message) => {
+    app.statusText.textContent = `the compiler crashed: ${message}`;
   });
+}
 
-  function showProblems(ds: readonly Diagnostic[]): void {
-    const model = editor.getModel();
-    renderProblems(byId('problems'), byId('problem-count'), ds, model ? fileOf(model) : '', (d) => {
-      editor.setSelection(new monaco.Range(d.range.line, d.range.column, d.range.endLine, d.range.endColumn));
-      editor.revealLineInCenter(d.range.line);
-      editor.focus();
-    });
+function showProblems(app: App, ds: readonly Diagnostic[]): void {
+  const { editor } = app;
+  const model = editor.getModel();
+  renderProblems(byId('problems'), byId('problem-count'), ds, model ? fileOf(model) : '', (d) => {
+    editor.setSelection(new monaco.Range(d.range.line, d.range.column, d.range.endLine, d.range.endColumn));
+    editor.revealLineInCenter(d.range.line);
+    editor.focus();
+  });
+}
+
+// ---- run targets ----------------------------------------------------------------------
+
+function updateTargets(app: App, targets: RunTarget[]): void {
+  const select = app.targetSelect;
+  const previous = select.value;
+  select.replaceChildren(
+    ...targets.map((t) => {
+      const o = document.createElement('option');
+      o.value = `${t.kind}:${t.name}`;
+      o.textContent = `${t.kind} ${t.name}`;
+      return o;
+    }),
+  );
+  if (targets.some((t) => `${t.kind}:${t.name}` === previous)) select.value = previous;
+  updateRunState(app);
+}
+
+function selectedTarget(app: App): RunTarget | undefined {
+  const [kind, ...rest] = app.targetSelect.value.split(':');
+  if (kind !== 'network' && kind !== 'experiment') return undefined;
+  return { kind, name: rest.join(':') };
+}
+
+function updateRunState(app: App): void {
+  const busy = app.nef.running || app.trainer.running;
+  app.runButton.disabled = !app.program || !selectedTarget(app);
+  app.stopButton.disabled = !busy;
+}
+
+// ---- run ------------------------------------------------------------------------------
+
+/** Runs the selected network (NEF, in the network tab) or experiment (training tab). */
+function run(app: App): void {
+  const t = selectedTarget(app);
+  const program = app.program;
+  if (!program || !t) return;
+  if (t.kind === 'network') {
+    const net = program.networks.find((n) => n.name === t.name);
+    if (!net) return;
+    showTab('network');
+    const speedValue = byId<HTMLSelectElement>('sim-speed').value;
+    const speed: SimSpeed = speedValue === 'max' ? 'max' : (Number(speedValue) as SimSpeed);
+    app.nef.start(net, speed, byId<HTMLInputElement>('sim-keep').checked);
+  } else {
+    const exp = program.experiments.find((e) => e.name === t.name);
+    if (!exp) return;
+    showTab('training');
+    app.trainer.start(exp, byId<HTMLSelectElement>('train-backend').value as BackendRequest);
   }
+}
 
-  function updateTargets(targets: RunTarget[]): void {
-    const previous = targetSelect.value;
-    targetSelect.replaceChildren(
-      ...targets.map((t) => {
-        const o = document.createElement('option');
-        o.value = `${t.kind}:${t.name}`;
-        o.textContent = `${t.kind} ${t.name}`;
-        return o;
-      }),
-    );
-    if (targets.some((t) => `${t.kind}:${t.name}` === previous)) targetSelect.value = previous;
-    updateRunState();
-  }
+function wireRunControls(app: App): void {
+  app.nef.onStateChange = () => updateRunState(app);
+  app.trainer.onStateChange = () => updateRunState(app);
+  app.runButton.addEventListener('click', () => run(app));
+  app.stopButton.addEventListener('click', () => {
+    app.nef.stop();
+    app.trainer.stop();
+  });
+  app.targetSelect.addEventListener('change', () => updateRunState(app));
+}
 
-  function selectedTarget(): RunTarget | undefined {
-    const [kind, ...rest] = targetSelect.value.split(':');
-    if (kind !== 'network' && kind !== 'experiment') return undefined;
-    return { kind, name: rest.join(':') };
-  }
+// ---- files ----------------------------------------------------------------------------
 
-  function updateRunState(): void {
-    const busy = nef.running || trainer.running;
-    runButton.disabled = !program || !selectedTarget();
-    stopButton.disabled = !busy;
-  }
-  nef.onStateChange = updateRunState;
-  trainer.onStateChange = updateRunState;
+function save(app: App): void {
+  const d = currentDoc(app);
+  download(d.name.split('/').pop() ?? 'model.snn', d.text);
+}
 
-  // ---- run ------------------------------------------------------------------------------
-
-  function run(): void {
-    const t = selectedTarget();
-    if (!program || !t) return;
-    if (t.kind === 'network') {
-      const net = program.networks.find((n) => n.name === t.name);
-      if (!net) return;
-      showTab('network');
-      const speedValue = byId<HTMLSelectElement>('sim-speed').value;
-      const speed: SimSpeed = speedValue === 'max' ? 'max' : (Number(speedValue) as SimSpeed);
-      nef.start(net, speed, byId<HTMLInputElement>('sim-keep').checked);
-    } else {
-      const exp = program.experiments.find((e) => e.name === t.name);
-      if (!exp) return;
-      showTab('training');
-      trainer.start(exp, byId<HTMLSelectElement>('train-backend').value as BackendRequest);
+/** Puts the document into a share link, in the address bar and (when allowed) the clipboard. */
+function share(app: App): void {
+  const d = currentDoc(app);
+  const statusText = app.statusText;
+  void encodeShare({ name: d.name.split('/').pop() ?? 'shared.snn', text: d.text }).then(async (fragment) => {
+    const url = `${location.origin}${location.pathname}#${fragment}`;
+    history.replaceState(null, '', `#${fragment}`);
+    try {
+      await navigator.clipboard.writeText(url);
+      statusText.textContent = `link copied (${url.length} characters)`;
+    } catch {
+      statusText.textContent = `share link is in the address bar (${url.length} characters)`;
     }
-  }
-
-  runButton.addEventListener('click', run);
-  stopButton.addEventListener('click', () => {
-    nef.stop();
-    trainer.stop();
+    statusText.dataset['shareUrl'] = url;
   });
-  targetSelect.addEventListener('change', updateRunState);
+}
 
-  // ---- files ----------------------------------------------------------------------------
-
-  function currentDoc(): Doc {
-    const model = editor.getModel();
-    return { name: model ? fileOf(model) : 'untitled.snn', text: model?.getValue() ?? '' };
-  }
-
-  function save(): void {
-    const d = currentDoc();
-    download(d.name.split('/').pop() ?? 'model.snn', d.text);
-  }
-
-  byId('btn-save').addEventListener('click', save);
-  editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, save);
+/** Save (also Ctrl/Cmd-S), open, format, share, and the examples gallery. */
+function wireFileActions(app: App): void {
+  const { editor } = app;
+  byId('btn-save').addEventListener('click', () => save(app));
+  editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => save(app));
   byId('btn-open').addEventListener('click', () => {
     openLocalFile().then(
-      (f) => f && openDocument(f),
-      (e: unknown) => (statusText.textContent = `cannot open the file: ${String(e)}`),
+      (f) => f && openDocument(app, f),
+      (e: unknown) => (app.statusText.textContent = `cannot open the file: ${String(e)}`),
     );
   });
   byId('btn-format').addEventListener('click', () => void editor.getAction('editor.action.formatDocument')?.run());
-  byId('btn-share').addEventListener('click', () => {
-    const d = currentDoc();
-    void encodeShare({ name: d.name.split('/').pop() ?? 'shared.snn', text: d.text }).then(async (fragment) => {
-      const url = `${location.origin}${location.pathname}#${fragment}`;
-      history.replaceState(null, '', `#${fragment}`);
-      try {
-        await navigator.clipboard.writeText(url);
-        statusText.textContent = `link copied (${url.length} characters)`;
-      } catch {
-        statusText.textContent = `share link is in the address bar (${url.length} characters)`;
-      }
-      statusText.dataset['shareUrl'] = url;
-    });
-  });
-
+  byId('btn-share').addEventListener('click', () => share(app));
   byId('btn-examples').addEventListener('click', () =>
     showGallery(byId<HTMLDialogElement>('gallery'), byId('gallery-list'), (doc) => {
       // The address no longer holds the shared source once another file is open.
       history.replaceState(null, '', location.pathname);
-      openDocument(doc);
+      openDocument(app, doc);
     }),
   );
+}
 
-  // ---- tabs -----------------------------------------------------------------------------
+// ---- tabs and links -------------------------------------------------------------------
 
+function wireTabs(): void {
   for (const b of document.querySelectorAll<HTMLButtonElement>('.tabs button')) {
     b.addEventListener('click', () => showTab(b.dataset['tab'] as TabName));
   }
+}
 
-  // ---- start ----------------------------------------------------------------------------
-
+/** A share link pasted into the address bar of the open page opens its document. */
+function openSharedLinks(app: App): void {
   window.addEventListener('hashchange', () => {
     decodeShare(location.hash).then(
-      (d) => d && openDocument(d),
-      (e: unknown) => (statusText.textContent = e instanceof Error ? e.message : String(e)),
+      (d) => d && openDocument(app, d),
+      (e: unknown) => (app.statusText.textContent = e instanceof Error ? e.message : String(e)),
     );
   });
-
-  openDocument(first);
-  if (notice) statusText.textContent = notice;
-  document.body.dataset['ready'] = 'true';
 }

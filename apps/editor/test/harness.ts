@@ -46,12 +46,11 @@ export interface EditorServer {
   close(): Promise<void>;
 }
 
-/** The `snnc` binary as `npm run build` (tsc -b) leaves it; the suite drives the real command. */
-const SNNC_BIN = path.join(REPO, 'packages', 'cli', 'dist', 'bin.js');
+/** The `snnc` command (it runs the bundle `npm run build` writes, or says to build it first). */
+const SNNC_BIN = path.join(REPO, 'packages', 'cli', 'bin', 'snnc.js');
 
 /** Starts `snnc editor --port 0` (it serves apps/editor/dist) and resolves once it prints its URL. */
 export function startSnncEditor(): Promise<EditorServer> {
-  if (!existsSync(SNNC_BIN)) throw new Error(`${SNNC_BIN} is missing: run \`npm run build\` first`);
   const proc = spawn(process.execPath, [SNNC_BIN, 'editor', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
