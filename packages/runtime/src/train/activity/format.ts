@@ -24,7 +24,7 @@ export function formatJoules(j: number): string {
 export function formatActivityLine(a: ActivitySummary): string {
   const rates = a.layers
     .filter((l) => l.firing_rate !== null)
-    .map((l) => `${l.name.replace(/^neuron_/, 'n')}=${l.firing_rate!.toFixed(3)}`)
+    .map((l) => `${l.label}=${l.firing_rate!.toFixed(3)}`)
     .join(' ');
   const t = a.total;
   const ratio = t.ann_ratio === null ? '' : `, ${t.ann_ratio.toFixed(1)}x`;

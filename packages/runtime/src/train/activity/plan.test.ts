@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeModel, neuronDef } from '../../model/__tests__/models.js';
-import { planActivity } from './plan.js';
+import { planActivity, shortLabel } from './plan.js';
 
 const roles = (p: ReturnType<typeof planActivity>) => p.map((x) => (x.role.role === 'synaptic' ? `${x.layer.id}:${x.role.input}` : `${x.layer.id}:${x.role.role}`));
 
@@ -36,5 +36,10 @@ describe('planActivity', () => {
       'flatten_0:free',
       'dense_0:analog',
     ]);
+  });
+
+  it('labels neuron layers by their source name in a graph model, else n<i>', () => {
+    expect(shortLabel({ id: 'neuron_3', name: 'h' })).toBe('h');
+    expect(shortLabel({ id: 'neuron_3' })).toBe('n3');
   });
 });

@@ -129,3 +129,8 @@ function outputKind(layer: Layer, inputs: ValueKind[]): ValueKind {
       return assertNever(layer);
   }
 }
+
+/** A neuron layer's short label for compact lines: its source name in a graph model, else `n<i>`. */
+export function shortLabel(layer: { id: string; name?: string }): string {
+  return layer.name ?? layer.id.replace(/^neuron_/, 'n');
+}

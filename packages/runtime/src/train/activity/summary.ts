@@ -1,11 +1,13 @@
 import type { EnergyTable, LayerKind, Model } from '@snnc/ir';
 import type { ActivityCounts } from './collector.js';
-import type { LayerPlan } from './plan.js';
+import { shortLabel, type LayerPlan } from './plan.js';
 
 /** One layer's activity and operations, per sample (summary.json `activity.layers[]`). */
 export interface LayerActivity {
   /** The layer id (`neuron_1`, `conv2d_0`). */
   name: string;
+  /** Short label for compact lines: the source's node name (`h`), else `n1` for neuron layers, else the id. */
+  label: string;
   kind: LayerKind | 'decoder';
   /** Neuron layers: the neuron definition's name (`lif`); null otherwise. */
   neuron: string | null;
@@ -63,6 +65,7 @@ export function summarizeActivity(model: Model, plans: readonly LayerPlan[], cou
     const r = plan.role;
     const a: LayerActivity = {
       name: plan.layer.id,
+      label: plan.layer.kind === 'neuron' ? shortLabel(plan.layer) : (plan.layer.name ?? plan.layer.id),
       kind: plan.layer.kind,
       neuron: null,
       neurons: 0,
@@ -84,7 +87,7 @@ export function summarizeActivity(model: Model, plans: readonly LayerPlan[], cou
   }
   if (model.decoder.kind === 'membrane') {
     const outputs = model.outputShape.reduce((a, b) => a * b, 1);
-    layers.push({ name: 'decode', kind: 'decoder', neuron: null, neurons: 0, firing_rate: null, spikes: null, silent: null, saturated: null, synops: 0, macs: outputs * steps, state_updates: 0 });
+    layers.push({ name: 'decode', label: 'decode', kind: 'decoder', neuron: null, neurons: 0, firing_rate: null, spikes: null, silent: null, saturated: null, synops: 0, macs: outputs * steps, state_updates: 0 });
   }
   const synops = layers.reduce((s, l) => s + l.synops, 0);
   const macs = layers.reduce((s, l) => s + l.macs, 0);

@@ -32,8 +32,8 @@ describe('ActivityWatch', () => {
     expect(first.warnings[0]!.message).toBe('layer `neuron_0` (if) stayed saturated over epoch 0, batches 1-2: 100% of its neurons fire at every step');
     expect(first.warnings[1]!.message).toBe('layer `neuron_1` (if, the output layer) stayed silent over epoch 0, batches 1-2: no spike in 4 sample(s)');
     expect(first.rates).toEqual([
-      { layer: 'neuron_0', rate: 1 },
-      { layer: 'neuron_1', rate: 0 },
+      { layer: 'neuron_0', label: 'n0', rate: 1 },
+      { layer: 'neuron_1', label: 'n1', rate: 0 },
     ]);
     expect(formatRates(first.rates)).toBe('fr n0=1.000 n1=0.000');
     // the next interval (4 more samples) is judged on its own counts: the output fired once

@@ -1,6 +1,6 @@
 import { DIAGNOSTIC_CODES, diagnosticMessage, type Diagnostic, type SourceRange } from '@snnc/ir';
 import type { ActivityCounts } from './collector.js';
-import type { LayerPlan } from './plan.js';
+import { shortLabel, type LayerPlan } from './plan.js';
 import { neuronStats } from './summary.js';
 
 /** A layer that stayed silent or saturated over one logging interval. */
@@ -16,6 +16,8 @@ export interface ActivityWarning {
 /** One neuron layer's mean firing rate over the last interval (spikes per neuron per step). */
 export interface LayerRate {
   layer: string;
+  /** For compact lines: the name the source gave the node (`h`), else `n0` for `neuron_0`. */
+  label: string;
   rate: number;
 }
 
@@ -64,7 +66,7 @@ export class ActivityWatch {
       const before = prev?.layers.get(id)?.spikes;
       const delta = before ? now.map((v, i) => v - before[i]!) : now;
       const s = neuronStats(delta, samples * this.steps);
-      rates.push({ layer: id, rate: s.rate });
+      rates.push({ layer: id, label: shortLabel(plan.layer), rate: s.rate });
       const neuron = `${plan.role.role === 'neuron' ? plan.role.neuron : ''}${plan === last ? ', the output layer' : ''}`;
       if (s.total === 0 && !this.warned.has(`silent:${id}`)) {
         this.warned.add(`silent:${id}`);
@@ -92,5 +94,5 @@ export function warningDiagnostic(w: ActivityWarning): Diagnostic | null {
 
 /** Compact rates for progress lines: `fr neuron_0=0.124 neuron_1=0.000`. */
 export function formatRates(rates: readonly LayerRate[]): string {
-  return rates.length === 0 ? '' : `fr ${rates.map((r) => `${r.layer.replace(/^neuron_/, 'n')}=${r.rate.toFixed(3)}`).join(' ')}`;
+  return rates.length === 0 ? '' : `fr ${rates.map((r) => `${r.label}=${r.rate.toFixed(3)}`).join(' ')}`;
 }
