@@ -14,11 +14,10 @@ export const MAX_WEIGHT_PROBE_ENTRIES = 1000;
 export function checkLearning(net: Network, p: Problems): void {
   const ensembles = new Map(net.ensembles.map((e) => [e.name, e]));
   const byId = new Map<string, Connection>(net.connections.map((c) => [c.id, c]));
-  const errorInto = new Set<string>();
   for (const c of net.connections) {
     if (c.pre.kind === 'learning' || c.pre.kind === 'connection') p.add('SNN5301', { message: `a connection cannot start at a learning rule or a connection (\`${c.pre.name}\`)` }, c.range);
     if (c.post.kind === 'connection') p.add('SNN5301', { message: `a connection cannot end at connection \`${c.post.name}\`; connect to \`${c.post.name}.learning\`` }, c.range);
-    if (c.post.kind === 'learning' && checkErrorConnection(c, byId.get(c.post.name), p)) errorInto.add(c.post.name);
+    if (c.post.kind === 'learning') checkErrorConnection(c, byId.get(c.post.name), p);
     if (c.post.kind === 'input') {
       const node = net.inputs.find((i) => i.name === c.post.name);
       if (node !== undefined && node.sizeIn > 0 && c.post.slice === null && c.post.dims !== node.sizeIn) {
@@ -27,9 +26,7 @@ export function checkLearning(net: Network, p: Problems): void {
     }
     if (c.learning !== null) checkRule(c, ensembles.get(c.post.name), p);
   }
-  for (const c of net.connections) {
-    if (c.learning?.kind === 'pes' && !errorInto.has(c.id)) p.add('SNN5301', { message: `PES on \`${c.id}\` has no error: connect one to \`${c.id}.learning\`` }, c.range);
-  }
+  // PES without an error connection is allowed, as in Nengo: its error is 0, so it does not learn
   for (const probe of net.probes) {
     if (probe.attr !== 'weights' && probe.attr !== 'weights_norm') continue;
     const c = byId.get(probe.target.name);
@@ -37,6 +34,10 @@ export function checkLearning(net: Network, p: Problems): void {
     if (probe.target.kind !== 'connection') continue;
     if (c === undefined) {
       p.add('SNN5009', { message: `\`${probe.target.name}\` is not a connection, so it has no weights` }, probe.range);
+      continue;
+    }
+    if (c.learning === null) {
+      p.add('SNN5009', { message: `\`${probe.target.name}\` has no learning rule, so its weights do not change` }, probe.range);
       continue;
     }
     if (probe.attr === 'weights_norm') continue;

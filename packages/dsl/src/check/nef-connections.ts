@@ -346,6 +346,10 @@ function readWeightsProbe(item: Extract<NetworkItem, { kind: 'probe' }>, ctx: Ne
   const args = item.args ? bindArgs(item.args, { owner: 'probe', positional: [], named: ['synapse'] }, item.range, ctx.sink) : new Map();
   const c = ctx.connections.get(name);
   if (!c) return undefined;
+  if (c.learning === null) {
+    ctx.sink.report('SNN5009', ep.range, { message: `\`${name}\` has no learning rule, so its weights do not change; probe what it delivers instead` });
+    return undefined;
+  }
   const attr = part.name.name as ProbeAttr;
   const probeName = item.name?.name ?? `${name}.${attr}`;
   if (attr === 'weights') {
