@@ -48,6 +48,29 @@ describe('standard-library neurons in the runtime', () => {
     a.membrane.forEach((h, i) => expect(h).toBeCloseTo(b.membrane[i]!, 5));
   });
 
+  it('the library PLIF learns w like the built-in PLIF: same dL/dw from the same start', () => {
+    const builtin = compile('neuron n = PLIF(tau: 3.0)', { file: 'b.snn' }).ir!.neurons[0]!;
+    const lib = { ...libraryNeuron('PLIF')!, params: { ...libraryNeuron('PLIF')!.params, tau: 3 } };
+    const T = 4;
+    const n = 3;
+    const x = tf.tensor2d([0.3, 0.1, 0.2, 0.4, 0.1, 0.2, 0.25, 0.3, 0.05, 0.1, 0.2, 0.3], [T, n]);
+    const dw = (d: typeof builtin) => {
+      const layer = buildNeuron({ kind: 'neuron', id: 'n', inShape: [n], outShape: [n], neuron: d }, 'composed');
+      const w = layer.weights['w']!;
+      const ctx = { training: true, rng: new Random(0), steps: T, batch: 1, folded: true };
+      const { value, grads } = tf.variableGrads(() => tf.sum(layer.run(x, ctx, true).membrane!) as tf.Scalar, [w]);
+      const out = { w: w.dataSync()[0]!, g: grads[w.name]!.dataSync()[0]! };
+      tf.dispose([value, grads[w.name]!]);
+      return out;
+    };
+    const a = dw(lib);
+    const b = dw(builtin);
+    expect(a.w).toBeCloseTo(b.w, 6);
+    expect(b.g).not.toBe(0);
+    expect(a.g).toBeCloseTo(b.g, 4);
+    x.dispose();
+  });
+
   it.each(names)('%s: autodiff gradient of the membrane matches a finite difference', (name) => {
     // detach_reset: the reset is then constant in the backward pass, as in a finite difference
     const def: EquationNeuron = { ...libraryNeuron(name)!, detachReset: true };

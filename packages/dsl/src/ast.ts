@@ -95,7 +95,9 @@ export type NeuronItem =
   | { kind: 'spike'; condition: AstExpr; reset: NeuronAssign[]; range: SourceRange }
   | { kind: 'refractory'; value: AstExpr; range: SourceRange }
   | { kind: 'surrogate'; value: AstExpr; range: SourceRange }
-  | { kind: 'integrate'; scheme: Ident; range: SourceRange };
+  | { kind: 'integrate'; scheme: Ident; range: SourceRange }
+  /** `trainable w = -log(tau - 1)`: a scalar learned per layer in training, starting from its value. */
+  | { kind: 'trainable'; name: Ident; init: AstExpr; range: SourceRange };
 
 export type NeuronItemKind = NeuronItem['kind'];
 

@@ -233,6 +233,8 @@ function neuronItem(item: NeuronItem): string {
       return `surrogate ${expr(item.value)}`;
     case 'integrate':
       return `integrate ${item.scheme.name}`;
+    case 'trainable':
+      return `trainable ${item.name.name} = ${expr(item.init)}`;
     default:
       return assertNever(item);
   }

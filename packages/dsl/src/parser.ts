@@ -161,6 +161,14 @@ class SnnParser extends CstParser {
         },
       },
       {
+        ALT: () => {
+          this.CONSUME(T.Trainable);
+          this.CONSUME4(T.Identifier);
+          this.CONSUME2(T.Equals);
+          this.SUBRULE5(this.expression);
+        },
+      },
+      {
         // `dv/dt = rhs`: `dv` is one identifier, `dt` the keyword
         ALT: () => {
           this.CONSUME3(T.Identifier);

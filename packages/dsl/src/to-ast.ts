@@ -131,6 +131,7 @@ export class AstBuilder {
     if (token(n, 'Refractory')) return { kind: 'refractory', value: this.expr(node(n, 'expression'), range), range };
     if (token(n, 'Surrogate')) return { kind: 'surrogate', value: this.expr(node(n, 'expression'), range), range };
     if (token(n, 'Integrate')) return { kind: 'integrate', scheme: this.ident(ids[0], range), range };
+    if (token(n, 'Trainable')) return { kind: 'trainable', name: this.ident(ids[0], range), init: this.expr(node(n, 'expression'), range), range };
     if (token(n, 'Dt')) {
       const target = this.ident(ids[0], range);
       // `dv` names the derivative of `v`

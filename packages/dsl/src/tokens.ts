@@ -48,11 +48,12 @@ export const When = keyword('when');
 export const Refractory = keyword('refractory');
 export const Surrogate = keyword('surrogate');
 export const Integrate = keyword('integrate');
+export const Trainable = keyword('trainable');
 // Reusable model parts (`block sew(c) { ... }`).
 export const Block = keyword('block');
 
 /** Every reserved word, for the editor's highlighter (imported, so the lists cannot drift). */
-export const KEYWORD_TOKENS = [Use, Neuron, Model, Experiment, Sweep, Network, From, Encode, Decode, Input, Ensemble, Connect, Probe, Run, Dt, Seed, State, Spike, When, Refractory, Surrogate, Integrate, Block];
+export const KEYWORD_TOKENS = [Use, Neuron, Model, Experiment, Sweep, Network, From, Encode, Decode, Input, Ensemble, Connect, Probe, Run, Dt, Seed, State, Spike, When, Refractory, Surrogate, Integrate, Trainable, Block];
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED });
 export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n\r]*/, group: 'comments' });

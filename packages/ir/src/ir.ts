@@ -127,6 +127,12 @@ export interface EquationNeuron {
   input: string;
   /** In declaration order; `init` reads only parameters. */
   state: { name: string; init: Expr }[];
+  /**
+   * Scalars learned per layer in training (`trainable w = -log(tau - 1)`), each starting from
+   * `init` (of the parameters); expressions read them by name. Absent: none. Trace and NEF use
+   * the starting values.
+   */
+  trainable?: { name: string; init: Expr }[];
   scheme: IntegrationScheme;
   /** Seconds per simulation step (used by `euler`/`exact` and time-valued refractory periods). */
   dt: number;

@@ -224,10 +224,19 @@ export interface NeuronStepProgram {
 
 export type StepResult = { ok: true; program: NeuronStepProgram } | { ok: false; reason: string };
 
-/** The update program of `def` at step `dt` seconds (default: its own `dt`). */
-export function neuronStep(def: EquationNeuron, dt: number = def.dt): StepResult {
+/** The starting values of a definition's trainable scalars, by name. */
+export function trainableInits(def: EquationNeuron): Record<string, number> {
+  return Object.fromEntries((def.trainable ?? []).map((t) => [t.name, evalScalar(substitute(t.init, def.params), {})]));
+}
+
+/**
+ * The update program of `def` at step `dt` seconds (default: its own `dt`). Trainable scalars
+ * are substituted by their starting values unless `keepTrainable` (the runtime, which feeds them
+ * as variables).
+ */
+export function neuronStep(def: EquationNeuron, dt: number = def.dt, keepTrainable = false): StepResult {
   if (!(dt > 0) || !Number.isFinite(dt)) return { ok: false, reason: `the step must be a positive time, got ${dt} s` };
-  const p = def.params;
+  const p = keepTrainable ? def.params : { ...def.params, ...trainableInits(def) };
   const sub = (e: Expr) => simplify(substitute(e, p));
   let updates: { target: string; rhs: Expr }[];
   let sequential = false;
@@ -423,6 +432,8 @@ export interface LinearNeuronShape {
 }
 
 export function recogniseLinearNeuron(def: EquationNeuron): LinearNeuronShape | null {
+  // a trainable scalar is learned through the composed ops, never frozen into a kernel
+  if ((def.trainable?.length ?? 0) > 0) return null;
   if (def.state.length !== 1 || def.refractory !== null || !def.spike || def.spike.op !== '>=') return null;
   const step = neuronStep(def);
   if (!step.ok) return null;

@@ -90,6 +90,7 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
   refractory: 'the refractory period of a neuron definition: `refractory 2ms` (membrane held, no spikes)',
   surrogate: 'the surrogate gradient of a defined neuron\'s spike: `surrogate atan(alpha: 2)`',
   integrate: 'the integration scheme of a neuron definition: `integrate euler`, `exact` or `discrete`',
+  trainable: 'a scalar of a neuron definition learned per layer in training: `trainable w = -log(tau - 1)`',
   block: 'a reusable part of a model graph: `block sew(c) { ... }`',
   run: settingDoc('run'),
   dt: settingDoc('dt'),

@@ -123,4 +123,15 @@ describe('neuron definitions', () => {
     const r = compileText('neuron P(tau: 10ms, p: 1) {\n  state v = 0\n  dv/dt = (x - v ^ p) / tau\n  integrate exact\n}\nneuron q = P(p: 2)\n');
     expect(codes(r)[0]).toMatch(/^SNN5100 with these parameters `integrate exact` of `P` has no exact solution/);
   });
+
+  it('reads trainable scalars: IR, starting values checked, not inside exact propagators', () => {
+    const n = libraryNeuron('PLIF')!;
+    expect(n.trainable?.map((t) => t.name)).toEqual(['w']);
+    const bad = compileText('neuron T(k: 1.0) {\n  trainable g = log(k - 1)\n  state v = 0\n  v += g * x\n}\nneuron t = T\n');
+    expect(codes(bad)[0]).toMatch(/^SNN3002 `g` must be a finite starting value/);
+    const exact = compileText('neuron E(tau: 10ms) {\n  trainable g = 1\n  state v = 0\n  dv/dt = (g * x - v) / tau\n  integrate exact\n}\n');
+    expect(codes(exact)[0]).toMatch(/^SNN5100 `integrate exact` fixes its propagator/);
+    const assign = compileText('neuron A {\n  trainable g = 1\n  state v = 0\n  v += g * x\n  spike when v >= 1 { g = 0 }\n}\n');
+    expect(codes(assign)[0]).toMatch(/^SNN2100 `g` is a parameter of neuron `A`/);
+  });
 });

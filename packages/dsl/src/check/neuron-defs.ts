@@ -1,5 +1,6 @@
 import {
   evalScalar,
+  freeVariables,
   nonLinearity,
   substitute,
   type EquationNeuron,
@@ -39,6 +40,7 @@ export interface CheckedNeuron {
   params: NeuronParam[];
   input: string;
   state: { name: string; init: Expr }[];
+  trainable: { name: string; init: Expr }[];
   scheme: IntegrationScheme;
   equations: NeuronEquation[];
   spike: EquationNeuron['spike'];
@@ -97,6 +99,15 @@ export function checkNeuronDefinition(decl: NeuronStatement & { definition: Neur
   const input = inputItem?.kind === 'input' ? inputItem.name.name : 'x';
   declare(input, { kind: 'input' }, 'the input', inputItem?.range ?? decl.name.range);
 
+  // Trainable scalars start from an expression of the parameters; equations read them like parameters.
+  const paramNames = new Map<string, NeuronName>([...names].filter(([, k]) => k.kind === 'param'));
+  const trainable: { name: string; init: Expr }[] = [];
+  for (const it of def.items) {
+    if (it.kind !== 'trainable') continue;
+    const init = lowerNeuronExpr(it.init, { neuron, names: paramNames, read: new Set() }, sink);
+    if (init && declare(it.name.name, { kind: 'param', dim: init.dim }, 'a trainable value', it.name.range)) trainable.push({ name: it.name.name, init: init.expr });
+  }
+
   // States in order: an initial value reads parameters and the states above it.
   const scope: NeuronScope = { neuron, names, read: new Set() };
   const state: { name: string; init: Expr }[] = [];
@@ -145,6 +156,7 @@ export function checkNeuronDefinition(decl: NeuronStatement & { definition: Neur
     switch (it.kind) {
       case 'input':
       case 'state':
+      case 'trainable':
         break;
       case 'ode':
       case 'update': {
@@ -226,6 +238,8 @@ export function checkNeuronDefinition(decl: NeuronStatement & { definition: Neur
   const chosen: IntegrationScheme = scheme?.value ?? (sawOde ? 'euler' : 'discrete');
   if (scheme && scheme.value === 'discrete' && sawOde) sink.report('SNN5100', scheme.range, { message: '`integrate discrete` runs `v = ...` updates, but this neuron has `dX/dt` equations; use `euler` or `exact`' });
   if (scheme && scheme.value !== 'discrete' && sawUpdate && !sawOde) sink.report('SNN5100', scheme.range, { message: `\`integrate ${scheme.value}\` solves \`dX/dt\` equations, but this neuron has per-step updates; use \`discrete\`` });
+  const learnedInExact = chosen === 'exact' ? trainable.find((t) => equations.some((q) => freeVariables(q.rhs).has(t.name))) : undefined;
+  if (learnedInExact) sink.report('SNN5100', scheme!.range, { message: `\`integrate exact\` fixes its propagator when the network is built, so the dynamics cannot read the trainable \`${learnedInExact.name}\`` }, 'use `integrate euler`');
   if (chosen === 'exact' && sink.errorCount === before) {
     const why = nonLinearity({ equations, state, input, params: Object.fromEntries(params.map((p) => [p.name, p.default])) });
     if (why) sink.report('SNN5100', scheme!.range, { message: `\`integrate exact\` needs linear dynamics with constant coefficients: ${why}` }, 'use `integrate euler`');
@@ -242,7 +256,7 @@ export function checkNeuronDefinition(decl: NeuronStatement & { definition: Neur
   if (!scope.read.has(input) && inputItem && sink.errorCount === before) sink.report('SNN2009', inputItem.name.range, { what: 'input', name: input });
 
   if (sink.errorCount !== before) return undefined;
-  return { name: neuron, params, input, state, scheme: chosen, equations, spike, reset, refractory, surrogate };
+  return { name: neuron, params, input, state, trainable, scheme: chosen, equations, spike, reset, refractory, surrogate };
 }
 
 /** `u += d` as `u = u + d`. */
@@ -310,7 +324,14 @@ export function instantiateNeuron(def: CheckedNeuron, call: CallExpr | undefined
     }
     if (v > 0) refractory = { unit: steps ? 'steps' : 'seconds', value: v };
   }
-  return {
+  for (const t of def.trainable) {
+    const v = evalScalar(substitute(t.init, params), {});
+    if (!Number.isFinite(v)) {
+      ctx.sink.report('SNN3002', call?.range ?? range, { name: t.name, constraint: 'a finite starting value (check the parameters it is computed from)', value: fmtNumber(v) });
+      return undefined;
+    }
+  }
+  const out: EquationNeuron = {
     kind: 'equations',
     name,
     definition: def.name,
@@ -327,6 +348,8 @@ export function instantiateNeuron(def: CheckedNeuron, call: CallExpr | undefined
     detachReset,
     range,
   };
+  if (def.trainable.length > 0) out.trainable = def.trainable;
+  return out;
 }
 
 /**

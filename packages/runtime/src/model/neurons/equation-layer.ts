@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { EquationNeuron } from '@snnc/ir';
+import { trainableInits, type EquationNeuron } from '@snnc/ir';
+import { makeVariable } from '../init.js';
 import { fusedNeuron } from '../../kernels/fused_neuron.js';
 import { bpttNeuron } from '../../kernels/neuron_bptt.js';
 import type { ForwardContext } from '../context.js';
@@ -13,10 +14,14 @@ import type { SequenceResult } from './sequence.js';
  * (recognised symbolically by @snnc/ir `recogniseLinearNeuron`: a user's own leaky neuron, the
  * library LIF written as equations) runs on the fused and BPTT kernels like the built-ins;
  * every other one, and membrane decoding, runs the composed ops built from its equations.
- * No trainable weights.
+ * Its weights are the definition's `trainable` scalars (PLIF's w), learned through the composed ops.
  */
 export function buildEquationNeuron(id: string, def: EquationNeuron, impl: NeuronImpl = 'auto', linear = false): NeuronRuntime {
-  const prog = stepProgram(def);
+  // trainable scalars (`trainable w = ...`): one variable per layer, read by the expressions
+  const start = trainableInits(def);
+  const weights: Record<string, tf.Variable> = Object.fromEntries(Object.entries(start).map(([name, v]) => [name, makeVariable(tf.scalar(v), true)]));
+  const learned = new Map<string, tf.Tensor>(Object.entries(weights));
+  const prog = stepProgram(def, learned.size > 0);
   const path = (wantMembrane: boolean) => selectPath(impl, wantMembrane, linear, id, `neuron \`${def.definition}\``);
   const run = (x: tf.Tensor, ctx: ForwardContext, wantMembrane: boolean): SequenceResult => {
     const T = ctx.steps;
@@ -30,7 +35,7 @@ export function buildEquationNeuron(id: string, def: EquationNeuron, impl: Neuro
     if (!Number.isInteger(rows)) throw new Error(`${id}: expected a leading axis divisible by T=${T}, got shape [${x.shape.join(', ')}]`);
     // a static input (direct encoding) is the same frame at every step
     const xs = ctx.folded ? (T === 1 ? [x] : tf.split(x, T, 0)) : Array.from({ length: T }, () => x);
-    const stepper = equationStepper(def, prog);
+    const stepper = equationStepper(def, prog, learned);
     const spikes: tf.Tensor[] = [];
     const membrane: tf.Tensor[] = [];
     for (const xt of xs) {
@@ -45,10 +50,10 @@ export function buildEquationNeuron(id: string, def: EquationNeuron, impl: Neuro
   return {
     id,
     def,
-    weights: {},
-    trainable: [],
+    weights,
+    trainable: Object.values(weights),
     run,
-    stepper: () => equationStepper(def, prog),
+    stepper: () => equationStepper(def, prog, learned),
     usesFused: (wantMembrane) => path(wantMembrane) === 'fused',
     path,
     apply: (x, ctx) => run(x, ctx, false).spikes,

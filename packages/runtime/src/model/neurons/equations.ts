@@ -168,8 +168,8 @@ export interface EquationStepper {
 }
 
 /** The step program of `def`, or an Error naming why there is none (never for compiler output). */
-export function stepProgram(def: EquationNeuron): NeuronStepProgram {
-  const r = neuronStep(def);
+export function stepProgram(def: EquationNeuron, keepTrainable = false): NeuronStepProgram {
+  const r = neuronStep(def, def.dt, keepTrainable);
   if (!r.ok) throw new Error(`neuron \`${def.name}\`: ${r.reason}`);
   return r.program;
 }
@@ -179,7 +179,7 @@ export function stepProgram(def: EquationNeuron): NeuronStepProgram {
  * calls. `membrane` is the first state variable after the update and before the reset (H);
  * a non-spiking neuron outputs it as its `spikes`.
  */
-export function equationStepper(def: EquationNeuron, prog: NeuronStepProgram = stepProgram(def)): EquationStepper {
+export function equationStepper(def: EquationNeuron, prog: NeuronStepProgram = stepProgram(def), learned: ReadonlyMap<string, tf.Tensor> = new Map()): EquationStepper {
   const spike = spikeFunction(def.surrogate);
   const state = new Map<string, Value>();
   let refractory: tf.Tensor | null = null;
@@ -187,7 +187,7 @@ export function equationStepper(def: EquationNeuron, prog: NeuronStepProgram = s
     step(x: tf.Tensor) {
       const shape = x.shape;
       if (state.size === 0) for (const s of prog.init) state.set(s.name, s.value);
-      const env = new Map<string, Value>(state);
+      const env = new Map<string, Value>([...learned, ...state]);
       env.set(def.input, x);
       const held = state.get(prog.membrane)!;
       if (prog.sequential) {
