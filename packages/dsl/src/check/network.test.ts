@@ -134,6 +134,7 @@ describe('NEF networks', () => {
       'SNN5303 probe `c.weights` would record 2500 weights per step (at most 1000); probe `.weights_norm` or a smaller connection',
     ]);
     expect(errors('ensemble a = LIF(n: 10)\n ensemble b = LIF(n: 10)\n connect c = a -> b (learning: PSE)')[0]).toMatch(/^SNN3003 `learning` must be one of/);
+    expect(errors('ensemble a = LIF(n: 10)\n ensemble b = LIF(n: 10)\n connect c = a -> b\n probe c.weights')[0]).toMatch(/^SNN5009 `c` has no learning rule/);
   });
 
   it('reads nodes that compute from their input x, and comparisons', () => {
