@@ -100,9 +100,9 @@ export function escapeControls(s: string): string {
 }
 
 /** Characters of a source line shown in a code frame, at most; longer lines are cut to a window around the range. */
-const FRAME_WIDTH = 120;
+const FRAME_WIDTH = 160;
 /** Characters of context kept before the range when a line is cut. */
-const FRAME_LEAD = 40;
+const FRAME_LEAD = 60;
 
 /**
  * One source line as the code frame prints it (controls escaped, long lines cut to a window
