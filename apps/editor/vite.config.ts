@@ -6,7 +6,7 @@ import { mnistSubsetPlugin } from './build/vite-plugins.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
-const pkgs = ['ir', 'dsl', 'nef', 'runtime'];
+const pkgs = ['ir', 'dsl', 'nef', 'runtime', 'nir'];
 
 export default defineConfig({
   // Relative asset URLs: dist/ works from any path (`snnc editor`, a static host, file shares).

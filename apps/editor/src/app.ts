@@ -3,7 +3,7 @@ import { monaco } from './monaco/setup.js';
 import { LANGUAGE_ID, THEME, fileOf, registerSnnLanguage, setDiagnostics } from './monaco/language.js';
 import type { LanguageClient } from './lang/client.js';
 import type { RunTarget } from './lang/analysis.js';
-import { download, openLocalFile } from './files/local.js';
+import { download, openLocalFile, readLocalFile } from './files/local.js';
 import { decodeShare, encodeShare } from './files/share.js';
 import { saveDraft, type Doc } from './files/startup.js';
 import { NefPanel } from './nef/panel.js';
@@ -259,6 +259,23 @@ function wireFileActions(app: App): void {
       (e: unknown) => (app.statusText.textContent = `cannot open the file: ${String(e)}`),
     );
   });
+  // A .snn or .nir file dropped anywhere on the page opens like one picked with Open (captured
+  // before the editor, which would otherwise take the drop).
+  window.addEventListener('dragover', (e) => e.preventDefault(), true);
+  window.addEventListener(
+    'drop',
+    (e) => {
+      const f = e.dataTransfer?.files[0];
+      if (!f) return;
+      e.preventDefault();
+      e.stopPropagation();
+      readLocalFile(f).then(
+        (doc) => openDocument(app, doc),
+        (err: unknown) => (app.statusText.textContent = `cannot open the file: ${String(err)}`),
+      );
+    },
+    true,
+  );
   byId('btn-format').addEventListener('click', () => void editor.getAction('editor.action.formatDocument')?.run());
   byId('btn-share').addEventListener('click', () => share(app));
   byId('btn-examples').addEventListener('click', () =>

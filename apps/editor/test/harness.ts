@@ -18,7 +18,7 @@ const BUILD_INPUTS = [
   path.join(APP, 'index.html'),
   path.join(APP, 'vite.config.ts'),
   path.join(APP, 'package.json'),
-  ...['ir', 'dsl', 'nef', 'runtime'].map((p) => path.join(REPO, 'packages', p, 'src')),
+  ...['ir', 'dsl', 'nef', 'runtime', 'nir'].map((p) => path.join(REPO, 'packages', p, 'src')),
   path.join(REPO, 'examples'),
 ];
 

@@ -1,18 +1,27 @@
-/** Open a local `.snn` file with the browser's file picker, and save one as a download. */
+/** Open a local `.snn` (or `.nir`) file with the browser's file picker, and save one as a download. */
 
 export function openLocalFile(): Promise<{ name: string; text: string } | undefined> {
   return new Promise((resolve, reject) => {
     const input = document.createElement('input');
     input.type = 'file';
-    input.accept = '.snn,text/plain';
+    input.accept = '.snn,.nir,text/plain';
     input.addEventListener('change', () => {
       const f = input.files?.[0];
       if (!f) return resolve(undefined);
-      f.text().then((text) => resolve({ name: f.name, text }), reject);
+      readLocalFile(f).then(resolve, reject);
     });
     input.addEventListener('cancel', () => resolve(undefined));
     input.click();
   });
+}
+
+/** A picked or dropped file as a document: `.snn` text, or a `.nir` graph as the `.snn` snnc import writes. */
+export async function readLocalFile(f: File): Promise<{ name: string; text: string }> {
+  if (/\.nir$/i.test(f.name)) {
+    const { nirToSnn } = await import('./nir.js');
+    return nirToSnn(new Uint8Array(await f.arrayBuffer()), f.name);
+  }
+  return { name: f.name, text: await f.text() };
 }
 
 /** Offers bytes or text as a file download. */
