@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -87,5 +87,22 @@ describe('flags that make a run too large', () => {
     const time = await snnc(['run', 'n.snn', '--time', '1000000000'], dir);
     expect(time.code).toBe(1);
     expect(time.stderr).toMatch(/^n\.snn:5:3: error SNN5400: network `n` \(1\.00e12 steps\) needs about/m);
+  });
+});
+
+describe('run directories that are not what they claim', () => {
+  it('snnc report and --resume neither hang on a FIFO nor read a device named as a run file', async () => {
+    const dir = tempFiles({});
+    const run = path.join(dir, 'run');
+    mkdirSync(run);
+    execFileSync('mkfifo', [path.join(run, 'summary.json')]);
+    symlinkSync('/dev/zero', path.join(run, 'metrics.jsonl'));
+    symlinkSync('/dev/zero', path.join(run, 'experiment.json'));
+    writeFileSync(path.join(run, 'run.json'), '{"format": "snnc-run"}');
+    const report = await snnc(['report', 'run'], dir);
+    expect(report.code).toBe(0);
+    const resume = await snnc(['run', '--resume', 'run'], dir);
+    expect(resume.code).toBe(1);
+    expect(resume.stderr).toMatch(/SNN7012: `.*run` is not a run directory: cannot read experiment\.json: it is a device, not a regular file/);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { SnncError, type Experiment } from '@snnc/ir';
 import { machineInfo, readRegularFile } from '@snnc/ir/node';
@@ -73,12 +73,9 @@ function recordFromRuntimeFiles(dir: string, shown: string): RunRecord {
   const specFile = typeof run['specFile'] === 'string' ? path.resolve(run['specFile']) : path.join(dir, RUN_FILES.spec);
   const requested = (BACKEND_REQUESTS as readonly string[]).includes(String(run['backendRequest'])) ? (run['backendRequest'] as BackendRequest) : 'auto';
   const used = (summary?.['backend'] as { name?: string; detail?: string } | undefined) ?? {};
-  let source = '';
-  try {
-    source = readFileSync(path.join(dir, RUN_FILES.spec), 'utf8');
-  } catch {
-    // a run without its spec text still replays from experiment.json
-  }
+  // a run without its spec text still replays from experiment.json
+  const spec = readRegularFile(path.join(dir, RUN_FILES.spec), 'source');
+  const source = spec.ok ? spec.bytes.toString('utf8') : '';
   return {
     recordVersion: 1,
     snncVersion: typeof summary?.['snncVersion'] === 'string' ? summary['snncVersion'] : 'unknown',

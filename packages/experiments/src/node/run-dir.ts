@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Experiment } from '@snnc/ir';
-import { RUN_FILES } from '@snnc/ir/node';
+import { readRegularFile, RUN_FILES } from '@snnc/ir/node';
 import type { EpochRow, RunData, RunRecord } from '../types.js';
 import { readJsonObject } from './files.js';
 
@@ -10,12 +10,9 @@ export { RUN_FILES } from '@snnc/ir/node';
 
 /** Epoch rows of metrics.jsonl; a half-written last line (a run in progress) is skipped. */
 export function readMetrics(dir: string): EpochRow[] {
-  let text: string;
-  try {
-    text = readFileSync(path.join(dir, RUN_FILES.metrics), 'utf8');
-  } catch {
-    return [];
-  }
+  const read = readRegularFile(path.join(dir, RUN_FILES.metrics), 'json');
+  if (!read.ok) return [];
+  const text = read.bytes.toString('utf8');
   const rows: EpochRow[] = [];
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { runFiles } from '@snnc/ir/node';
+import { readRegularFile, runFiles } from '@snnc/ir/node';
 import { IR_VERSION, OLDEST_READABLE_IR_VERSION, SnncError, type Experiment, type Program } from '@snnc/ir';
 import type { EpochMetrics } from '../../train/index.js';
 import { writeFileSynced } from './fs-atomic.js';
@@ -82,12 +82,19 @@ export async function writeRunSpec(dir: string, o: { specSource: string; experim
   }
 }
 
+/** A run file's text, only from a regular file under READ_LIMITS.json (a run directory may come from anyone). */
+function readBounded(file: string): string {
+  const r = readRegularFile(file, 'json');
+  if (!r.ok) throw new Error(`cannot read ${path.basename(file)}: ${r.reason}`);
+  return r.bytes.toString('utf8');
+}
+
 /** Reads experiment.json and run.json of an existing run directory (for `--resume`). */
 export async function readRunSpec(dir: string): Promise<{ experiment: Experiment; record: RunStart }> {
   const f = runFiles(dir);
   try {
-    const e = JSON.parse(await readFile(f.experiment, 'utf8')) as { irVersion: number; experiment: Experiment };
-    const record = JSON.parse(await readFile(f.run, 'utf8')) as RunStart;
+    const e = JSON.parse(readBounded(f.experiment)) as { irVersion: number; experiment: Experiment };
+    const record = JSON.parse(readBounded(f.run)) as RunStart;
     if (!(e.irVersion >= OLDEST_READABLE_IR_VERSION && e.irVersion <= IR_VERSION)) throw new Error(`experiment.json has IR version ${e.irVersion}, this snnc reads ${OLDEST_READABLE_IR_VERSION} to ${IR_VERSION}`);
     if (record.format !== 'snnc-run') throw new Error('run.json is not an snnc run record');
     return { experiment: e.experiment, record };
