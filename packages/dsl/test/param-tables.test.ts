@@ -13,7 +13,7 @@ describe('docs/language.md parameter tables', () => {
   });
 
   it('has a generated table for every kind with parameters', () => {
-    const expected = ['neuron', 'surrogate', 'layer', 'encoder', 'decoder', 'model', 'experiment', 'data', 'normalize', 'target', 'loss', 'optimizer', 'schedule', 'init', 'energy', 'regularize', 'network', 'ensemble', 'signal', 'connection', 'probe'];
+    const expected = ['neuron', 'surrogate', 'layer', 'encoder', 'decoder', 'model', 'experiment', 'data', 'normalize', 'target', 'loss', 'optimizer', 'schedule', 'init', 'energy', 'regularize', 'network', 'ensemble', 'signal', 'connection', 'probe', 'learning', 'synapse', 'matrix'];
     expect([...doc.kinds].sort()).toEqual(expected.sort());
   });
 

@@ -189,7 +189,7 @@ export const MATRIX_ENTRIES: readonly CallableEntry[] = [
   { name: 'eye', kind: 'matrix', doc: 'the identity matrix', params: [dim('n', 'rows', true), dim('cols', 'columns', true, { text: 'n' })] },
   { name: 'zeros', kind: 'matrix', doc: 'a matrix of zeros', params: [dim('rows', 'rows', true), dim('cols', 'columns', true, { text: 'rows' })] },
   { name: 'ones', kind: 'matrix', doc: 'a matrix of ones', params: [dim('rows', 'rows', true), dim('cols', 'columns', true, { text: 'rows' })] },
-  { name: 'diag', kind: 'matrix', doc: 'a square matrix with this diagonal', params: [{ name: 'values', positional: true, type: 'matrix', doc: 'the diagonal, a list' }] },
+  { name: 'diag', kind: 'matrix', doc: 'a square matrix with this diagonal', params: [{ name: 'values', positional: true, type: 'numbers', doc: 'the diagonal' }] },
   {
     name: 'uniform',
     kind: 'matrix',
@@ -240,8 +240,8 @@ export const SYNAPSE_ENTRIES: readonly CallableEntry[] = [
     kind: 'synapse',
     doc: 'a proper transfer function num(s) / den(s), coefficients highest power first (Nengo `LinearFilter`)',
     params: [
-      { name: 'num', positional: true, type: 'pair', doc: 'numerator coefficients, a list' },
-      { name: 'den', positional: true, type: 'pair', doc: 'denominator coefficients, a list with a non-zero first entry' },
+      { name: 'num', positional: true, type: 'numbers', doc: 'numerator coefficients, highest power first' },
+      { name: 'den', positional: true, type: 'numbers', doc: 'denominator coefficients, highest power first, not all zero' },
     ],
   },
 ];

@@ -95,6 +95,8 @@ export function valueText(p: ParamEntry): string {
       return orWords(`N or [rows, columns], ${spec.integer ? 'integers' : 'numbers'}${bounds ? ` ${bounds}` : ''}`);
     case 'range':
       return `[low, high], low <= high${bounds ? `, each ${bounds}` : ''}`;
+    case 'numbers':
+      return `a list of ${spec.integer ? 'integers' : 'numbers'}${bounds ? ` ${bounds}` : ''}`;
     case 'shape':
       return '[C, H, W], [C, L] or [N], integers >= 1';
     case 'call':

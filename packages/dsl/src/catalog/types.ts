@@ -66,6 +66,8 @@ export type ParamType =
   | 'pair'
   /** `[low, high]`. */
   | 'range'
+  /** A list of numbers of any length (`[1, 0.5]`). */
+  | 'numbers'
   /** A shape `[C, H, W]` or `[N]`. */
   | 'shape'
   /** A call of another callable kind (`surrogate: atan(alpha: 2)`), see `callKind`. */
