@@ -95,7 +95,7 @@ function checkRule(c: Connection, postEns: Ensemble | undefined, p: Problems): v
 }
 
 /** Entries of a connection's weight matrix as a `weights` probe records it. */
-export function weightEntries(c: Connection, net: Network): number {
+export function weightEntries(c: Connection, net: Pick<Network, 'ensembles'>): number {
   const ens = (name: string) => net.ensembles.find((e) => e.name === name);
   if (c.learning?.kind === 'voja') {
     const e = ens(c.post.name);

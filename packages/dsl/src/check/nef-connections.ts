@@ -1,4 +1,4 @@
-import { didYouMean, MAX_WEIGHT_PROBE_ENTRIES, type Connection, type NefEndpoint, type Probe, type ProbeAttr, type SourceRange } from '@snnc/ir';
+import { didYouMean, MAX_WEIGHT_PROBE_ENTRIES, weightEntries, type Connection, type NefEndpoint, type Probe, type ProbeAttr, type SourceRange } from '@snnc/ir';
 import { isMatrixBuilder, readMatrix } from './matrices.js';
 import { readLearningRule, readSynapse } from './nef-learning.js';
 import type { AstExpr, Endpoint, NetworkItem, SliceSpec } from '../ast.js';
@@ -353,7 +353,8 @@ function readWeightsProbe(item: Extract<NetworkItem, { kind: 'probe' }>, ctx: Ne
   const attr = part.name.name as ProbeAttr;
   const probeName = item.name?.name ?? `${name}.${attr}`;
   if (attr === 'weights') {
-    const entries = weightEntries(c, ctx);
+    const ensembles = [...ctx.objects.values()].flatMap((o) => (o.kind === 'ensemble' ? [o.value] : []));
+    const entries = weightEntries(c, { ensembles });
     if (entries > MAX_WEIGHT_PROBE_ENTRIES) {
       ctx.sink.report('SNN5303', ep.range, { name: probeName, entries, max: MAX_WEIGHT_PROBE_ENTRIES });
       return undefined;
@@ -363,21 +364,6 @@ function readWeightsProbe(item: Extract<NetworkItem, { kind: 'probe' }>, ctx: Ne
   const synapse = s ? readSynapse(s.value, ctx) : null;
   if (synapse === undefined) return undefined;
   return { name: probeName, target: { name, kind: 'connection', slice: null, dims: 1, range: ep.range }, attr, synapse, expect: null, range: item.range };
-}
-
-function weightEntries(c: Connection, ctx: NetCtx): number {
-  const size = (name: string): { n: number; dims: number } => {
-    const o = ctx.objects.get(name);
-    return o?.kind === 'ensemble' ? { n: o.value.n, dims: o.value.dims } : { n: 0, dims: o?.value.dims ?? 0 };
-  };
-  if (c.learning?.kind === 'voja') {
-    const e = size(c.post.name);
-    return e.n * e.dims;
-  }
-  if (c.pre.kind === 'input') return c.post.dims;
-  const nPre = c.pre.kind === 'ensemble' ? size(c.pre.name).n : c.pre.dims;
-  const full = (c.learning?.kind === 'bcm' || c.learning?.kind === 'oja') && c.post.kind === 'ensemble';
-  return nPre * (full ? size(c.post.name).n : c.post.dims);
 }
 
 /**
