@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { DataSpec, Layer, Model } from '@snnc/ir';
+import { assertNever, type DataSpec, type Layer, type Model } from '@snnc/ir';
 import type { LayerProbe } from '../../model/network.js';
 import { planActivity, type LayerPlan } from './plan.js';
 
@@ -87,6 +87,8 @@ export class ActivityCollector implements LayerProbe {
         break;
       case 'free':
         break;
+      default:
+        assertNever(r);
     }
   }
 
