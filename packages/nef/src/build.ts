@@ -61,10 +61,73 @@ interface BuildCtx {
 
 /** Builds a network: samples neurons, solves every decoder, lays out the simulation. */
 export function buildNetwork(net: Network, opts: BuildOptions = {}): BuiltNetwork {
+  const prep = prepareBuild(net, opts);
+  let solveSeconds = 0;
+  for (const job of prep.jobs) solveSeconds += applySolved(prep, job, solveJob(job, prep.ctx.ensembles[job.index]));
+  return finishBuild(prep, solveSeconds);
+}
+
+/**
+ * The same build with the decoder solves handed to `solve` (one job per ensemble that has
+ * decoders to find), which may run them elsewhere and in parallel (`buildNetworkParallel` in
+ * `@snnc/nef/node` uses worker threads). The result is identical to `buildNetwork`'s.
+ */
+export async function buildNetworkAsync(net: Network, opts: BuildOptions, solve: (job: SolveJob) => Promise<SolveResult>): Promise<BuiltNetwork> {
+  const prep = prepareBuild(net, opts);
+  // largest first, so that a pool of workers finishes together
+  const jobs = [...prep.jobs].sort((a, b) => b.ensemble.n - a.ensemble.n);
+  const results = await Promise.all(jobs.map(async (job) => ({ job, res: await solve(job) })));
+  let solveSeconds = 0;
+  for (const { job, res } of results) solveSeconds += applySolved(prep, job, res);
+  return finishBuild(prep, solveSeconds);
+}
+
+/** One ensemble's decoder solve, as plain data (it can cross to a worker thread). */
+export interface SolveJob {
+  /** Index of the ensemble in the network. */
+  index: number;
+  ensemble: Ensemble;
+  networkSeed: number;
+  rule: EvalPointRule;
+  reg: number;
+  requests: { fns: Expr[] | null; slice: number[] | null; width: number }[];
+}
+
+export interface SolveResult {
+  /** Per request, n x width decoders. */
+  decoders: Float64Array[];
+  solver: BuiltEnsemble['solver'];
+}
+
+/**
+ * Solves a job's decoders; `sampled` is its ensemble when the caller has it, else it is sampled
+ * again here (deterministic from its seed: a worker thread gets the same gains and encoders).
+ */
+export function solveJob(job: SolveJob, sampled?: BuiltEnsemble): SolveResult {
+  const t0 = now();
+  const ens = sampled ?? sampleEnsemble(job.ensemble, job.networkSeed, job.rule);
+  const reqs: DecoderRequest[] = job.requests.map((r) => ({ ens: job.index, ...r }));
+  solveEnsemble(ens, reqs, job.reg);
+  return { decoders: reqs.map((r) => r.decoders!), solver: { ...ens.solver, seconds: now() - t0 } };
+}
+
+interface Prepared {
+  start: number;
+  net: Network;
+  seed: number;
+  inputs: BuiltInput[];
+  ctx: BuildCtx;
+  jobs: SolveJob[];
+  /** The requests of each job, in job order, to receive its decoders. */
+  requestsOf: Map<number, DecoderRequest[]>;
+}
+
+function prepareBuild(net: Network, opts: BuildOptions): Prepared {
   const start = now();
   throwIfInvalid(validateNetwork(net));
   const seed = opts.seed ?? net.seed ?? 0;
   const rule = opts.evalPoints ?? 'economy';
+  const reg = opts.reg ?? 0.1;
   const inputs = buildInputs(net, seed);
   const ensembles = net.ensembles.map((e) => sampleEnsemble(e, seed, rule));
   const ctx: BuildCtx = {
@@ -76,20 +139,41 @@ export function buildNetwork(net: Network, opts: BuildOptions = {}): BuiltNetwor
     connRequest: new Map(),
     probeRequest: new Map(),
   };
-  const solveSeconds = solveDecoders(ctx, opts.reg ?? 0.1);
+  const requests = decoderRequests(ctx);
+  const jobs: SolveJob[] = [];
+  const requestsOf = new Map<number, DecoderRequest[]>();
+  ensembles.forEach((_, ei) => {
+    const mine = requests.filter((r) => r.ens === ei);
+    if (mine.length === 0) return;
+    requestsOf.set(ei, mine);
+    jobs.push({ index: ei, ensemble: net.ensembles[ei]!, networkSeed: seed, rule, reg, requests: mine.map((r) => ({ fns: r.fns, slice: r.slice, width: r.width })) });
+  });
+  return { start, net, seed, inputs, ctx, jobs, requestsOf };
+}
+
+/** Hands a job's decoders to its requests and its solver statistics to its ensemble; returns its seconds. */
+function applySolved(prep: Prepared, job: SolveJob, res: SolveResult): number {
+  const reqs = prep.requestsOf.get(job.index)!;
+  reqs.forEach((r, i) => (r.decoders = res.decoders[i]!));
+  prep.ctx.ensembles[job.index]!.solver = res.solver;
+  return res.solver.seconds;
+}
+
+function finishBuild(prep: Prepared, solveSeconds: number): BuiltNetwork {
+  const { net, ctx } = prep;
   const connections = net.connections.map((c) => buildConnection(c, ctx));
   const probes = net.probes.map((p) => buildProbe(p, ctx, connections));
   return {
     network: net,
-    seed,
+    seed: prep.seed,
     dt: net.dt,
     steps: Math.round(net.runTime / net.dt),
-    inputs,
-    ensembles,
+    inputs: prep.inputs,
+    ensembles: ctx.ensembles,
     connections,
     probes,
     order: stepOrder(net, ctx),
-    buildSeconds: now() - start,
+    buildSeconds: now() - prep.start,
     solveSeconds,
   };
 }
@@ -107,9 +191,9 @@ function buildInputs(net: Network, seed: number): BuiltInput[] {
 
 /**
  * Every decoder an ensemble needs (outgoing decoded connections, decoded probes) is a block of
- * target columns; one solve per ensemble serves them all. Returns the seconds spent solving.
+ * target columns; one solve per ensemble serves them all.
  */
-function solveDecoders(ctx: BuildCtx, reg: number): number {
+function decoderRequests(ctx: BuildCtx): DecoderRequest[] {
   const requests: DecoderRequest[] = [];
   for (const c of ctx.net.connections) {
     if (c.pre.kind !== 'ensemble') continue;
@@ -123,16 +207,7 @@ function solveDecoders(ctx: BuildCtx, reg: number): number {
     requests.push(req);
     ctx.probeRequest.set(p.name, req);
   }
-  let solveSeconds = 0;
-  ctx.ensembles.forEach((ens, ei) => {
-    const mine = requests.filter((r) => r.ens === ei);
-    if (mine.length === 0) return;
-    const t0 = now();
-    solveEnsemble(ens, mine, reg);
-    ens.solver.seconds = now() - t0;
-    solveSeconds += ens.solver.seconds;
-  });
-  return solveSeconds;
+  return requests;
 }
 
 /** Where a connection delivers its value. */

@@ -1,5 +1,5 @@
 export type { BuiltConnection, BuiltEnsemble, BuiltInput, BuiltNetwork, BuiltProbe, BuiltSource } from './built.js';
-export { activities, buildNetwork, evalPointCount, sampleEnsemble, type BuildOptions, type EvalPointRule } from './build.js';
+export { activities, buildNetwork, buildNetworkAsync, evalPointCount, sampleEnsemble, solveJob, type BuildOptions, type EvalPointRule, type SolveJob, type SolveResult } from './build.js';
 export { createSimulator, lowpassDecay, type ProbeData, type RunOptions, type Simulator } from './simulator.js';
 export { fillRates, gainBias, hasVoltage, isSpiking, makeNeuronStep, maxFiringRate, rateOf, type NeuronState, type NeuronStep } from './neurons.js';
 export { cholesky, choleskySolve, gram, lstsqL2, type LstsqL2Result } from './solver.js';
