@@ -29,10 +29,11 @@ describe('snnc export', () => {
     expect(fc1.kind === 'Affine' && orig.kind === 'Affine' && Array.from(fc1.params.weight.data)).toEqual(orig.kind === 'Affine' ? Array.from(orig.params.weight.data, Math.fround) : []);
   });
 
-  it('a trained-style model: warnings for what is lossy, --strict refuses, maxpool is refused at its line', async () => {
+  it('a trained-style model: warnings for what is lossy, --strict refuses, layernorm is refused at its line', async () => {
     const dir = tempFiles({
       'm.snn': 'model m(input: [4], steps: 2) {\n  dense(3) -> LIF(tau: 2.0, reset: soft)\n}\n',
       'pool.snn': 'model p(input: [1, 4, 4], steps: 2) {\n  conv2d(2, kernel: 1) -> LIF -> maxpool(2)\n  flatten -> dense(2) -> LIF\n}\n',
+      'ln.snn': 'model n(input: [4], steps: 2) {\n  dense(4) -> layernorm -> LIF\n}\n',
     });
     const ok = await snnc(['export', 'm.snn', '-o', 'm.nir'], dir);
     expect(ok.code).toBe(0);
@@ -44,8 +45,14 @@ describe('snnc export', () => {
     expect(strict.code).toBe(1);
     expect(strict.stderr).toContain('error SNN7465');
     expect(existsSync(path.join(dir, 'strict.nir'))).toBe(false);
+    // Max pooling of spikes is exact in NIR: a SumPool2d and a Threshold at 0.5.
     const pool = await snnc(['export', 'pool.snn', '-o', 'p.nir'], dir);
-    expect(pool.code).toBe(1);
-    expect(pool.stderr).toMatch(/^pool\.snn:2:34: error SNN7464: model `p` cannot be exported to NIR: layer `maxpool_0`: maxpool has no NIR primitive/m);
+    expect(pool.code).toBe(0);
+    const p = await readNir(readFileSync(path.join(dir, 'p.nir')), 'p.nir');
+    expect([...p.graph.nodes.values()].map((n) => n.kind).sort()).toEqual(['Affine', 'Conv2d', 'Flatten', 'Input', 'LIF', 'LIF', 'Output', 'SumPool2d', 'Threshold']);
+    const ln = await snnc(['export', 'ln.snn', '-o', 'n.nir'], dir);
+    expect(ln.code).toBe(1);
+    expect(ln.stderr).toMatch(/^ln\.snn:2:15: error SNN7464: model `n` cannot be exported to NIR: layer `layernorm_0`: layernorm has no NIR primitive/m);
+    expect(existsSync(path.join(dir, 'n.nir'))).toBe(false);
   });
 });

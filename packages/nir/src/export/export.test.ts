@@ -83,7 +83,7 @@ describe('trained snnc models as NIR', () => {
     // NIR weight [out, in] is the transposed kernel.
     expect(aff?.kind === 'Affine' && aff.params.weight.shape).toEqual([3, 2]);
     expect(aff?.kind === 'Affine' && Array.from(aff.params.weight.data)).toEqual([1, 4, 2, 5, 3, 6]);
-    expect(warnings).toContain('neuron `neuron_0`: surrogate atan(alpha=2) is training-only; NIR keeps the spike function');
+    expect(warnings).toContain("neuron `neuron_0`: surrogate atan(alpha=2) is training-only; NIR keeps the spike function (the surrogate is kept in the node's metadata)");
   });
 
   it('folds batch norm into the conv before it and reorders dense columns to channels-first', () => {
@@ -113,7 +113,11 @@ describe('trained snnc models as NIR', () => {
   });
 
   it('refuses what NIR has no primitive for, naming the layer', () => {
-    const model = compiled('model m(input: [1, 4, 4], steps: 2) { conv2d(1, kernel: 1) -> LIF -> maxpool(2) -> flatten -> dense(2) -> LIF }');
-    expect(() => exportModel(model, new Map([['conv2d_0/kernel', t([1, 1, 1, 1], [1])], ['conv2d_0/bias', t([1], [0])]]), { dt: 1e-3 })).toThrow(new ExportError('maxpool_0', 'maxpool has no NIR primitive'));
+    const model = compiled('model m(input: [4], steps: 2) { dense(4) -> layernorm -> LIF }');
+    const weights = new Map([
+      ['dense_0/kernel', t([4, 4], new Array<number>(16).fill(0))],
+      ['dense_0/bias', t([4], [0, 0, 0, 0])],
+    ]);
+    expect(() => exportModel(model, weights, { dt: 1e-3 })).toThrow(new ExportError('layernorm_0', 'layernorm has no NIR primitive'));
   });
 });

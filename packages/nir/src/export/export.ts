@@ -1,12 +1,12 @@
-import { layerInputs, modelOutputId, recurrentGroups, type Layer, type Model, type NeuronDef, type Surrogate } from '@snnc/ir';
-import type { H5Group, H5Tree } from '../h5tree.js';
-import { nirArray, sizeOf, type NirArray, type NirGraph, type NirMetadata, type NirNode, type NirPrimitive } from '../types.js';
+import { layerInputs, MODEL_INPUT, modelOutputId, recurrentGroups, type Layer, type Model } from '@snnc/ir';
+import { paramsFingerprint, setNumber, setText, SNNC_META } from '../snnc-origin.js';
+import { nirArray, sizeOf, type NirArray, type NirGraph, type NirNode } from '../types.js';
+import { foldBatchNorm, hwcToChw, isFoldTarget } from './fold.js';
+import { neuronNode } from './neurons.js';
+import { emptyGroup, ExportError, filled, ints, node, scalarInt, type ExportTensor } from './nodes.js';
+import { isSpiking } from './spikes.js';
 
-/** A weight as the runtime names and lays it out (`dense_0/kernel` [in, out]), float32. */
-export interface ExportTensor {
-  shape: number[];
-  data: Float32Array;
-}
+export { ExportError, type ExportTensor } from './nodes.js';
 
 export interface ExportOptions {
   /** Seconds per time step: NIR is continuous-time, snnc's trained neurons count steps. */
@@ -19,24 +19,6 @@ export interface ExportResult {
   warnings: string[];
 }
 
-/** A model part NIR cannot express; names the layer. */
-export class ExportError extends Error {
-  constructor(
-    readonly layer: string,
-    readonly reason: string,
-  ) {
-    super(`layer \`${layer}\`: ${reason}`);
-    this.name = 'ExportError';
-  }
-}
-
-const none = (): NirMetadata => ({ kind: 'group', children: new Map() });
-const node = <N extends Omit<NirPrimitive, 'metadata' | 'extra'>>(n: N): NirNode => ({ ...n, metadata: none(), extra: none() }) as unknown as NirNode;
-const ints = (values: number[]) => nirArray([values.length], values, '<q');
-const scalarInt = (v: number) => nirArray([], [v], '<q');
-const filled = (shape: number[], v: number) => nirArray(shape, new Array<number>(sizeOf(shape)).fill(v), '<f');
-const text = (s: string): H5Tree => ({ kind: 'text', shape: [], values: [s] });
-
 /** What a model node stands for in the NIR graph: the NIR nodes whose (summed) outputs it is. */
 interface Source {
   nodes: string[];
@@ -44,38 +26,41 @@ interface Source {
   chw?: number[];
 }
 
-function surrogateText(s: Surrogate): string {
-  return `${s.kind}(alpha=${s.alpha})`;
-}
+/** Layers that act on each element alone: a flatten's channel order passes through them. */
+const ELEMENTWISE = new Set<Layer['kind']>(['neuron', 'scale', 'delay', 'dropout']);
 
 /**
- * The NIR graph of a trained `.snn` model. Discrete-time neurons are mapped with the ecosystem's
- * convention (snnTorch's and SpikingJelly's exporters): tau = dt * tau_steps and r such that
- * dt * r / tau is the per-step input gain (1/tau with decay_input, else 1); IF gets r = 1/dt.
- * Batch norm is folded into the conv/dense before it; dropout is the identity at inference; an
- * `add` becomes several edges into its readers (NIR sums a node's inputs); a `delay(1)` inside
- * a recurrent loop becomes the loop's plain edge (NIR simulators step a loop with one step of
- * delay), other delays a Delay node of steps * dt. Layers NIR has no primitive for (maxpool,
- * concat, iand, layernorm, ALIF) are refused.
+ * The NIR graph of a trained `.snn` model. Neurons map as neurons.ts says; batch norm is
+ * folded into the conv/dense before it; dropout is the identity at inference; an `add` becomes
+ * several edges into its readers (NIR sums a node's inputs); `concat` becomes one identity
+ * embedding per input (a Linear, or a 1x1 conv for maps) whose outputs the readers sum, which is
+ * exact; max pooling of spikes is a SumPool2d and a Threshold at 0.5 (exact: the max of 0/1
+ * values is 1 when their sum is), of other values an AvgPool2d with a warning (NIR has no max
+ * pooling; snnc import restores the maxpool from the node's metadata); IAND of spikes, (1 - a) b,
+ * is a Threshold at 0.5 of b - a (exact). A `delay(1)` inside a recurrent loop becomes the
+ * loop's plain edge (NIR simulators step a loop with one step of delay), other delays a Delay
+ * node of steps * dt. Refused (ExportError, naming the layer): layernorm, ALIF, IAND of
+ * non-spikes, neuron definitions other than NIR's.
  */
 export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTensor>, opts: ExportOptions): ExportResult {
   const warnings: string[] = [];
   const nodes = new Map<string, NirNode>();
   const edges: [string, string][] = [];
-  const sources = new Map<string, Source>([['input', { nodes: ['input'] }]]);
+  const sources = new Map<string, Source>([[MODEL_INPUT, { nodes: ['input'] }]]);
   const readers = new Map<string, number>();
   model.layers.forEach((_, i) => {
     for (const src of layerInputs(model, i)) readers.set(src, (readers.get(src) ?? 0) + 1);
   });
+  const shapeOf = (id: string): number[] => (id === MODEL_INPUT ? model.input : (model.layers.find((l) => l.id === id)?.outShape ?? []));
   const inLoop = new Set(recurrentGroups(model).flat());
   const weight = (l: Layer, name: string): ExportTensor => {
     const w = weights.get(`${l.id}/${name}`);
     if (!w) throw new ExportError(l.name ?? l.id, `its weight \`${l.id}/${name}\` is missing from the weights given`);
     return w;
   };
-  const nameOf = (l: Layer) => {
-    let n = l.name ?? l.id;
-    for (let k = 2; nodes.has(n) || n === 'input' || n === 'output'; k++) n = `${l.name ?? l.id}_${k}`;
+  const fresh = (base: string) => {
+    let n = base;
+    for (let k = 2; nodes.has(n) || n === 'input' || n === 'output'; k++) n = `${base}_${k}`;
     return n;
   };
 
@@ -83,33 +68,39 @@ export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTen
   if (model.encoder.kind !== 'direct') warnings.push(`encoder \`${model.encoder.kind}\` is not a NIR node: the NIR graph takes its input as the encoded spikes`);
 
   // Loops may read a later node: give every node its NIR sources first, then connect.
-  /** NIR nodes made from layers, and what each reads. */
-  const connect: { target: string; layer: Layer; reads: string[] }[] = [];
+  /** Edges from the NIR nodes of model node `read` into NIR node `target`. */
+  const connect: { target: string; label: string; read: string }[] = [];
   /** Layers that become edges rather than nodes (an add, a loop's one-step delay). */
   const passes: { layer: Layer; reads: string[] }[] = [];
   model.layers.forEach((l, i) => {
     const reads = layerInputs(model, i);
     const label = l.name ?? l.id;
+    const base = l.name ?? l.id;
     const from = (id: string): Source => {
       const s = sources.get(id);
       if (!s) throw new ExportError(label, `it reads \`${id}\` before that is defined outside a recurrent loop`);
       return s;
     };
-    const add = (n: NirNode, extra: Partial<Source> = {}) => {
-      const name = nameOf(l);
+    /** The one input's flatten order, kept by elementwise layers. */
+    const inChw = reads.length === 1 ? sources.get(reads[0]!)?.chw : undefined;
+    /** A NIR node fed by NIR node(s) of the model nodes `read`. */
+    const put = (name: string, n: NirNode, read: string[]) => {
       nodes.set(name, n);
-      sources.set(l.id, { nodes: [name], ...extra });
-      connect.push({ target: name, layer: l, reads });
+      for (const r of read) connect.push({ target: name, label, read: r });
+    };
+    const add = (n: NirNode, extra: Partial<Source> = {}) => {
+      const name = fresh(base);
+      put(name, n, reads);
+      sources.set(l.id, { nodes: [name], ...(ELEMENTWISE.has(l.kind) && inChw ? { chw: inChw } : {}), ...extra });
     };
     switch (l.kind) {
       case 'dense': {
         const k = weight(l, 'kernel');
         const [inn, out] = k.shape as [number, number];
-        const chw = reads.length === 1 ? sources.get(reads[0]!)?.chw : undefined;
         const w = new Float64Array(out * inn);
         for (let r = 0; r < inn; r++) {
           // Rows follow snnc's channels-last flatten; NIR's columns are channels-first.
-          const col = chw ? hwcToChw(r, chw) : r;
+          const col = inChw ? hwcToChw(r, inChw) : r;
           for (let o = 0; o < out; o++) w[o * inn + col] = k.data[r * out + o]!;
         }
         const weightArr: NirArray = { dtype: '<f', shape: [out, inn], data: w };
@@ -123,6 +114,7 @@ export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTen
         const ks = k.shape.slice(0, dims);
         const [cin, cout] = k.shape.slice(dims) as [number, number];
         const kn = sizeOf(ks);
+        // Runtime kernel [...K, C_in, C_out] -> NIR/PyTorch [C_out, C_in, ...K].
         const w = new Float64Array(k.data.length);
         for (let o = 0; o < cout; o++) for (let c = 0; c < cin; c++) for (let p = 0; p < kn; p++) w[(o * cin + c) * kn + p] = k.data[(p * cin + c) * cout + o]!;
         const bias = l.bias ? nirArray([cout], weight(l, 'bias').data) : filled([cout], 0);
@@ -134,10 +126,11 @@ export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTen
       case 'batchnorm': {
         const src = reads.length === 1 ? sources.get(reads[0]!) : undefined;
         const target = src?.nodes.length === 1 ? nodes.get(src.nodes[0]!) : undefined;
-        if (!src || !target || (target.kind !== 'Conv2d' && target.kind !== 'Conv1d' && target.kind !== 'Affine' && target.kind !== 'Linear') || (readers.get(reads[0]!) ?? 0) !== 1) {
+        if (!src || !isFoldTarget(target) || (readers.get(reads[0]!) ?? 0) !== 1) {
           throw new ExportError(label, 'batch norm must follow a conv or dense layer read by nothing else, to be folded into it');
         }
-        foldBatchNorm(target, weight(l, 'gamma'), weight(l, 'beta'), weight(l, 'moving_mean'), weight(l, 'moving_variance'), l.eps, (n) => nodes.set(src.nodes[0]!, n));
+        const folded = foldBatchNorm(target, { gamma: weight(l, 'gamma'), beta: weight(l, 'beta'), mean: weight(l, 'moving_mean'), variance: weight(l, 'moving_variance'), eps: l.eps });
+        nodes.set(src.nodes[0]!, folded);
         warnings.push(`batch norm \`${label}\` is folded into \`${src.nodes[0]}\` with its running statistics (NIR has no batch norm)`);
         sources.set(l.id, src);
         break;
@@ -158,6 +151,54 @@ export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTen
       case 'sumpool':
         add(node({ kind: l.kind === 'avgpool' ? 'AvgPool2d' : 'SumPool2d', params: { kernel_size: ints(l.size), stride: ints(l.stride), padding: ints([0, 0]) } }));
         break;
+      case 'maxpool': {
+        const window = { kernel_size: ints(l.size), stride: ints(l.stride), padding: ints([0, 0]) };
+        if (isSpiking(model, reads[0]!)) {
+          // max over 0/1 values = [sum > 0.5]: a SumPool2d then a Threshold, exact.
+          const sum = fresh(`${base}_sum`);
+          put(sum, node({ kind: 'SumPool2d', params: window }), reads);
+          const any = fresh(base);
+          nodes.set(any, node({ kind: 'Threshold', params: { threshold: filled(l.outShape, 0.5) } }));
+          edges.push([sum, any]);
+          sources.set(l.id, { nodes: [any] });
+          break;
+        }
+        const avg = node({ kind: 'AvgPool2d', params: window });
+        const meta = emptyGroup();
+        setText(meta, SNNC_META.layer, 'maxpool');
+        setText(meta, SNNC_META.params, paramsFingerprint(avg));
+        add({ ...avg, metadata: meta });
+        warnings.push(`maxpool \`${label}\` has no NIR primitive (its input is not spikes): written as AvgPool2d, which other tools compute as the window's mean; snnc import restores the maxpool from the node's metadata`);
+        break;
+      }
+      case 'concat': {
+        // Each input through an identity embedding into its slot; the readers sum the slots.
+        const total = l.outShape[0]!;
+        const parts: string[] = [];
+        let offset = 0;
+        reads.forEach((r, k) => {
+          const shape = shapeOf(r);
+          const c = shape[0]!;
+          const chw = sources.get(r)?.chw;
+          const name = fresh(`${base}_in${k}`);
+          parts.push(name);
+          put(name, embedding(shape, total, offset, chw), [r]);
+          offset += c;
+        });
+        sources.set(l.id, { nodes: parts });
+        break;
+      }
+      case 'iand': {
+        if (!reads.every((r) => isSpiking(model, r))) throw new ExportError(label, 'iand of values that are not spikes has no NIR form (of spikes it is a Threshold of b - a)');
+        // (1 - a) b of 0/1 values = [b - a > 0.5].
+        const neg = fresh(`${base}_not`);
+        put(neg, node({ kind: 'Scale', params: { scale: filled(l.outShape, -1) } }), [reads[0]!]);
+        const out = fresh(base);
+        put(out, node({ kind: 'Threshold', params: { threshold: filled(l.outShape, 0.5) } }), [reads[1]!]);
+        edges.push([neg, out]);
+        sources.set(l.id, { nodes: [out] });
+        break;
+      }
       case 'scale':
         add(node({ kind: 'Scale', params: { scale: filled(l.outShape, l.factor) } }));
         break;
@@ -176,11 +217,8 @@ export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTen
       case 'neuron':
         add(neuronNode(l, l.neuron, opts.dt, warnings, (name) => weight(l, name)));
         break;
-      case 'maxpool':
-      case 'concat':
-      case 'iand':
       case 'layernorm':
-        throw new ExportError(label, `${l.kind} has no NIR primitive`);
+        throw new ExportError(label, 'layernorm has no NIR primitive');
       default: {
         const never: never = l;
         throw new ExportError(label, `unknown layer ${JSON.stringify(never)}`);
@@ -202,11 +240,9 @@ export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTen
     }
   }
   for (const c of connect) {
-    for (const r of c.reads) {
-      const from = sources.get(r);
-      if (!from) throw new ExportError(c.layer.name ?? c.layer.id, `its input \`${r}\` has no NIR node`);
-      for (const n of from.nodes) edges.push([n, c.target]);
-    }
+    const from = sources.get(c.read);
+    if (!from) throw new ExportError(c.label, `its input \`${c.read}\` has no NIR node`);
+    for (const n of from.nodes) edges.push([n, c.target]);
   }
   const out = sources.get(modelOutputId(model));
   if (!out) throw new ExportError(modelOutputId(model), 'the decoded node has no NIR node');
@@ -214,92 +250,33 @@ export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTen
   for (const n of out.nodes) edges.push([n, 'output']);
   warnings.push(`decoder \`${model.decoder.kind}\` is not a NIR node: the NIR output is the last layer's output at every step`);
 
-  const metadata: H5Group = none();
-  metadata.children.set('dt', { kind: 'array', array: nirArray([], [opts.dt], '<d') });
-  metadata.children.set('producer', text('snnc'));
-  metadata.children.set('model', text(model.name));
-  return { graph: { kind: 'NIRGraph', nodes, edges, metadata, extra: none() }, warnings };
+  const metadata = emptyGroup();
+  setNumber(metadata, SNNC_META.dt, opts.dt);
+  setNumber(metadata, SNNC_META.steps, model.steps, '<q');
+  setText(metadata, SNNC_META.producer, 'snnc');
+  setText(metadata, SNNC_META.model, model.name);
+  setText(metadata, SNNC_META.encoder, model.encoder.kind);
+  setText(metadata, SNNC_META.decoder, model.decoder.kind);
+  return { graph: { kind: 'NIRGraph', nodes, edges, metadata, extra: emptyGroup() }, warnings };
 }
 
-/** Row `r` of snnc's channels-last flatten of [C, H, W] as NIR's channels-first column. */
-function hwcToChw(r: number, [C, H, W]: number[]): number {
-  const c = r % C!;
-  const hw = Math.floor(r / C!);
-  const h = Math.floor(hw / W!);
-  const w = hw % W!;
-  return (c * H! + h) * W! + w;
-}
-
-/** W' = W gamma / sqrt(var + eps) per output channel, b' = (b - mean) gamma / sqrt(var + eps) + beta. */
-function foldBatchNorm(target: NirNode, gamma: ExportTensor, beta: ExportTensor, mean: ExportTensor, variance: ExportTensor, eps: number, set: (n: NirNode) => void): void {
-  if (target.kind !== 'Conv2d' && target.kind !== 'Conv1d' && target.kind !== 'Affine' && target.kind !== 'Linear') return;
-  const w = target.params.weight;
-  const out = w.shape[0]!;
-  const per = w.data.length / out;
-  const scale = Float64Array.from({ length: out }, (_, o) => gamma.data[o]! / Math.sqrt(variance.data[o]! + eps));
-  const weight: NirArray = { ...w, data: w.data.map((v, i) => v * scale[Math.floor(i / per)]!) };
-  const oldBias = target.kind === 'Linear' ? new Float64Array(out) : target.params.bias.data;
-  const bias = nirArray([out], Array.from({ length: out }, (_, o) => (oldBias[o]! - mean.data[o]!) * scale[o]! + beta.data[o]!));
-  if (target.kind === 'Linear' || target.kind === 'Affine') set({ ...target, kind: 'Affine', params: { weight, bias } } as NirNode);
-  else set({ ...target, params: { ...target.params, weight, bias } } as NirNode);
-}
-
-function neuronNode(l: Layer, n: NeuronDef, dt: number, warnings: string[], weight: (name: string) => ExportTensor): NirNode {
-  const shape = l.outShape;
-  const label = l.name ?? l.id;
-  const v = (x: number) => filled(shape, x);
-  const common = () => {
-    if (n.kind === 'equations') return;
-    if (n.reset === 'soft') warnings.push(`neuron \`${label}\`: soft reset (v -= threshold) has no NIR form; written as a reset to ${n.resetValue}`);
-    warnings.push(`neuron \`${label}\`: surrogate ${surrogateText(n.surrogate)} is training-only; NIR keeps the spike function`);
-  };
-  switch (n.kind) {
-    case 'if':
-      common();
-      return node({ kind: 'IF', params: { r: v(1 / dt), v_threshold: v(n.threshold), v_reset: v(n.resetValue) } });
-    case 'lif':
-    case 'plif': {
-      common();
-      let tauSteps = n.tau;
-      if (n.kind === 'plif') {
-        // 1/tau = sigmoid(w), learned per layer.
-        const w = weight('w').data[0]!;
-        tauSteps = 1 + Math.exp(-w);
-      }
-      const tau = dt * tauSteps;
-      return node({ kind: 'LIF', params: { tau: v(tau), r: v(n.decayInput ? 1 : tauSteps), v_leak: v(n.resetValue), v_threshold: v(n.threshold), v_reset: v(n.resetValue) } });
-    }
-    case 'alif':
-      throw new ExportError(label, 'ALIF (adaptive threshold) has no NIR primitive');
-    case 'equations': {
-      const p = n.params;
-      const num = (k: string) => {
-        const x = p[k];
-        if (x === undefined) throw new ExportError(label, `neuron definition \`${n.definition}\` has no parameter \`${k}\``);
-        return x;
-      };
-      switch (n.definition) {
-        case 'NirLIF':
-          return node({ kind: 'LIF', params: { tau: v(num('tau')), r: v(num('r')), v_leak: v(num('v_leak')), v_threshold: v(num('threshold')), v_reset: v(num('reset')) } });
-        case 'NirIF':
-          return node({ kind: 'IF', params: { r: v(num('r')), v_threshold: v(num('threshold')), v_reset: v(num('reset')) } });
-        case 'NirCubaLI':
-          return node({ kind: 'CubaLI', params: { tau_syn: v(num('tau_syn')), tau_mem: v(num('tau_mem')), r: v(num('r')), v_leak: v(num('v_leak')), w_in: v(num('w_in')) } });
-        case 'CubaLIF':
-          return node({ kind: 'CubaLIF', params: { tau_syn: v(num('tau_syn')), tau_mem: v(num('tau_mem')), r: v(num('r')), v_leak: v(num('v_leak')), v_threshold: v(num('threshold')), v_reset: v(num('reset')), w_in: v(num('w_in')) } });
-        case 'LI':
-          return node({ kind: 'LI', params: { tau: v(num('tau')), r: v(num('r')), v_leak: v(num('v_leak')) } });
-        case 'Integrator':
-          return node({ kind: 'I', params: { r: v(num('r')) } });
-        case 'NirThreshold':
-          return node({ kind: 'Threshold', params: { threshold: v(num('threshold')) } });
-        default:
-          throw new ExportError(label, `neuron definition \`${n.definition}\` has no NIR primitive (NIR knows LIF, IF, LI, I, CubaLI, CubaLIF and Threshold)`);
-      }
-    }
-    default: {
-      const never: never = n;
-      throw new ExportError(label, `unknown neuron ${JSON.stringify(never)}`);
-    }
+/**
+ * The identity map of one concat input (IR shape `shape`, channels first) into channels
+ * [offset, offset + C) of `total`: a Linear for vectors (columns in NIR's channels-first order
+ * when the vector is a flatten snnc laid out channels-last), a 1x1 conv for maps.
+ */
+function embedding(shape: number[], total: number, offset: number, chw: number[] | undefined): NirNode {
+  const c = shape[0]!;
+  if (shape.length === 1) {
+    const w = new Float64Array(total * c);
+    for (let j = 0; j < c; j++) w[(offset + j) * c + (chw ? hwcToChw(j, chw) : j)] = 1;
+    return node({ kind: 'Linear', params: { weight: { dtype: '<f', shape: [total, c], data: w } } });
   }
+  const w = new Float64Array(total * c);
+  for (let j = 0; j < c; j++) w[(offset + j) * c + j] = 1;
+  const dims = shape.length - 1;
+  const weight: NirArray = { dtype: '<f', shape: [total, c, ...new Array<number>(dims).fill(1)], data: w };
+  const common = { weight, bias: filled([total], 0), groups: scalarInt(1), input_shape: ints(shape.slice(1)) };
+  if (dims === 2) return node({ kind: 'Conv2d', params: { ...common, stride: ints([1, 1]), padding: ints([0, 0]), dilation: ints([1, 1]) } });
+  return node({ kind: 'Conv1d', params: { ...common, stride: scalarInt(1), padding: scalarInt(0), dilation: scalarInt(1) } });
 }

@@ -1,1 +1,2 @@
 export { ExportError, exportModel, type ExportOptions, type ExportResult, type ExportTensor } from './export.js';
+export { isSpiking } from './spikes.js';

@@ -3,6 +3,7 @@ import { sizeOf, type NirArray, type NirGraph, type NirPrimitive } from '../type
 import { chainOf, ImportError, type ChainNode } from './chain.js';
 import { formatNumber, formatSeconds } from './numbers.js';
 import { weightsPragma } from './pragma.js';
+import { snncLayerOf, snncModelLines } from '../snnc-origin.js';
 
 /** A weight tensor for the runtime: `kernel`/`bias` in the runtime's layout, float32, row-major. */
 export interface ImportedTensor {
@@ -319,6 +320,22 @@ function convertNode(c: ChainNode, flow: Flow, dt: string, dtSeconds: number): C
   }
 }
 
+/**
+ * A node `snnc export` wrote comes back as the snnc layer it was (maxpool, the discrete LIF/IF;
+ * see snnc-origin.ts), keeping the shape the NIR mapping computed; other nodes as mapped.
+ */
+function restoreSnnc(c: ChainNode, r: Converted): Converted {
+  const own = snncLayerOf(c.node);
+  if (!own) return r;
+  return { tensors: r.tensors, flow: r.flow, ...(own.text !== undefined ? { text: own.text } : {}), ...(own.neuron ? { neuron: { call: own.neuron.call } } : {}) };
+}
+
+/** The `encode`/`decode` lines of a graph snnc exported (empty for other files), indented for the model block. */
+function snncModel(graph: NirGraph): { encode: string[]; decode: string[] } {
+  const lines = snncModelLines(graph).map((l) => `  ${l}`);
+  return { encode: lines.filter((l) => l.startsWith('  encode ')), decode: lines.filter((l) => l.startsWith('  decode ')) };
+}
+
 /** Collects what the `.snn` text needs besides the model: definitions and named neuron instances. */
 class Preamble {
   readonly used = new Set<Definition>();
@@ -368,7 +385,7 @@ function planChain(graph: NirGraph, opts: ImportOptions): ImportPlan {
   const pre = new Preamble();
   const dt = formatSeconds(opts.dt);
   for (const c of chain.slice(1)) {
-    const r = convertNode(c, flow, dt, opts.dt);
+    const r = restoreSnnc(c, convertNode(c, flow, dt, opts.dt));
     flow = r.flow;
     const node = c.path.join('.');
     if (r.inputScale) foldScale(c, layers[layers.length - 1], r.inputScale);
@@ -376,7 +393,8 @@ function planChain(graph: NirGraph, opts: ImportOptions): ImportPlan {
     else if (r.text) layers.push({ text: r.text, node, tensors: r.tensors });
   }
   if (layers.length === 0) throw new ImportError({ where: 'the graph', reason: 'its chain has no layers between Input and Output' });
-  const model = [`model ${opts.model}(input: [${input.join(', ')}], steps: ${opts.steps}) {`, ...layers.map((l) => `  ${l.text}`), '}'];
+  const own = snncModel(graph);
+  const model = [`model ${opts.model}(input: [${input.join(', ')}], steps: ${opts.steps}) {`, ...own.encode, ...layers.map((l) => `  ${l.text}`), ...own.decode, '}'];
   return { source: pre.lines(opts, dt, model), model: opts.model, layers, input };
 }
 
@@ -453,7 +471,7 @@ function planGraph(graph: NirGraph, opts: ImportOptions): ImportPlan {
       return prev;
     });
     const source = refs.length === 1 ? refs[0]! : `add(${refs.join(', ')})`;
-    const r = convertNode(c, flow, dt, opts.dt);
+    const r = restoreSnnc(c, convertNode(c, flow, dt, opts.dt));
     if (n === outName) {
       outputLine = `  ${source}`;
       continue;
@@ -480,7 +498,8 @@ function planGraph(graph: NirGraph, opts: ImportOptions): ImportPlan {
     }
   }
   // The last line names the decoded result (every node is defined by then).
-  const model = [`model ${opts.model}(input: [${input.join(', ')}], steps: ${opts.steps}) {`, ...body, ...(outputLine ? [outputLine] : []), '}'];
+  const own = snncModel(graph);
+  const model = [`model ${opts.model}(input: [${input.join(', ')}], steps: ${opts.steps}) {`, ...own.encode, ...body, ...(outputLine ? [outputLine] : []), ...own.decode, '}'];
   return { source: pre.lines(opts, dt, model), model: opts.model, layers, input };
 }
 

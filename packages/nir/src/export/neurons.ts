@@ -1,0 +1,90 @@
+import type { Layer, NeuronDef } from '@snnc/ir';
+import type { H5Group } from '../h5tree.js';
+import { paramsFingerprint, setNumber, setText, SNNC_META } from '../snnc-origin.js';
+import type { NirNode } from '../types.js';
+import { ExportError, filled, node, type ExportTensor } from './nodes.js';
+
+/**
+ * A neuron layer as its NIR neuron node. snnc's discrete-time neurons map with the ecosystem's
+ * convention (snnTorch's and SpikingJelly's exporters, forward Euler): tau = dt * tau_steps and
+ * r such that dt * r / tau is the per-step input gain, so that Euler's
+ * v += dt / tau (v_leak - v + r I) is snnc's update. LIF with decay_input
+ * (H = V + (X - (V - V_reset)) / tau): gain 1/tau_steps, r = 1; without (H = V - (V - V_reset) / tau + X):
+ * gain 1, r = tau_steps; IF (H = V + X): r = 1/dt. PLIF's learned w gives tau_steps = 1 + exp(-w)
+ * (1/tau = sigmoid(w)). The reset mode, surrogate and step count go into the node's metadata
+ * (see snnc-origin.ts), which snnc import reads to rebuild the same discrete neuron.
+ */
+export function neuronNode(l: Layer, n: NeuronDef, dt: number, warnings: string[], weight: (name: string) => ExportTensor): NirNode {
+  const v = (x: number) => filled(l.outShape, x);
+  const label = l.name ?? l.id;
+  switch (n.kind) {
+    case 'if':
+    case 'lif':
+    case 'plif': {
+      if (n.reset === 'soft') warnings.push(`neuron \`${label}\`: soft reset (v -= threshold) has no NIR form; written as a reset to ${n.resetValue} (the mode is kept in the node's metadata)`);
+      warnings.push(`neuron \`${label}\`: surrogate ${n.surrogate.kind}(alpha=${n.surrogate.alpha}) is training-only; NIR keeps the spike function (the surrogate is kept in the node's metadata)`);
+      const meta: H5Group = { kind: 'group', children: new Map() };
+      setText(meta, SNNC_META.reset, n.reset);
+      setText(meta, SNNC_META.surrogate, n.surrogate.kind);
+      setNumber(meta, SNNC_META.surrogateAlpha, n.surrogate.alpha);
+      setNumber(meta, SNNC_META.detachReset, n.detachReset ? 1 : 0, '<q');
+      setNumber(meta, SNNC_META.dt, dt);
+      let made: NirNode;
+      if (n.kind === 'if') {
+        setText(meta, SNNC_META.layer, 'IF');
+        made = node({ kind: 'IF', params: { r: v(1 / dt), v_threshold: v(n.threshold), v_reset: v(n.resetValue) } });
+      } else {
+        // 1/tau = sigmoid(w) for PLIF, learned per layer: NIR's tau is fixed, so the learned value is written.
+        const tauSteps = n.kind === 'plif' ? 1 + Math.exp(-weight('w').data[0]!) : n.tau;
+        setText(meta, SNNC_META.layer, 'LIF');
+        setNumber(meta, SNNC_META.tauSteps, tauSteps);
+        setNumber(meta, SNNC_META.decayInput, n.decayInput ? 1 : 0, '<q');
+        made = node({
+          kind: 'LIF',
+          params: { tau: v(dt * tauSteps), r: v(n.decayInput ? 1 : tauSteps), v_leak: v(n.resetValue), v_threshold: v(n.threshold), v_reset: v(n.resetValue) },
+        });
+      }
+      setText(meta, SNNC_META.params, paramsFingerprint(made));
+      return { ...made, metadata: meta };
+    }
+    case 'alif':
+      throw new ExportError(label, 'ALIF (adaptive threshold) has no NIR primitive');
+    case 'equations':
+      return definedNeuron(n, v, label);
+    default: {
+      const never: never = n;
+      throw new ExportError(label, `unknown neuron ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** The NIR neurons `snnc import` writes as `.snn` definitions, back to their primitives. */
+function definedNeuron(n: Extract<NeuronDef, { kind: 'equations' }>, v: (x: number) => ReturnType<typeof filled>, label: string): NirNode {
+  const p = n.params;
+  const num = (k: string) => {
+    const x = p[k];
+    if (x === undefined) throw new ExportError(label, `neuron definition \`${n.definition}\` has no parameter \`${k}\``);
+    return x;
+  };
+  switch (n.definition) {
+    case 'NirLIF':
+      return node({ kind: 'LIF', params: { tau: v(num('tau')), r: v(num('r')), v_leak: v(num('v_leak')), v_threshold: v(num('threshold')), v_reset: v(num('reset')) } });
+    case 'NirIF':
+      return node({ kind: 'IF', params: { r: v(num('r')), v_threshold: v(num('threshold')), v_reset: v(num('reset')) } });
+    case 'NirCubaLI':
+      return node({ kind: 'CubaLI', params: { tau_syn: v(num('tau_syn')), tau_mem: v(num('tau_mem')), r: v(num('r')), v_leak: v(num('v_leak')), w_in: v(num('w_in')) } });
+    case 'CubaLIF':
+      return node({
+        kind: 'CubaLIF',
+        params: { tau_syn: v(num('tau_syn')), tau_mem: v(num('tau_mem')), r: v(num('r')), v_leak: v(num('v_leak')), v_threshold: v(num('threshold')), v_reset: v(num('reset')), w_in: v(num('w_in')) },
+      });
+    case 'LI':
+      return node({ kind: 'LI', params: { tau: v(num('tau')), r: v(num('r')), v_leak: v(num('v_leak')) } });
+    case 'Integrator':
+      return node({ kind: 'I', params: { r: v(num('r')) } });
+    case 'NirThreshold':
+      return node({ kind: 'Threshold', params: { threshold: v(num('threshold')) } });
+    default:
+      throw new ExportError(label, `neuron definition \`${n.definition}\` has no NIR primitive (NIR knows LIF, IF, LI, I, CubaLI, CubaLIF and Threshold)`);
+  }
+}
