@@ -31,3 +31,13 @@ describe('graph models in the editor', () => {
     expect(add.outShape).toEqual([2, 4, 4]);
   });
 });
+
+describe('sizes the page cannot hold', () => {
+  test('are refused against the browser budget, not the machine', () => {
+    // about 5 GiB of probe data: more than the page's 4 GiB, less than a workstation's memory
+    const text = 'network n {\n  input a = 0.5\n  ensemble ens = LIF(n: 30000)\n  connect a -> ens\n  probe ens.spikes\n  run 20s\n}\n';
+    const r = analyze(text, 'big.snn', 1, () => undefined);
+    expect(r.diagnostics.map((d) => d.code)).toContain('SNN5400');
+    expect(r.diagnostics.find((d) => d.code === 'SNN5400')!.message).toContain('4.00 GiB available');
+  });
+});

@@ -52,11 +52,17 @@ export interface Analysis {
 /** Reads other `.snn` files for `use "..."`; paths are as the compiler asks for them. */
 export type FileReader = (path: string) => string | undefined;
 
+/**
+ * Memory a run in the page may use, bytes: training and NEF runs live in a wasm32 heap (it
+ * addresses 4 GiB) beside the tab's own; the compiler refuses what cannot fit (SNN4400/SNN5400).
+ */
+export const BROWSER_MEMORY_BYTES = 4 * 2 ** 30;
+
 /** Compiles a document and collects everything the editor features need from it. */
 export function analyze(text: string, file: string, version: number, readFile: FileReader): Analysis {
   const t0 = performance.now();
   // The compiler resolves `use` paths against `file` itself and asks for the resolved path.
-  const compiled = compile(text, { file, readFile });
+  const compiled = compile(text, { file, readFile, memoryBytes: BROWSER_MEMORY_BYTES });
   const ms = performance.now() - t0;
   // The symbol table comes from the syntax tree, so it survives type errors elsewhere.
   const ast = compiled.ast ?? parse(text, { file }).ast;
