@@ -344,8 +344,10 @@ async function train(run: RunContext): Promise<RunSummary> {
     await writeSummary(run, s);
     if (s.best) opts.out.write(`best test_acc=${s.best.test_acc.toFixed(4)} at epoch ${s.best.epoch}; run directory ${rel}\n`);
     return s;
-  } catch (e) {
+  } catch (thrown) {
     progress.stop();
+    // A write that failed mid-run (metrics, summary, curves: a full disk, a read-only folder) is SNN7011, not a stack trace.
+    const e = isFsError(thrown) ? unwritable(dir, thrown) : thrown;
     if (isSnncError(e)) {
       const s = summarize(run, 'failed', e);
       // An unwritable run directory already failed once; the original error says why.
@@ -360,7 +362,12 @@ async function train(run: RunContext): Promise<RunSummary> {
 
 /** A failed write into a run directory (read-only, full, a directory where a file belongs) as SNN7011. */
 function unwritable(dir: string, e: unknown): SnncError {
-  return new SnncError('SNN7011', { path: dir, reason: describeFsError(e) }, { cause: e, hint: 'resume needs to write its checkpoints and metrics there; copy the run directory somewhere writable' });
+  return new SnncError('SNN7011', { path: dir, reason: describeFsError(e) }, { cause: e, hint: 'a run writes its metrics, checkpoints and summary there; use a writable folder (copy a run directory before resuming it)' });
+}
+
+/** An error from a file system call (it names its syscall), as opposed to a bug. */
+function isFsError(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string';
 }
 
 /** A silent/saturated-layer warning, located in the spec when the layer's range is in it. */

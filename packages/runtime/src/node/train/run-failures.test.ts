@@ -59,6 +59,16 @@ describe('a run that fails', () => {
     expect(f.code).toBe('SNN7011');
     expect(f.message).toContain(first.runDir);
   });
+  it('says SNN7011 when a write fails in the middle of a run', async () => {
+    const out = new Capture();
+    const first = await runExperiment(options(small(), path.join(root, 'mid'), out));
+    // The resume itself can write; the curves written after the first resumed epoch cannot.
+    rmSync(path.join(first.runDir, 'curves.svg'));
+    mkdirSync(path.join(first.runDir, 'curves.svg'));
+    const f = await failure(runExperiment(options(small(), path.join(root, 'mid'), out, { resume: first.runDir, overrides: { epochs: 2 } })));
+    expect(f.code).toBe('SNN7011');
+    expect(f.message).toContain('it is a directory');
+  });
 });
 
 describe('isImprovement', () => {
