@@ -1,3 +1,4 @@
+import type { Encoder } from '@snnc/ir';
 import type { H5Group } from './h5tree.js';
 import { formatNumber } from './import/numbers.js';
 import type { NirArray, NirGraph, NirNode } from './types.js';
@@ -7,8 +8,8 @@ import type { NirArray, NirGraph, NirNode } from './types.js';
  * `snnc import` reads back to rebuild snnc's own layers exactly (`.snn -> .nir -> .snn`). Other
  * tools see ordinary NIR nodes and ignore these keys. One table of keys, read and written here.
  *
- * Graph: `dt` (seconds per step), `steps`, `snnc_encoder`, `snnc_decoder` (the `.snn` words),
- * `producer`, `model`. Node: `snnc_layer` (which snnc layer it was: `LIF`, `IF`, `maxpool`),
+ * Graph: `dt` (seconds per step), `steps`, `snnc_encoder` with its numbers (`snnc_encoder_gain`,
+ * `_mode`, `_tau`, `_threshold`), `snnc_decoder` (the `.snn` words), `producer`, `model`. Node: `snnc_layer` (which snnc layer it was: `LIF`, `IF`, `maxpool`),
  * `reset` (`hard`/`soft`), `surrogate` (kind), `surrogate_alpha`, `tau_steps`, `decay_input`,
  * `detach_reset`, and `snnc_params`: a fingerprint of the node's NIR parameters as written, so a
  * file whose parameters another tool changed falls back to the plain NIR mapping.
@@ -17,6 +18,10 @@ export const SNNC_META = {
   dt: 'dt',
   steps: 'steps',
   encoder: 'snnc_encoder',
+  encoderGain: 'snnc_encoder_gain',
+  encoderMode: 'snnc_encoder_mode',
+  encoderTau: 'snnc_encoder_tau',
+  encoderThreshold: 'snnc_encoder_threshold',
   decoder: 'snnc_decoder',
   producer: 'producer',
   model: 'model',
@@ -32,8 +37,7 @@ export const SNNC_META = {
 
 /** The surrogate kinds snnc knows (IR `Surrogate['kind']`); anything else in a file is ignored. */
 const SURROGATES = ['atan', 'sigmoid', 'fast_sigmoid', 'triangle', 'piecewise_quadratic'] as const;
-/** Encoder and decoder words a file may ask for (the restore writes only these). */
-const ENCODERS = ['direct'] as const;
+/** Decoder words a file may ask for (the restore writes only these). */
 const DECODERS = ['rate', 'count', 'membrane'] as const;
 
 export function setText(g: H5Group, key: string, value: string): void {
@@ -135,11 +139,54 @@ export function snncModelLines(graph: NirGraph): string[] {
   const m = graph.metadata;
   if (textOf(m, SNNC_META.producer) !== 'snnc') return [];
   const lines: string[] = [];
-  const enc = textOf(m, SNNC_META.encoder);
-  if (ENCODERS.some((e) => e === enc)) lines.push(`encode ${enc}`);
+  const enc = encoderText(m);
+  if (enc !== undefined) lines.push(`encode ${enc}`);
   const dec = textOf(m, SNNC_META.decoder);
   if (DECODERS.some((d) => d === dec)) lines.push(`decode ${dec}`);
   return lines;
+}
+
+/** Writes the model's encoder into graph metadata (the NIR graph itself starts after it). */
+export function setEncoder(g: H5Group, e: Encoder): void {
+  setText(g, SNNC_META.encoder, e.kind);
+  switch (e.kind) {
+    case 'direct':
+      return;
+    case 'poisson':
+      setNumber(g, SNNC_META.encoderGain, e.gain);
+      return;
+    case 'latency':
+      setText(g, SNNC_META.encoderMode, e.mode);
+      setNumber(g, SNNC_META.encoderTau, e.tau);
+      setNumber(g, SNNC_META.encoderThreshold, e.threshold);
+      return;
+    default: {
+      const never: never = e;
+      throw new Error(`setEncoder: unknown encoder ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** The `.snn` encoder the metadata describes (built from numbers and fixed words), if valid. */
+function encoderText(m: H5Group): string | undefined {
+  const n = (v: number) => formatNumber(v);
+  switch (textOf(m, SNNC_META.encoder)) {
+    case 'direct':
+      return 'direct';
+    case 'poisson': {
+      const gain = numberOf(m, SNNC_META.encoderGain);
+      return gain !== undefined && gain >= 0 ? `poisson(gain: ${n(gain)})` : undefined;
+    }
+    case 'latency': {
+      const mode = textOf(m, SNNC_META.encoderMode);
+      const tau = numberOf(m, SNNC_META.encoderTau);
+      const threshold = numberOf(m, SNNC_META.encoderThreshold);
+      if ((mode !== 'linear' && mode !== 'log') || tau === undefined || threshold === undefined) return undefined;
+      return `latency(mode: ${mode}, tau: ${n(tau)}, threshold: ${n(threshold)})`;
+    }
+    default:
+      return undefined;
+  }
 }
 
 /** Time steps per sample the exporting model ran (graph metadata `steps`), if snnc wrote it. */

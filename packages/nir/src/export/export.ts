@@ -1,5 +1,5 @@
 import { layerInputs, MODEL_INPUT, modelOutputId, recurrentGroups, type Layer, type Model } from '@snnc/ir';
-import { paramsFingerprint, setNumber, setText, SNNC_META } from '../snnc-origin.js';
+import { paramsFingerprint, setEncoder, setNumber, setText, SNNC_META } from '../snnc-origin.js';
 import { nirArray, sizeOf, type NirArray, type NirGraph, type NirNode } from '../types.js';
 import { foldBatchNorm, hwcToChw, isFoldTarget } from './fold.js';
 import { neuronNode } from './neurons.js';
@@ -65,7 +65,7 @@ export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTen
   };
 
   nodes.set('input', node({ kind: 'Input', params: { shape: ints(model.input) } }));
-  if (model.encoder.kind !== 'direct') warnings.push(`encoder \`${model.encoder.kind}\` is not a NIR node: the NIR graph takes its input as the encoded spikes`);
+  if (model.encoder.kind !== 'direct') warnings.push(`encoder \`${model.encoder.kind}\` is not a NIR node: the NIR graph takes its input as the encoded spikes (snnc import restores the encoder from the graph's metadata)`);
 
   // Loops may read a later node: give every node its NIR sources first, then connect.
   /** Edges from the NIR nodes of model node `read` into NIR node `target`. */
@@ -255,7 +255,7 @@ export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTen
   setNumber(metadata, SNNC_META.steps, model.steps, '<q');
   setText(metadata, SNNC_META.producer, 'snnc');
   setText(metadata, SNNC_META.model, model.name);
-  setText(metadata, SNNC_META.encoder, model.encoder.kind);
+  setEncoder(metadata, model.encoder);
   setText(metadata, SNNC_META.decoder, model.decoder.kind);
   return { graph: { kind: 'NIRGraph', nodes, edges, metadata, extra: emptyGroup() }, warnings };
 }
