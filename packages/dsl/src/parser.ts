@@ -1,4 +1,5 @@
-import { CstParser, EOF, type CstNode, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import { CstParser, EOF, type CstNode, type IOrAlt, type IParserErrorMessageProvider, type IToken, type ParserMethod, type Rule, type TokenType } from 'chevrotain';
+import type { FileCstNode } from './cst.generated.js';
 import * as T from './tokens.js';
 
 /**
@@ -69,6 +70,29 @@ class SnnParser extends CstParser {
   constructor(validate = false) {
     super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full', errorMessageProvider: messages, skipValidations: !validate });
     this.performSelfAnalysis();
+  }
+
+  /**
+   * `open item, item, ... close`, possibly empty, with an optional trailing comma: the one
+   * comma-separated list of the grammar (parameters, arguments, lists, maps). A rule calls it at
+   * most once: Chevrotain numbers the OPTION/MANY/CONSUME calls of a rule, so two calls in one rule
+   * would share their numbers.
+   */
+  private commaList(open: TokenType, item: ParserMethod<[], CstNode>, close: TokenType): void {
+    this.CONSUME(open);
+    this.OPTION(() => {
+      this.SUBRULE(item);
+      this.MANY({
+        // A comma followed by the closing bracket is a trailing comma, not a separator.
+        GATE: () => this.LA(2).tokenType !== close,
+        DEF: () => {
+          this.CONSUME(T.Comma);
+          this.SUBRULE1(item);
+        },
+      });
+      this.OPTION1(() => this.CONSUME1(T.Comma));
+    });
+    this.CONSUME(close);
   }
 
   public file = this.RULE('file', () => {
@@ -203,20 +227,7 @@ class SnnParser extends CstParser {
 
   /** `(input: [1, 28, 28], steps: 4, conv: 128)`: named parameters with default values. */
   private paramList = this.RULE('paramList', () => {
-    this.CONSUME(T.LParen);
-    this.OPTION(() => {
-      this.SUBRULE(this.namedValue);
-      this.MANY({
-        // A comma followed by the closing bracket is a trailing comma, not a separator.
-        GATE: () => this.LA(2).tokenType !== T.RParen,
-        DEF: () => {
-          this.CONSUME(T.Comma);
-          this.SUBRULE1(this.namedValue);
-        },
-      });
-      this.OPTION1(() => this.CONSUME1(T.Comma));
-    });
-    this.CONSUME(T.RParen);
+    this.commaList(T.LParen, this.namedValue, T.RParen);
   });
 
   private namedValue = this.RULE('namedValue', () => {
@@ -255,19 +266,7 @@ class SnnParser extends CstParser {
 
   /** `(c, stride: 1)`: parameters, each with an optional default. */
   private blockParamList = this.RULE('blockParamList', () => {
-    this.CONSUME(T.LParen);
-    this.OPTION(() => {
-      this.SUBRULE(this.blockParam);
-      this.MANY({
-        GATE: () => this.LA(2).tokenType !== T.RParen,
-        DEF: () => {
-          this.CONSUME(T.Comma);
-          this.SUBRULE1(this.blockParam);
-        },
-      });
-      this.OPTION1(() => this.CONSUME1(T.Comma));
-    });
-    this.CONSUME(T.RParen);
+    this.commaList(T.LParen, this.blockParam, T.RParen);
   });
 
   private blockParam = this.RULE('blockParam', () => {
@@ -442,20 +441,7 @@ class SnnParser extends CstParser {
 
   /** `(1, kernel: 3)`: positional arguments, then named ones (order is checked later). */
   private argList = this.RULE('argList', () => {
-    this.CONSUME(T.LParen);
-    this.OPTION(() => {
-      this.SUBRULE(this.argument);
-      this.MANY({
-        // A comma followed by the closing bracket is a trailing comma, not a separator.
-        GATE: () => this.LA(2).tokenType !== T.RParen,
-        DEF: () => {
-          this.CONSUME(T.Comma);
-          this.SUBRULE1(this.argument);
-        },
-      });
-      this.OPTION1(() => this.CONSUME1(T.Comma));
-    });
-    this.CONSUME(T.RParen);
+    this.commaList(T.LParen, this.argument, T.RParen);
   });
 
   private argument = this.RULE('argument', () => {
@@ -576,38 +562,12 @@ class SnnParser extends CstParser {
   });
 
   private list = this.RULE('list', () => {
-    this.CONSUME(T.LBracket);
-    this.OPTION(() => {
-      this.SUBRULE(this.expression);
-      this.MANY({
-        // A comma followed by the closing bracket is a trailing comma, not a separator.
-        GATE: () => this.LA(2).tokenType !== T.RBracket,
-        DEF: () => {
-          this.CONSUME(T.Comma);
-          this.SUBRULE1(this.expression);
-        },
-      });
-      this.OPTION1(() => this.CONSUME1(T.Comma));
-    });
-    this.CONSUME(T.RBracket);
+    this.commaList(T.LBracket, this.expression, T.RBracket);
   });
 
   /** `{0: 0, 0.2: 1}`: keys are expressions (times for `piecewise`). */
   private map = this.RULE('map', () => {
-    this.CONSUME(T.LCurly);
-    this.OPTION(() => {
-      this.SUBRULE(this.mapEntry);
-      this.MANY({
-        // A comma followed by the closing bracket is a trailing comma, not a separator.
-        GATE: () => this.LA(2).tokenType !== T.RCurly,
-        DEF: () => {
-          this.CONSUME(T.Comma);
-          this.SUBRULE1(this.mapEntry);
-        },
-      });
-      this.OPTION1(() => this.CONSUME1(T.Comma));
-    });
-    this.CONSUME(T.RCurly);
+    this.commaList(T.LCurly, this.mapEntry, T.RCurly);
   });
 
   private mapEntry = this.RULE('mapEntry', () => {
@@ -625,6 +585,11 @@ export function checkGrammar(): void {
   new SnnParser(true);
 }
 
+/** The grammar's rules, for generating the CST types (`cst-declarations.ts`). */
+export function grammarProductions(): Record<string, Rule> {
+  return parser.getGAstProductions();
+}
+
 export interface ParseErrorInfo {
   message: string;
   /** Chevrotain's exception name; `NotAllInputParsedException` means parsing stopped early. */
@@ -635,13 +600,15 @@ export interface ParseErrorInfo {
 }
 
 export interface CstResult {
-  cst: CstNode;
+  cst: FileCstNode;
   errors: ParseErrorInfo[];
 }
 
 export function parseTokens(tokens: IToken[]): CstResult {
   parser.input = tokens;
-  const cst = parser.file();
+  // The one cast from Chevrotain's untyped CST: cst.generated.ts is generated from this grammar
+  // (a test keeps it in step), so the `file` rule returns a FileCstNode.
+  const cst = parser.file() as FileCstNode;
   const errors = parser.errors.map((e) => ({ message: e.message, name: e.name, token: e.token, previous: (e as { previousToken?: IToken }).previousToken }));
   return { cst, errors };
 }

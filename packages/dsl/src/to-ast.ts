@@ -1,5 +1,5 @@
-import type { CstElement, CstNode, IToken } from 'chevrotain';
-import { makeDiagnostic, type BinaryOp, type Diagnostic, type LineMap, type SourceRange, type UnaryOp } from '@snnc/ir';
+import type { CstNode, IToken } from 'chevrotain';
+import { assertNever, makeDiagnostic, type BinaryOp, type Diagnostic, type LineMap, type SourceRange, type UnaryOp } from '@snnc/ir';
 import type {
   Arg,
   AstExpr,
@@ -17,12 +17,44 @@ import type {
   SliceSpec,
   Statement,
 } from './ast.js';
+import type {
+  AdditiveCstNode,
+  ArgListCstNode,
+  ComparisonCstNode,
+  ConjunctionCstNode,
+  EndpointCstNode,
+  ExpressionCstNode,
+  FieldBlockCstNode,
+  FileCstNode,
+  ModelItemCstNode,
+  MultiplicativeCstNode,
+  NetworkItemCstNode,
+  NeuronAssignCstNode,
+  NeuronItemCstNode,
+  ParamListCstNode,
+  PostfixCstNode,
+  PowerCstNode,
+  PrimaryCstNode,
+  SliceCstNode,
+  StatementCstChildren,
+  UnaryCstNode,
+} from './cst.generated.js';
 import { isKnownUnit, KNOWN_UNITS } from './units.js';
 
+/** The node of one statement: the `statement` rule is a choice between these rules. */
+type StatementNode = ChildNode<StatementCstChildren>;
+/** The rules of the expression grammar, one per precedence level. */
+type ExprNode = ExpressionCstNode | ConjunctionCstNode | ComparisonCstNode | AdditiveCstNode | MultiplicativeCstNode | UnaryCstNode | PowerCstNode | PostfixCstNode | PrimaryCstNode;
+
+/** A postfix suffix, with where it starts (the CST groups a rule's children by name). */
+type Suffix = { start: number; kind: 'call'; el: ArgListCstNode } | { start: number; kind: 'index'; el: ExpressionCstNode } | { start: number; kind: 'member'; el: IToken };
+
 /**
- * Builds the typed AST from Chevrotain's CST. Recovery can leave a rule without the
- * children its grammar promises (or with tokens invented at NaN offsets); such statements
- * are marked `broken` and kept, with placeholders, so that their names still resolve.
+ * Builds the typed AST from Chevrotain's CST. Children are read through the CST types generated
+ * from the grammar (cst.generated.ts), so a renamed rule or token is a type error here. Recovery
+ * can leave a rule without the children its grammar promises (or with tokens invented at NaN
+ * offsets); such statements are marked `broken` and kept, with placeholders, so that their names
+ * still resolve.
  */
 export class AstBuilder {
   private broken = false;
@@ -34,10 +66,10 @@ export class AstBuilder {
     private readonly textLength: number,
   ) {}
 
-  statements(root: CstNode): Statement[] {
+  statements(root: FileCstNode): Statement[] {
     const out: Statement[] = [];
-    for (const s of nodes(root, 'statement')) {
-      const inner = firstNode(s);
+    for (const s of all(root.children.statement)) {
+      const inner = onlyChild(s.children);
       if (!inner) continue;
       this.broken = hasRecovery(s);
       const st = this.statement(inner);
@@ -49,90 +81,89 @@ export class AstBuilder {
     return out;
   }
 
-  private statement(n: CstNode): Statement | undefined {
+  private statement(n: StatementNode): Statement {
     const range = this.nodeRange(n);
     switch (n.name) {
       case 'useStatement': {
-        const tok = token(n, 'StringLiteral');
+        const tok = first(n.children.StringLiteral);
         if (!tok || !this.real(tok)) return { kind: 'use', path: '', pathRange: range, range, broken: true };
         this.checkClosed(tok);
         return { kind: 'use', path: unquote(tok.image), pathRange: this.tokenRange(tok), range };
       }
       case 'neuronStatement': {
-        const name = this.ident(token(n, 'Identifier'), range);
-        if (token(n, 'Equals') || !token(n, 'LCurly')) return { kind: 'neuron', name, value: this.expr(node(n, 'expression'), range), range };
-        const pl = node(n, 'paramList');
-        const items = nodes(n, 'neuronItem').flatMap((m) => {
+        const name = this.ident(first(n.children.Identifier), range);
+        if (first(n.children.Equals) || !first(n.children.LCurly)) return { kind: 'neuron', name, value: this.expr(first(n.children.expression), range), range };
+        const pl = first(n.children.paramList);
+        const items = all(n.children.neuronItem).flatMap((m) => {
           const it = this.neuronItem(m);
           return it ? [it] : [];
         });
         return { kind: 'neuron', name, definition: { params: pl ? this.params(pl) : [], items, range }, range };
       }
       case 'modelStatement': {
-        const items = nodes(n, 'modelItem').map((m) => this.modelItem(m));
-        const pl = node(n, 'paramList');
-        return { kind: 'model', name: this.ident(token(n, 'Identifier'), range), params: pl ? this.params(pl) : [], hasParamList: !!pl, items, range };
+        const items = all(n.children.modelItem).map((m) => this.modelItem(m));
+        const pl = first(n.children.paramList);
+        return { kind: 'model', name: this.ident(first(n.children.Identifier), range), params: pl ? this.params(pl) : [], hasParamList: !!pl, items, range };
       }
       case 'blockStatement': {
-        const items = nodes(n, 'modelItem').map((m) => this.modelItem(m));
-        const pl = node(n, 'blockParamList');
+        const items = all(n.children.modelItem).map((m) => this.modelItem(m));
+        const pl = first(n.children.blockParamList);
         const params = pl
-          ? nodes(pl, 'blockParam').map((p) => {
+          ? all(pl.children.blockParam).map((p) => {
               const prange = this.nodeRange(p);
-              const e = node(p, 'expression');
-              const param: BlockParam = { name: this.ident(token(p, 'Name'), prange), range: prange };
+              const e = first(p.children.expression);
+              const param: BlockParam = { name: this.ident(first(p.children.Name), prange), range: prange };
               if (e) param.value = this.expr(e, prange);
               return param;
             })
           : [];
-        return { kind: 'block', name: this.ident(token(n, 'Identifier'), range), params, hasParamList: !!pl, items, range };
+        return { kind: 'block', name: this.ident(first(n.children.Identifier), range), params, hasParamList: !!pl, items, range };
       }
       case 'experimentStatement': {
-        const ids = tokens(n, 'Identifier');
-        const st: Statement = { kind: 'experiment', name: this.ident(ids[0], range), fields: this.fields(node(n, 'fieldBlock')), range };
+        const ids = all(n.children.Identifier);
+        const st: Statement = { kind: 'experiment', name: this.ident(ids[0], range), fields: this.fields(first(n.children.fieldBlock)), range };
         if (ids[1]) st.base = this.ident(ids[1], range);
-        else if (token(n, 'From')) this.broken = true;
+        else if (first(n.children.From)) this.broken = true;
         return st;
       }
       case 'sweepStatement': {
-        const ids = tokens(n, 'Identifier');
-        return { kind: 'sweep', name: this.ident(ids[0], range), base: this.ident(ids[1], range), axes: this.fields(node(n, 'fieldBlock')), range };
+        const ids = all(n.children.Identifier);
+        return { kind: 'sweep', name: this.ident(ids[0], range), base: this.ident(ids[1], range), axes: this.fields(first(n.children.fieldBlock)), range };
       }
       case 'networkStatement': {
-        const pl = node(n, 'paramList');
-        const items = nodes(n, 'networkItem').flatMap((m) => {
+        const pl = first(n.children.paramList);
+        const items = all(n.children.networkItem).flatMap((m) => {
           const it = this.networkItem(m);
           return it ? [it] : [];
         });
-        return { kind: 'network', name: this.ident(token(n, 'Identifier'), range), params: pl ? this.params(pl) : [], hasParamList: !!pl, items, range };
+        return { kind: 'network', name: this.ident(first(n.children.Identifier), range), params: pl ? this.params(pl) : [], hasParamList: !!pl, items, range };
       }
       default:
-        this.broken = true;
-        return undefined;
+        return assertNever(n);
     }
   }
 
-  private params(n: CstNode): Param[] {
-    return nodes(n, 'namedValue').map((p) => {
+  private params(n: ParamListCstNode): Param[] {
+    return all(n.children.namedValue).map((p) => {
       const range = this.nodeRange(p);
-      return { name: this.ident(token(p, 'Name'), range), value: this.expr(node(p, 'expression'), range), range };
+      return { name: this.ident(first(p.children.Name), range), value: this.expr(first(p.children.expression), range), range };
     });
   }
 
-  private neuronItem(n: CstNode): NeuronItem | undefined {
+  private neuronItem(n: NeuronItemCstNode): NeuronItem | undefined {
     const range = this.nodeRange(n);
-    const ids = tokens(n, 'Identifier');
-    if (token(n, 'Input')) return { kind: 'input', name: this.ident(ids[0], range), range };
-    if (token(n, 'State')) return { kind: 'state', name: this.ident(ids[0], range), init: this.expr(node(n, 'expression'), range), range };
-    if (token(n, 'Spike')) {
-      const reset = nodes(n, 'neuronAssign').map((a) => this.neuronAssign(a));
-      return { kind: 'spike', condition: this.expr(node(n, 'expression'), range), reset, range };
+    const ids = all(n.children.Identifier);
+    if (first(n.children.Input)) return { kind: 'input', name: this.ident(ids[0], range), range };
+    if (first(n.children.State)) return { kind: 'state', name: this.ident(ids[0], range), init: this.expr(first(n.children.expression), range), range };
+    if (first(n.children.Spike)) {
+      const reset = all(n.children.neuronAssign).map((a) => this.neuronAssign(a));
+      return { kind: 'spike', condition: this.expr(first(n.children.expression), range), reset, range };
     }
-    if (token(n, 'Refractory')) return { kind: 'refractory', value: this.expr(node(n, 'expression'), range), range };
-    if (token(n, 'Surrogate')) return { kind: 'surrogate', value: this.expr(node(n, 'expression'), range), range };
-    if (token(n, 'Integrate')) return { kind: 'integrate', scheme: this.ident(ids[0], range), range };
-    if (token(n, 'Trainable')) return { kind: 'trainable', name: this.ident(ids[0], range), init: this.expr(node(n, 'expression'), range), range };
-    if (token(n, 'Dt')) {
+    if (first(n.children.Refractory)) return { kind: 'refractory', value: this.expr(first(n.children.expression), range), range };
+    if (first(n.children.Surrogate)) return { kind: 'surrogate', value: this.expr(first(n.children.expression), range), range };
+    if (first(n.children.Integrate)) return { kind: 'integrate', scheme: this.ident(ids[0], range), range };
+    if (first(n.children.Trainable)) return { kind: 'trainable', name: this.ident(ids[0], range), init: this.expr(first(n.children.expression), range), range };
+    if (first(n.children.Dt)) {
       const target = this.ident(ids[0], range);
       // `dv` names the derivative of `v`
       const name = target.name.startsWith('d') ? target.name.slice(1) : '';
@@ -141,9 +172,9 @@ export class AstBuilder {
         this.broken = true;
       }
       const tr = target.name === '' ? target.range : this.lines.range(this.file, target.range.start + 1, target.range.end);
-      return { kind: 'ode', target: { kind: 'ident', name, range: tr }, rhs: this.expr(node(n, 'expression'), range), range };
+      return { kind: 'ode', target: { kind: 'ident', name, range: tr }, rhs: this.expr(first(n.children.expression), range), range };
     }
-    const assign = node(n, 'neuronAssign');
+    const assign = first(n.children.neuronAssign);
     if (!assign) {
       this.broken = true;
       return undefined;
@@ -152,41 +183,41 @@ export class AstBuilder {
     return { kind: 'update', target: a.target, op: a.op, value: a.value, range: a.range };
   }
 
-  private neuronAssign(n: CstNode): NeuronAssign {
+  private neuronAssign(n: NeuronAssignCstNode): NeuronAssign {
     const range = this.nodeRange(n);
-    const op = token(n, 'Plus') ? '+=' : token(n, 'Minus') ? '-=' : '=';
-    return { target: this.ident(token(n, 'Identifier'), range), op, value: this.expr(node(n, 'expression'), range), range };
+    const op = first(n.children.Plus) ? '+=' : first(n.children.Minus) ? '-=' : '=';
+    return { target: this.ident(first(n.children.Identifier), range), op, value: this.expr(first(n.children.expression), range), range };
   }
 
-  private modelItem(n: CstNode): ModelItem {
+  private modelItem(n: ModelItemCstNode): ModelItem {
     const range = this.nodeRange(n);
-    if (token(n, 'Encode')) return { kind: 'encode', value: this.expr(node(n, 'expression'), range), range };
-    if (token(n, 'Decode')) return { kind: 'decode', value: this.expr(node(n, 'expression'), range), range };
-    const chain = node(n, 'chain');
+    if (first(n.children.Encode)) return { kind: 'encode', value: this.expr(first(n.children.expression), range), range };
+    if (first(n.children.Decode)) return { kind: 'decode', value: this.expr(first(n.children.expression), range), range };
+    const chain = first(n.children.chain);
     if (!chain) {
       this.broken = true;
       return { kind: 'chain', layers: [], range };
     }
-    const item: ModelItem = { kind: 'chain', layers: nodes(chain, 'expression').map((e) => this.expr(e, range)), range: this.nodeRange(chain) };
-    const name = token(chain, 'Identifier');
+    const item: ModelItem = { kind: 'chain', layers: all(chain.children.expression).map((e) => this.expr(e, range)), range: this.nodeRange(chain) };
+    const name = first(chain.children.Identifier);
     if (name) item.name = this.ident(name, item.range);
     return item;
   }
 
-  private fields(block: CstNode | undefined): Field[] {
+  private fields(block: FieldBlockCstNode | undefined): Field[] {
     if (!block) {
       this.broken = true;
       return [];
     }
-    return nodes(block, 'field').map((f) => {
+    return all(block.children.field).map((f) => {
       const range = this.nodeRange(f);
-      const path = tokens(f, 'Name').map((t) => this.ident(t, range));
-      return { path, value: this.expr(node(f, 'expression'), range), range };
+      const path = all(f.children.Name).map((t) => this.ident(t, range));
+      return { path, value: this.expr(first(f.children.expression), range), range };
     });
   }
 
-  private networkItem(n: CstNode): NetworkItem | undefined {
-    const inner = firstNode(n);
+  private networkItem(n: NetworkItemCstNode): NetworkItem | undefined {
+    const inner = onlyChild(n.children);
     if (!inner) {
       this.broken = true;
       return undefined;
@@ -194,58 +225,57 @@ export class AstBuilder {
     const range = this.nodeRange(inner);
     switch (inner.name) {
       case 'settingItem': {
-        const setting = token(inner, 'Dt') ? 'dt' : token(inner, 'Seed') ? 'seed' : 'run';
-        return { kind: 'setting', setting, value: this.expr(node(inner, 'expression'), range), range };
+        const setting = first(inner.children.Dt) ? 'dt' : first(inner.children.Seed) ? 'seed' : 'run';
+        return { kind: 'setting', setting, value: this.expr(first(inner.children.expression), range), range };
       }
       case 'inputItem':
-        return { kind: 'input', name: this.ident(token(inner, 'Identifier'), range), value: this.expr(node(inner, 'expression'), range), range };
+        return { kind: 'input', name: this.ident(first(inner.children.Identifier), range), value: this.expr(first(inner.children.expression), range), range };
       case 'ensembleItem':
-        return { kind: 'ensemble', name: this.ident(token(inner, 'Identifier'), range), value: this.expr(node(inner, 'expression'), range), range };
+        return { kind: 'ensemble', name: this.ident(first(inner.children.Identifier), range), value: this.expr(first(inner.children.expression), range), range };
       case 'subnetworkItem':
-        return { kind: 'subnetwork', name: this.ident(token(inner, 'Identifier'), range), value: this.expr(node(inner, 'expression'), range), range };
+        return { kind: 'subnetwork', name: this.ident(first(inner.children.Identifier), range), value: this.expr(first(inner.children.expression), range), range };
       case 'connectItem': {
-        const eps = nodes(inner, 'endpoint');
-        const al = node(inner, 'argList');
-        const nameTok = token(inner, 'Identifier');
+        const eps = all(inner.children.endpoint);
+        const al = first(inner.children.argList);
+        const nameTok = first(inner.children.Identifier);
         const item: NetworkItem = { kind: 'connect', pre: this.endpoint(eps[0], range), post: this.endpoint(eps[1], range), args: al ? this.args(al) : null, range };
         if (nameTok) item.name = this.ident(nameTok, range);
         return item;
       }
       case 'probeItem': {
-        const al = node(inner, 'argList');
-        const nameTok = token(inner, 'Identifier');
-        const item: NetworkItem = { kind: 'probe', target: this.endpoint(node(inner, 'endpoint'), range), args: al ? this.args(al) : null, range };
+        const al = first(inner.children.argList);
+        const nameTok = first(inner.children.Identifier);
+        const item: NetworkItem = { kind: 'probe', target: this.endpoint(first(inner.children.endpoint), range), args: al ? this.args(al) : null, range };
         if (nameTok) item.name = this.ident(nameTok, range);
         return item;
       }
       default:
-        this.broken = true;
-        return undefined;
+        return assertNever(inner);
     }
   }
 
-  private endpoint(n: CstNode | undefined, fallback: SourceRange): Endpoint {
+  private endpoint(n: EndpointCstNode | undefined, fallback: SourceRange): Endpoint {
     if (!n) {
       this.broken = true;
       return { name: this.placeholderIdent(fallback), parts: [], range: fallback };
     }
     const range = this.nodeRange(n);
     const parts: EndpointPart[] = [];
-    const names = tokens(n, 'Name');
-    const dots = tokens(n, 'Dot');
+    const names = all(n.children.Name);
+    const dots = all(n.children.Dot);
     dots.forEach((d, i) => {
       const nm = this.ident(names[i], range);
       parts.push({ kind: 'attr', name: nm, range: this.span(this.tokenRange(d), nm.range) });
     });
-    for (const s of nodes(n, 'slice')) parts.push({ kind: 'slice', spec: this.slice(s), range: this.nodeRange(s) });
+    for (const s of all(n.children.slice)) parts.push({ kind: 'slice', spec: this.slice(s), range: this.nodeRange(s) });
     parts.sort((a, b) => a.range.start - b.range.start);
-    return { name: this.ident(token(n, 'Identifier'), range), parts, range };
+    return { name: this.ident(first(n.children.Identifier), range), parts, range };
   }
 
-  private slice(n: CstNode): SliceSpec {
+  private slice(n: SliceCstNode): SliceSpec {
     const range = this.nodeRange(n);
-    const exprs = nodes(n, 'expression');
-    const colon = token(n, 'Colon');
+    const exprs = all(n.children.expression);
+    const colon = first(n.children.Colon);
     if (colon) {
       const spec: SliceSpec = { kind: 'range', range };
       for (const e of exprs) {
@@ -263,11 +293,11 @@ export class AstBuilder {
     return { kind: 'list', items: exprs.map((e) => this.expr(e, range)), range };
   }
 
-  private args(n: CstNode): Arg[] {
-    return nodes(n, 'argument').map((a) => {
+  private args(n: ArgListCstNode): Arg[] {
+    return all(n.children.argument).map((a) => {
       const range = this.nodeRange(a);
-      const nameTok = token(a, 'Name');
-      const arg: Arg = { value: this.expr(node(a, 'expression'), range), range };
+      const nameTok = first(a.children.Name);
+      const arg: Arg = { value: this.expr(first(a.children.expression), range), range };
       if (nameTok) arg.name = this.ident(nameTok, range);
       return arg;
     });
@@ -275,7 +305,7 @@ export class AstBuilder {
 
   // --- expressions ------------------------------------------------------------------
 
-  expr(n: CstNode | undefined, fallback: SourceRange): AstExpr {
+  expr(n: ExprNode | undefined, fallback: SourceRange): AstExpr {
     if (!n) {
       this.broken = true;
       return { kind: 'number', value: NaN, text: '', range: fallback };
@@ -283,27 +313,29 @@ export class AstBuilder {
     if (n.recoveredNode) this.broken = true;
     switch (n.name) {
       case 'expression':
-        return this.binaryChain(n, 'conjunction', ['OrOr'], fallback);
+        return this.binaryChain(n, n.children.conjunction, [n.children.OrOr], fallback);
       case 'conjunction':
-        return this.binaryChain(n, 'comparison', ['AndAnd'], fallback);
-      case 'comparison':
-        return this.binaryChain(n, 'additive', ['LessEqual', 'GreaterEqual', 'EqEq', 'NotEq', 'Less', 'Greater'], fallback);
+        return this.binaryChain(n, n.children.comparison, [n.children.AndAnd], fallback);
+      case 'comparison': {
+        const c = n.children;
+        return this.binaryChain(n, c.additive, [c.LessEqual, c.GreaterEqual, c.EqEq, c.NotEq, c.Less, c.Greater], fallback);
+      }
       case 'additive':
-        return this.binaryChain(n, 'multiplicative', ['Plus', 'Minus'], fallback);
+        return this.binaryChain(n, n.children.multiplicative, [n.children.Plus, n.children.Minus], fallback);
       case 'multiplicative':
-        return this.binaryChain(n, 'unary', ['Star', 'Slash', 'Percent'], fallback);
+        return this.binaryChain(n, n.children.unary, [n.children.Star, n.children.Slash, n.children.Percent], fallback);
       case 'unary': {
-        const inner = node(n, 'unary');
-        const op = token(n, 'Minus') ?? token(n, 'Plus') ?? token(n, 'Bang');
+        const inner = first(n.children.unary);
+        const op = first(n.children.Minus) ?? first(n.children.Plus) ?? first(n.children.Bang);
         if (op && inner) {
           const arg = this.expr(inner, fallback);
           return { kind: 'unary', op: op.image as UnaryOp, arg, range: this.span(this.tokenRange(op), arg.range) };
         }
-        return this.expr(node(n, 'power'), fallback);
+        return this.expr(first(n.children.power), fallback);
       }
       case 'power': {
-        const base = this.expr(node(n, 'postfix'), fallback);
-        const exp = node(n, 'unary');
+        const base = this.expr(first(n.children.postfix), fallback);
+        const exp = first(n.children.unary);
         if (!exp) return base;
         const right = this.expr(exp, fallback);
         return { kind: 'binary', op: '^', left: base, right, range: this.span(base.range, right.range) };
@@ -313,16 +345,17 @@ export class AstBuilder {
       case 'primary':
         return this.primary(n, fallback);
       default:
-        throw new Error(`to-ast: expected an expression rule, got ${n.name}`);
+        return assertNever(n);
     }
   }
 
-  private binaryChain(n: CstNode, operand: string, ops: string[], fallback: SourceRange): AstExpr {
-    const operandNodes = nodes(n, operand);
+  /** `a op b op c`, left-associative: `operandList` are the operands, `opLists` the operator tokens by kind. */
+  private binaryChain(n: CstNode, operandList: readonly ExprNode[] | undefined, opLists: readonly (readonly IToken[] | undefined)[], fallback: SourceRange): AstExpr {
+    const operandNodes = all(operandList);
     // Most values are a single operand: skip the operator bookkeeping (hot on large files).
     if (operandNodes.length === 1 && !n.recoveredNode) return this.expr(operandNodes[0], fallback);
     const operands = operandNodes.map((o) => this.expr(o, fallback));
-    const opTokens = ops.flatMap((o) => tokens(n, o)).sort((a, b) => a.startOffset - b.startOffset);
+    const opTokens = opLists.flatMap((list) => all(list)).sort((a, b) => a.startOffset - b.startOffset);
     if (operands.length === 0) return this.expr(undefined, fallback);
     if (operands.length !== opTokens.length + 1) this.broken = true;
     let left = operands[0]!;
@@ -334,23 +367,23 @@ export class AstBuilder {
     return left;
   }
 
-  private postfix(n: CstNode, fallback: SourceRange): AstExpr {
-    let target = this.expr(node(n, 'primary'), fallback);
-    if (!n.children['argList'] && !n.children['LBracket'] && !n.children['Name']) return target;
+  private postfix(n: PostfixCstNode, fallback: SourceRange): AstExpr {
+    let target = this.expr(first(n.children.primary), fallback);
+    if (!n.children.argList && !n.children.LBracket && !n.children.Name) return target;
     // Children of one rule are grouped by name; put the suffixes back in text order.
-    const suffixes: { start: number; el: CstElement; kind: 'call' | 'index' | 'member' }[] = [];
-    for (const a of nodes(n, 'argList')) suffixes.push({ start: this.startOf(a), el: a, kind: 'call' });
-    const idx = nodes(n, 'expression');
-    tokens(n, 'LBracket').forEach((b, i) => {
+    const suffixes: Suffix[] = [];
+    for (const a of all(n.children.argList)) suffixes.push({ start: this.startOf(a), el: a, kind: 'call' });
+    const idx = all(n.children.expression);
+    all(n.children.LBracket).forEach((b, i) => {
       const e = idx[i];
       if (e) suffixes.push({ start: b.startOffset, el: e, kind: 'index' });
     });
-    tokens(n, 'Name').forEach((nm) => suffixes.push({ start: nm.startOffset, el: nm, kind: 'member' }));
+    all(n.children.Name).forEach((nm) => suffixes.push({ start: nm.startOffset, el: nm, kind: 'member' }));
     suffixes.sort((a, b) => a.start - b.start);
     for (const s of suffixes) {
       switch (s.kind) {
         case 'call': {
-          const al = s.el as CstNode;
+          const al = s.el;
           const range = this.span(target.range, this.nodeRange(al));
           const args = this.args(al);
           if (target.kind !== 'ident') {
@@ -361,47 +394,47 @@ export class AstBuilder {
           break;
         }
         case 'index': {
-          const index = this.expr(s.el as CstNode, fallback);
-          const close = tokens(n, 'RBracket').find((t) => t.startOffset >= index.range.end);
+          const index = this.expr(s.el, fallback);
+          const close = all(n.children.RBracket).find((t) => t.startOffset >= index.range.end);
           const end = close && this.real(close) ? this.tokenRange(close) : index.range;
           target = { kind: 'index', target, index, range: this.span(target.range, end) };
           break;
         }
         case 'member': {
-          const name = this.ident(s.el as IToken, fallback);
+          const name = this.ident(s.el, fallback);
           target = { kind: 'member', target, name, range: this.span(target.range, name.range) };
           break;
         }
         default:
-          throw new Error(`to-ast: unexpected postfix ${String(s.kind)}`);
+          assertNever(s);
       }
     }
     return target;
   }
 
-  private primary(n: CstNode, fallback: SourceRange): AstExpr {
-    const num = token(n, 'NumberLiteral');
+  private primary(n: PrimaryCstNode, fallback: SourceRange): AstExpr {
+    const num = first(n.children.NumberLiteral);
     if (num) return this.number(num);
-    const str = token(n, 'StringLiteral');
+    const str = first(n.children.StringLiteral);
     if (str) {
       this.checkClosed(str);
       return { kind: 'string', value: unquote(str.image), range: this.tokenRange(str) };
     }
     const range = this.nodeRange(n, fallback);
-    const id = token(n, 'Identifier');
+    const id = first(n.children.Identifier);
     if (id) return this.ident(id, range);
-    const list = node(n, 'list');
-    if (list) return { kind: 'list', items: nodes(list, 'expression').map((e) => this.expr(e, range)), range: this.nodeRange(list, range) };
-    const map = node(n, 'map');
+    const list = first(n.children.list);
+    if (list) return { kind: 'list', items: all(list.children.expression).map((e) => this.expr(e, range)), range: this.nodeRange(list, range) };
+    const map = first(n.children.map);
     if (map) {
-      const entries: MapEntry[] = nodes(map, 'mapEntry').map((en) => {
+      const entries: MapEntry[] = all(map.children.mapEntry).map((en) => {
         const er = this.nodeRange(en, range);
-        const [k, v] = nodes(en, 'expression');
+        const [k, v] = all(en.children.expression);
         return { key: this.expr(k, er), value: this.expr(v, er), range: er };
       });
       return { kind: 'map', entries, range: this.nodeRange(map, range) };
     }
-    const inner = node(n, 'expression');
+    const inner = first(n.children.expression);
     return { kind: 'paren', inner: this.expr(inner, range), range };
   }
 
@@ -490,26 +523,25 @@ function hasRecovery(root: CstNode): boolean {
   return false;
 }
 
-function node(n: CstNode, name: string): CstNode | undefined {
-  return n.children[name]?.[0] as CstNode | undefined;
+/** The first of a rule's children under one name (absent when recovery cut the rule short). */
+function first<T>(list: readonly T[] | undefined): T | undefined {
+  return list?.[0];
 }
 
-function nodes(n: CstNode, name: string): CstNode[] {
-  return (n.children[name] as CstNode[] | undefined) ?? [];
+/** All of a rule's children under one name, in text order. */
+function all<T>(list: readonly T[] | undefined): readonly T[] {
+  return list ?? [];
 }
 
-function token(n: CstNode, name: string): IToken | undefined {
-  return n.children[name]?.[0] as IToken | undefined;
-}
+/** The sub-rule nodes of a rule whose children are all sub-rules. */
+type ChildNode<C> = { [K in keyof C]-?: NonNullable<C[K]> extends readonly (infer N)[] ? N : never }[keyof C];
 
-function tokens(n: CstNode, name: string): IToken[] {
-  return (n.children[name] as IToken[] | undefined) ?? [];
-}
-
-function firstNode(n: CstNode): CstNode | undefined {
-  for (const list of Object.values(n.children)) {
-    const first = list[0];
-    if (first && 'children' in first) return first;
+/** The one sub-rule node of a rule that chooses between sub-rules (`statement`, `networkItem`). */
+function onlyChild<C extends { [K in keyof C]?: readonly CstNode[] }>(children: C): ChildNode<C> | undefined {
+  for (const list of Object.values<readonly CstNode[] | undefined>(children)) {
+    const first = list?.[0];
+    // The grammar gives each key of C exactly the node type ChildNode<C> names.
+    if (first) return first as ChildNode<C>;
   }
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { assertNever } from '@snnc/ir';
 import type { AstExpr } from '../ast.js';
 
 /** How a value is named in messages: `got a list`, `got \`adam(...)\``, `got 7.5`. */
@@ -23,12 +24,8 @@ export function describeValue(e: AstExpr): string {
     case 'paren':
       return describeValue(e.inner);
     default:
-      return assertNeverExpr(e);
+      return assertNever(e);
   }
-}
-
-function assertNeverExpr(x: never): never {
-  throw new Error(`describeValue: unhandled expression ${JSON.stringify(x)}`);
 }
 
 /** Numbers printed in messages: integers as is, others to at most 6 significant digits. */
