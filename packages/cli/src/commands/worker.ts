@@ -45,6 +45,8 @@ function describe(e: WorkerEvent): string {
       return `${e.sweep}/${e.pointId}: already has a result, skipped`;
     case 'rejected':
       return `job ${e.jobId}: REJECTED, not run: ${e.reason}`;
+    case 'queue-error':
+      return `queue error: ${e.message}`;
     default:
       return assertNever(e);
   }

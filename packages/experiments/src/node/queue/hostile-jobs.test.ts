@@ -150,6 +150,37 @@ describe.skipIf(!redisAvailable)('a worker facing hostile jobs (real Redis)', ()
   }, 90_000);
 });
 
+describe.skipIf(!redisAvailable)('a job BullMQ itself cannot read', () => {
+  it('is said in the worker log, not swallowed', async () => {
+    const url = redis!.url;
+    const queue = new Queue(QUEUE_NAME, { connection: connectionOptions(parseRedisUrl(url)), prefix: KEY_PREFIX });
+    const client = await connectRedis(url);
+    try {
+      await queue.add('bad-opts', { a: 1 }, { jobId: 'bad-opts' });
+      // BullMQ's own options field, damaged: it fails to parse before any snnc code runs
+      await client.hset(`${KEY_PREFIX}:${QUEUE_NAME}:bad-opts`, 'opts', '{nope');
+      const events: WorkerEvent[] = [];
+      const stop = new AbortController();
+      const timer = setTimeout(() => stop.abort(), 30_000);
+      await runQueueWorker({
+        url,
+        workDir: path.join(tmp, 'work-errors'),
+        threads: 1,
+        signal: stop.signal,
+        onEvent: (e) => {
+          events.push(e);
+          if (e.kind === 'queue-error') stop.abort();
+        },
+      });
+      clearTimeout(timer);
+      expect(events.some((e) => e.kind === 'queue-error' && /JSON/.test(e.message))).toBe(true);
+    } finally {
+      client.disconnect();
+      await queue.close();
+    }
+  }, 60_000);
+});
+
 function readCanary(dir: string): string | undefined {
   try {
     return readFileSync(path.join(dir, 'batch=8', 'keep.txt'), 'utf8');

@@ -18,7 +18,9 @@ export type WorkerEvent =
   | { kind: 'finished'; pointId: string; sweep: string; status: 'ok' | 'failed'; seconds: number; error?: string }
   | { kind: 'skipped'; pointId: string; sweep: string }
   /** A malformed job, failed without running (and without retries). */
-  | { kind: 'rejected'; jobId: string; reason: string };
+  | { kind: 'rejected'; jobId: string; reason: string }
+  /** BullMQ could not read or move a job (a record damaged below what snnc checks), or lost Redis for a moment. */
+  | { kind: 'queue-error'; message: string };
 
 export interface QueueWorkerOptions {
   url: string;
@@ -213,8 +215,10 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<void> {
     maxStalledCount: opts.maxStalledCount ?? 3,
     autorun: false,
   });
-  worker.on('error', () => {
-    // connection drops are retried by ioredis; BullMQ re-emits them here and would crash without a listener
+  worker.on('error', (e: Error) => {
+    // Connection drops are retried by ioredis; BullMQ re-emits them here and would crash
+    // without a listener. Said, not swallowed: a job BullMQ itself cannot read ends up here.
+    opts.onEvent?.({ kind: 'queue-error', message: e.message });
   });
   try {
     await worker.waitUntilReady();
