@@ -25,5 +25,5 @@ export {
 export { inputSize, outputSize, validateNir } from './validate.js';
 export { nirToTree } from './write.js';
 export { chainOf, formatNumber, formatSeconds, ImportError, planImport, plannedWeights, readWeightsPragma, weightsPragma, type ChainNode, type ImportedLayer, type ImportedTensor, type ImportOptions, type ImportPlan, type NamedWeight } from './import/index.js';
-export { ExportError, exportModel, type ExportOptions, type ExportResult, type ExportTensor } from './export/index.js';
+export { ExportError, exportModel, type ExportOptions, type ExportResult, type ExportTensor, type ExportWarning } from './export/index.js';
 export { paramsFingerprint, snncLayerOf, snncModelLines, snncSteps, SNNC_META, type SnncLayer } from './snnc-origin.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { closestMatch, hasErrors, isSnncError, makeDiagnostic, syntheticRange, type Diagnostic, type Model } from '@snnc/ir';
-import { ExportError, exportModel, writeNir, type ExportTensor } from '@snnc/nir';
+import { ExportError, exportModel, writeNir, type ExportTensor, type ExportWarning } from '@snnc/nir';
 import { describeFsError, writeFileAtomic } from '@snnc/ir/node';
 import { printDiagnostics, type Io } from '../io.js';
 import { loadAndCompile } from '../source.js';
@@ -75,9 +75,9 @@ export async function exportCommand(file: string, opts: ExportCommandOptions, io
       printDiagnostics(io, [makeDiagnostic('SNN7464', layer?.range ?? at, { model: model.name, reason: e.message })], sources);
       return 1;
     }
-    const warnings = [...(checkpoint === undefined ? ['no --checkpoint: the initial (untrained) weights are exported'] : []), ...result.warnings];
-    const diagnostics: Diagnostic[] = warnings.map((message) => {
-      const d = makeDiagnostic('SNN7465', at, { model: model.name, message });
+    const warnings: ExportWarning[] = [...(checkpoint === undefined ? [{ message: 'no --checkpoint: the initial (untrained) weights are exported' }] : []), ...result.warnings];
+    const diagnostics: Diagnostic[] = warnings.map(({ message, range }) => {
+      const d = makeDiagnostic('SNN7465', range ?? at, { model: model.name, message });
       return opts.strict ? { ...d, severity: 'error' } : d;
     });
     printDiagnostics(io, diagnostics, sources);

@@ -49,7 +49,8 @@ describe.skipIf(!HAVE_FIXTURES)('import then export gives the same NIR graph bac
 
   it.each(['lif_norse.nir', 'two_lif_neurons.nir', 'braille_bias_zero.nir'])('%s: node types, parameters (to float32) and edges', async (name) => {
     const original = (await readNir(await readFile(fixture(name)), name)).graph;
-    const { graph, warnings } = roundTrip(original, 1e-4);
+    const { graph, warnings: found } = roundTrip(original, 1e-4);
+    const warnings = found.map((w) => w.message);
     expect(canonical(graph)).toEqual(canonical(original));
     expect(warnings).toEqual(['decoder `rate` is not a NIR node: the NIR output is the last layer\'s output at every step']);
     // And it is a valid NIR file.
@@ -74,7 +75,8 @@ describe('trained snnc models as NIR', () => {
       ['dense_0/kernel', t([2, 3], [1, 2, 3, 4, 5, 6])],
       ['dense_0/bias', t([3], [0.1, 0.2, 0.3])],
     ]);
-    const { graph, warnings } = exportModel(model, weights, { dt: 1e-3 });
+    const { graph, warnings: found } = exportModel(model, weights, { dt: 1e-3 });
+    const warnings = found.map((w) => w.message);
     const lif = [...graph.nodes.values()].find((n) => n.kind === 'LIF');
     expect(lif?.kind === 'LIF' && Array.from(lif.params.tau.data)).toEqual([0.002, 0.002, 0.002]);
     expect(lif?.kind === 'LIF' && Array.from(lif.params.r.data)).toEqual([1, 1, 1]);
@@ -99,7 +101,8 @@ describe('trained snnc models as NIR', () => {
       ['dense_0/kernel', t([8, 1], [0, 1, 2, 3, 4, 5, 6, 7])],
       ['dense_0/bias', t([1], [0])],
     ]);
-    const { graph, warnings } = exportModel(model, weights, { dt: 1e-3 });
+    const { graph, warnings: found } = exportModel(model, weights, { dt: 1e-3 });
+    const warnings = found.map((w) => w.message);
     const conv = [...graph.nodes.values()].find((n) => n.kind === 'Conv2d');
     if (conv?.kind !== 'Conv2d') throw new Error('no conv');
     // scale = gamma / sqrt(var + eps) = 2 / 2 and 3 / 3 (eps 1e-5 aside).

@@ -3,10 +3,10 @@ import { paramsFingerprint, setEncoder, setNumber, setText, SNNC_META } from '..
 import { nirArray, sizeOf, type NirArray, type NirGraph, type NirNode } from '../types.js';
 import { foldBatchNorm, hwcToChw, isFoldTarget } from './fold.js';
 import { neuronNode } from './neurons.js';
-import { emptyGroup, ExportError, filled, ints, node, scalarInt, type ExportTensor } from './nodes.js';
+import { emptyGroup, ExportError, filled, ints, node, scalarInt, Warnings, type ExportTensor, type ExportWarning } from './nodes.js';
 import { isSpiking } from './spikes.js';
 
-export { ExportError, type ExportTensor } from './nodes.js';
+export { ExportError, type ExportTensor, type ExportWarning } from './nodes.js';
 
 export interface ExportOptions {
   /** Seconds per time step: NIR is continuous-time, snnc's trained neurons count steps. */
@@ -15,8 +15,8 @@ export interface ExportOptions {
 
 export interface ExportResult {
   graph: NirGraph;
-  /** Every lossy step, in words (`--strict` makes them errors). */
-  warnings: string[];
+  /** Every lossy step, once each (`--strict` makes them errors). */
+  warnings: ExportWarning[];
 }
 
 /** What a model node stands for in the NIR graph: the NIR nodes whose (summed) outputs it is. */
@@ -43,7 +43,7 @@ const ELEMENTWISE = new Set<Layer['kind']>(['neuron', 'scale', 'delay', 'dropout
  * non-spikes, neuron definitions other than NIR's.
  */
 export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTensor>, opts: ExportOptions): ExportResult {
-  const warnings: string[] = [];
+  const warnings = new Warnings();
   const nodes = new Map<string, NirNode>();
   const edges: [string, string][] = [];
   const sources = new Map<string, Source>([[MODEL_INPUT, { nodes: ['input'] }]]);
@@ -65,7 +65,7 @@ export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTen
   };
 
   nodes.set('input', node({ kind: 'Input', params: { shape: ints(model.input) } }));
-  if (model.encoder.kind !== 'direct') warnings.push(`encoder \`${model.encoder.kind}\` is not a NIR node: the NIR graph takes its input as the encoded spikes (snnc import restores the encoder from the graph's metadata)`);
+  if (model.encoder.kind !== 'direct') warnings.add(model.range, `encoder \`${model.encoder.kind}\` is not a NIR node: the NIR graph takes its input as the encoded spikes (snnc import restores the encoder from the graph's metadata)`);
 
   // Loops may read a later node: give every node its NIR sources first, then connect.
   /** Edges from the NIR nodes of model node `read` into NIR node `target`. */
@@ -131,7 +131,7 @@ export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTen
         }
         const folded = foldBatchNorm(target, { gamma: weight(l, 'gamma'), beta: weight(l, 'beta'), mean: weight(l, 'moving_mean'), variance: weight(l, 'moving_variance'), eps: l.eps });
         nodes.set(src.nodes[0]!, folded);
-        warnings.push(`batch norm \`${label}\` is folded into \`${src.nodes[0]}\` with its running statistics (NIR has no batch norm)`);
+        warnings.add(l.range, `batch norm \`${label}\` is folded into \`${src.nodes[0]}\` with its running statistics (NIR has no batch norm)`);
         sources.set(l.id, src);
         break;
       }
@@ -168,7 +168,7 @@ export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTen
         setText(meta, SNNC_META.layer, 'maxpool');
         setText(meta, SNNC_META.params, paramsFingerprint(avg));
         add({ ...avg, metadata: meta });
-        warnings.push(`maxpool \`${label}\` has no NIR primitive (its input is not spikes): written as AvgPool2d, which other tools compute as the window's mean; snnc import restores the maxpool from the node's metadata`);
+        warnings.add(l.range, `maxpool \`${label}\` has no NIR primitive (its input is not spikes): written as AvgPool2d, which other tools compute as the window's mean; snnc import restores the maxpool from the node's metadata`);
         break;
       }
       case 'concat': {
@@ -248,7 +248,7 @@ export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTen
   if (!out) throw new ExportError(modelOutputId(model), 'the decoded node has no NIR node');
   nodes.set('output', node({ kind: 'Output', params: { shape: ints(model.outputShape) } }));
   for (const n of out.nodes) edges.push([n, 'output']);
-  warnings.push(`decoder \`${model.decoder.kind}\` is not a NIR node: the NIR output is the last layer's output at every step`);
+  warnings.add(model.range, `decoder \`${model.decoder.kind}\` is not a NIR node: the NIR output is the last layer's output at every step`);
 
   const metadata = emptyGroup();
   setNumber(metadata, SNNC_META.dt, opts.dt);
@@ -257,7 +257,7 @@ export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTen
   setText(metadata, SNNC_META.model, model.name);
   setEncoder(metadata, model.encoder);
   setText(metadata, SNNC_META.decoder, model.decoder.kind);
-  return { graph: { kind: 'NIRGraph', nodes, edges, metadata, extra: emptyGroup() }, warnings };
+  return { graph: { kind: 'NIRGraph', nodes, edges, metadata, extra: emptyGroup() }, warnings: warnings.list };
 }
 
 /**

@@ -36,7 +36,9 @@ describe('graph models as NIR', () => {
       ['dense_2/kernel', zeros([3, 2])],
       ['dense_2/bias', zeros([2])],
     ]);
-    const { graph } = exportModel(model, weights, { dt: 2e-3 });
+    const { graph, warnings } = exportModel(model, weights, { dt: 2e-3 });
+    // One warning for both neurons with the same surrogate, at the first.
+    expect(warnings.filter((w) => w.message.includes('surrogate')).map((w) => [w.message.split(':')[0], w.range?.line])).toEqual([['neurons `h`, `neuron_1`', 2]]);
     expect(kinds(graph)).toEqual({ input: 'Input', dense_0: 'Affine', h: 'LIF', r: 'Linear', delay_1: 'Delay', dense_2: 'Affine', neuron_1: 'LIF', output: 'Output' });
     expect(sorted(graph.edges)).toEqual(
       sorted([
@@ -71,7 +73,8 @@ describe('graph models as NIR', () => {
       ['dense_0/kernel', zeros([12, 2])],
       ['dense_0/bias', zeros([2])],
     ]);
-    const { graph, warnings } = exportModel(model, weights, { dt: 1e-3 });
+    const { graph, warnings: found } = exportModel(model, weights, { dt: 1e-3 });
+    const warnings = found.map((w) => w.message);
     expect(warnings.filter((w) => w.includes('maxpool'))).toEqual([]);
     // concat: a (1 channel) into channel 0, b (2 channels) into channels 1..2 of 3.
     expect(Array.from(get(graph, 'concat_0_in0', 'Conv2d').params.weight.data)).toEqual([1, 0, 0]);
@@ -123,7 +126,8 @@ describe('snnc metadata: what snnc import reads back', () => {
   ]);
 
   it('records dt, steps, encoder, decoder, reset mode and surrogate; maxpool of values is an AvgPool2d with a warning', () => {
-    const { graph, warnings } = exportModel(model, weights, { dt: 1e-3 });
+    const { graph, warnings: found } = exportModel(model, weights, { dt: 1e-3 });
+    const warnings = found.map((w) => w.message);
     expect(snncModelLines(graph)).toEqual(['encode direct', 'decode membrane']);
     expect(snncSteps(graph)).toBe(3);
     expect(warnings).toContain("maxpool `maxpool_0` has no NIR primitive (its input is not spikes): written as AvgPool2d, which other tools compute as the window's mean; snnc import restores the maxpool from the node's metadata");

@@ -1,2 +1,2 @@
-export { ExportError, exportModel, type ExportOptions, type ExportResult, type ExportTensor } from './export.js';
+export { ExportError, exportModel, type ExportOptions, type ExportResult, type ExportTensor, type ExportWarning } from './export.js';
 export { isSpiking } from './spikes.js';

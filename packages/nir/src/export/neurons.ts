@@ -2,7 +2,7 @@ import type { Layer, NeuronDef } from '@snnc/ir';
 import type { H5Group } from '../h5tree.js';
 import { paramsFingerprint, setNumber, setText, SNNC_META } from '../snnc-origin.js';
 import type { NirNode } from '../types.js';
-import { ExportError, filled, node, type ExportTensor } from './nodes.js';
+import { ExportError, filled, node, type ExportTensor, type Warnings } from './nodes.js';
 
 /**
  * A neuron layer as its NIR neuron node. snnc's discrete-time neurons map with the ecosystem's
@@ -14,15 +14,17 @@ import { ExportError, filled, node, type ExportTensor } from './nodes.js';
  * (1/tau = sigmoid(w)). The reset mode, surrogate and step count go into the node's metadata
  * (see snnc-origin.ts), which snnc import reads to rebuild the same discrete neuron.
  */
-export function neuronNode(l: Layer, n: NeuronDef, dt: number, warnings: string[], weight: (name: string) => ExportTensor): NirNode {
+export function neuronNode(l: Layer, n: NeuronDef, dt: number, warnings: Warnings, weight: (name: string) => ExportTensor): NirNode {
   const v = (x: number) => filled(l.outShape, x);
   const label = l.name ?? l.id;
   switch (n.kind) {
     case 'if':
     case 'lif':
     case 'plif': {
-      if (n.reset === 'soft') warnings.push(`neuron \`${label}\`: soft reset (v -= threshold) has no NIR form; written as a reset to ${n.resetValue} (the mode is kept in the node's metadata)`);
-      warnings.push(`neuron \`${label}\`: surrogate ${n.surrogate.kind}(alpha=${n.surrogate.alpha}) is training-only; NIR keeps the spike function (the surrogate is kept in the node's metadata)`);
+      // One warning for all layers with the same surrogate / soft reset, at the first.
+      if (n.reset === 'soft') warnings.addFor(`soft ${n.resetValue}`, label, l.range, (who) => `${who}: soft reset (v -= threshold) has no NIR form; written as a reset to ${n.resetValue} (the mode is kept in the node's metadata)`);
+      const s = `${n.surrogate.kind}(alpha=${n.surrogate.alpha})`;
+      warnings.addFor(`surrogate ${s}`, label, l.range, (who) => `${who}: surrogate ${s} is training-only; NIR keeps the spike function (the surrogate is kept in the node's metadata)`);
       const meta: H5Group = { kind: 'group', children: new Map() };
       setText(meta, SNNC_META.reset, n.reset);
       setText(meta, SNNC_META.surrogate, n.surrogate.kind);
