@@ -19,11 +19,17 @@ export function closestMatch(word: string, candidates: Iterable<string>): string
   const limit = Math.max(1, Math.floor(word.length / 3));
   let best: string | undefined;
   let bestD = Infinity;
+  let bestExact = Infinity;
   for (const c of candidates) {
     const dist = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (dist < bestD && dist <= limit) {
+    if (dist > limit || dist > bestD) continue;
+    // Ties (`lfi` is one swap from both a user's `lif` and the library's `LIF`) go to the
+    // candidate spelled most like the word, case included.
+    const exact = editDistance(word, c);
+    if (dist < bestD || exact < bestExact) {
       best = c;
       bestD = dist;
+      bestExact = exact;
     }
   }
   return best;
