@@ -53,6 +53,17 @@ describe('.snn -> .nir -> .snn gives the same model where NIR (with snnc metadat
     }
   });
 
+  it("a flatten's channel order passes through elementwise layers to the dense after them", async () => {
+    const model = compiled(`model f(input: [2, 2, 2], steps: 2) {
+  conv2d(2, kernel: 1) -> LIF -> flatten -> LIF -> scale(0.5) -> dense(3) -> LIF
+}`);
+    const weights = weightsFor({ 'conv2d_0/kernel': [1, 1, 2, 2], 'conv2d_0/bias': [2], 'dense_0/kernel': [8, 3], 'dense_0/bias': [3] });
+    const { graph } = exportModel(model, weights, { dt: 1e-3 });
+    const plan = planImport((await readNir(await writeNir(graph), 'f.nir')).graph, { model: 'f', dt: 1e-3, steps: 2, origin: 'test' });
+    const again = new Map(plannedWeights(plan, compiled(plan.source).layers).map((w) => [w.name, w]));
+    expect(Array.from(again.get('dense_0/kernel')!.data)).toEqual(Array.from(weights.get('dense_0/kernel')!.data));
+  });
+
   it('a graph model: named results, a recurrent loop through delay(1), add, and the membrane decoder', async () => {
     const model = compiled(`model r(input: [2], steps: 4) {
   h = dense(3) -> add(q) -> LIF(tau: 2.5)

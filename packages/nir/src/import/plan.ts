@@ -197,7 +197,8 @@ function convertNode(c: ChainNode, flow: Flow, dt: string, dtSeconds: number): C
   const n: NirPrimitive = c.node;
   const shape = flow.shape;
   const size = sizeOf(shape);
-  const same = (x: Omit<Converted, 'flow'>): Converted => ({ ...x, flow: { shape } });
+  // Elementwise nodes keep the flow, including a flatten's channel order for the next Affine.
+  const same = (x: Omit<Converted, 'flow'>): Converted => ({ ...x, flow });
   const u = (a: NirArray, k: string) => formatNumber(uniform(a, k, c, size), a.dtype);
   const t = (a: NirArray, k: string) => formatSeconds(uniform(a, k, c, size), a.dtype);
   switch (n.kind) {
