@@ -210,10 +210,13 @@ export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTen
         }
         add(node({ kind: 'Delay', params: { delay: nirArray(l.outShape, new Array<number>(sizeOf(l.outShape)).fill(l.steps * opts.dt), '<d') } }));
         break;
-      case 'add':
+      case 'add': {
         // NIR sums every edge into a node: the add is its inputs' edges to its readers.
-        passes.push({ layer: l, reads });
+        const parts = reads.map((r) => sources.get(r));
+        if (parts.every((x): x is Source => x !== undefined)) sources.set(l.id, { nodes: parts.flatMap((x) => x.nodes) });
+        else passes.push({ layer: l, reads }); // in a loop: an input comes later
         break;
+      }
       case 'neuron':
         add(neuronNode(l, l.neuron, opts.dt, warnings, (name) => weight(l, name)));
         break;

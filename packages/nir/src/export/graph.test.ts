@@ -96,6 +96,26 @@ describe('graph models as NIR', () => {
     expect(kinds(back.graph)).toEqual(kinds(graph));
   });
 
+  it('a residual add read by a pass-through layer (dropout) is its inputs\' edges into the next node', () => {
+    const model = compiled(`model m(input: [2], steps: 2) {
+  a = dense(2) -> LIF
+  b = x -> dense(2) -> LIF
+  add(a, b) -> dropout(0.1) -> dense(2) -> LIF
+}`);
+    const weights = new Map([
+      ['dense_0/kernel', zeros([2, 2])],
+      ['dense_0/bias', zeros([2])],
+      ['dense_1/kernel', zeros([2, 2])],
+      ['dense_1/bias', zeros([2])],
+      ['dense_2/kernel', zeros([2, 2])],
+      ['dense_2/bias', zeros([2])],
+    ]);
+    const { graph } = exportModel(model, weights, { dt: 1e-3 });
+    expect(graph.edges).toContainEqual(['a', 'dense_2']);
+    expect(graph.edges).toContainEqual(['b', 'dense_2']);
+    expect([...graph.nodes.values()].filter((n) => n.kind === 'Affine')).toHaveLength(3);
+  });
+
   it('iand of values that are not spikes is refused', () => {
     const model = compiled(`model m(input: [2], steps: 2) {
   a = dense(2)
@@ -154,5 +174,32 @@ describe('snnc metadata: what snnc import reads back', () => {
     const other = get(back, 'neuron_1', 'IF');
     other.metadata.children.set('surrogate', { kind: 'text', shape: [], values: ['atan(alpha: 1))\nuse "x'] });
     expect(snncLayerOf(other)).toBeUndefined();
+  });
+});
+
+describe('neuron definitions', () => {
+  it('a definition with the LIF step exports as LIF; one NIR cannot express is refused naming the layer', () => {
+    const model = compiled(`neuron Leaky(tau: 2.0, threshold: 1.0) {
+  state v = 0
+  v += (x - v) / tau
+  spike when v >= threshold { v -= threshold }
+}
+model m(input: [2], steps: 2) { dense(2) -> Leaky(tau: 4.0) }`);
+    const weights = new Map([
+      ['dense_0/kernel', zeros([2, 2])],
+      ['dense_0/bias', zeros([2])],
+    ]);
+    const { graph } = exportModel(model, weights, { dt: 1e-3 });
+    const lif = get(graph, 'neuron_0', 'LIF');
+    expect(Array.from(lif.params.tau.data)).toEqual([0.004, 0.004]);
+    expect(Array.from(lif.params.r.data)).toEqual([1, 1]);
+    expect(snncLayerOf(lif)?.neuron?.call).toBe('LIF(tau: 4, decay_input: true, threshold: 1, reset: soft, detach_reset: false, surrogate: atan(alpha: 2))');
+    const quad = compile(`neuron Quad(a: 0.5) {
+  state v = 0
+  v = v + a * v * v + x
+  spike when v >= 1 { v = 0 }
+}
+model q(input: [2], steps: 2) { dense(2) -> Quad }`, { file: 'q.snn' }).ir!.models[0]!;
+    expect(() => exportModel(quad, weights, { dt: 1e-3 })).toThrow(/layer `neuron_0`: neuron definition `Quad` has no NIR primitive/);
   });
 });

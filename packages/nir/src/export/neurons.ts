@@ -1,4 +1,4 @@
-import type { Layer, NeuronDef } from '@snnc/ir';
+import { recogniseLinearNeuron, type Layer, type NeuronDef, type Surrogate } from '@snnc/ir';
 import type { H5Group } from '../h5tree.js';
 import { paramsFingerprint, setNumber, setText, SNNC_META } from '../snnc-origin.js';
 import type { NirNode } from '../types.js';
@@ -15,44 +15,25 @@ import { ExportError, filled, node, type ExportTensor, type Warnings } from './n
  * (see snnc-origin.ts), which snnc import reads to rebuild the same discrete neuron.
  */
 export function neuronNode(l: Layer, n: NeuronDef, dt: number, warnings: Warnings, weight: (name: string) => ExportTensor): NirNode {
-  const v = (x: number) => filled(l.outShape, x);
   const label = l.name ?? l.id;
   switch (n.kind) {
     case 'if':
+      return discreteNode(l, { charge: 'if', tauSteps: 0, ...common(n) }, dt, warnings);
     case 'lif':
-    case 'plif': {
-      // One warning for all layers with the same surrogate / soft reset, at the first.
-      if (n.reset === 'soft') warnings.addFor(`soft ${n.resetValue}`, label, l.range, (who) => `${who}: soft reset (v -= threshold) has no NIR form; written as a reset to ${n.resetValue} (the mode is kept in the node's metadata)`);
-      const s = `${n.surrogate.kind}(alpha=${n.surrogate.alpha})`;
-      warnings.addFor(`surrogate ${s}`, label, l.range, (who) => `${who}: surrogate ${s} is training-only; NIR keeps the spike function (the surrogate is kept in the node's metadata)`);
-      const meta: H5Group = { kind: 'group', children: new Map() };
-      setText(meta, SNNC_META.reset, n.reset);
-      setText(meta, SNNC_META.surrogate, n.surrogate.kind);
-      setNumber(meta, SNNC_META.surrogateAlpha, n.surrogate.alpha);
-      setNumber(meta, SNNC_META.detachReset, n.detachReset ? 1 : 0, '<q');
-      setNumber(meta, SNNC_META.dt, dt);
-      let made: NirNode;
-      if (n.kind === 'if') {
-        setText(meta, SNNC_META.layer, 'IF');
-        made = node({ kind: 'IF', params: { r: v(1 / dt), v_threshold: v(n.threshold), v_reset: v(n.resetValue) } });
-      } else {
-        // 1/tau = sigmoid(w) for PLIF, learned per layer: NIR's tau is fixed, so the learned value is written.
-        const tauSteps = n.kind === 'plif' ? 1 + Math.exp(-weight('w').data[0]!) : n.tau;
-        setText(meta, SNNC_META.layer, 'LIF');
-        setNumber(meta, SNNC_META.tauSteps, tauSteps);
-        setNumber(meta, SNNC_META.decayInput, n.decayInput ? 1 : 0, '<q');
-        made = node({
-          kind: 'LIF',
-          params: { tau: v(dt * tauSteps), r: v(n.decayInput ? 1 : tauSteps), v_leak: v(n.resetValue), v_threshold: v(n.threshold), v_reset: v(n.resetValue) },
-        });
-      }
-      setText(meta, SNNC_META.params, paramsFingerprint(made));
-      return { ...made, metadata: meta };
-    }
+    case 'plif':
+      // 1/tau = sigmoid(w) for PLIF, learned per layer: NIR's tau is fixed, so the learned value is written.
+      return discreteNode(l, { charge: 'lif', tauSteps: n.kind === 'plif' ? 1 + Math.exp(-weight('w').data[0]!) : n.tau, decayInput: n.decayInput, ...common(n) }, dt, warnings);
     case 'alif':
       throw new ExportError(label, 'ALIF (adaptive threshold) has no NIR primitive');
-    case 'equations':
-      return definedNeuron(n, v, label);
+    case 'equations': {
+      const defined = definedNeuron(n, (x) => filled(l.outShape, x), label);
+      if (defined) return defined;
+      // A user definition with SpikingJelly's IF/LIF step (whatever its equations' form) maps as those.
+      const shape = recogniseLinearNeuron(n);
+      if (!shape) throw new ExportError(label, `neuron definition \`${n.definition}\` has no NIR primitive (NIR knows LIF, IF, LI, I, CubaLI, CubaLIF and Threshold; definitions with an IF or LIF step map to those)`);
+      const { charge, invTau, decayInput, threshold, reset, vReset } = shape;
+      return discreteNode(l, { charge, tauSteps: charge === 'lif' ? 1 / invTau : 0, decayInput, threshold, reset, resetValue: vReset, surrogate: n.surrogate, detachReset: n.detachReset }, dt, warnings);
+    }
     default: {
       const never: never = n;
       throw new ExportError(label, `unknown neuron ${JSON.stringify(never)}`);
@@ -60,11 +41,60 @@ export function neuronNode(l: Layer, n: NeuronDef, dt: number, warnings: Warning
   }
 }
 
+/** A discrete-time IF/LIF step: v = a v + b x + c per step, spike at v >= threshold. */
+interface DiscreteNeuron {
+  charge: 'if' | 'lif';
+  /** Membrane time constant in steps (LIF). */
+  tauSteps: number;
+  decayInput?: boolean;
+  threshold: number;
+  reset: 'hard' | 'soft';
+  resetValue: number;
+  surrogate: Surrogate;
+  detachReset: boolean;
+}
+
+function common(n: Extract<NeuronDef, { kind: 'if' | 'lif' | 'plif' }>) {
+  return { threshold: n.threshold, reset: n.reset, resetValue: n.resetValue, surrogate: n.surrogate, detachReset: n.detachReset };
+}
+
+function discreteNode(l: Layer, n: DiscreteNeuron, dt: number, warnings: Warnings): NirNode {
+  const v = (x: number) => filled(l.outShape, x);
+  const label = l.name ?? l.id;
+  // One warning for all layers with the same surrogate / soft reset, at the first.
+  if (n.reset === 'soft') warnings.addFor(`soft ${n.resetValue}`, label, l.range, (who) => `${who}: soft reset (v -= threshold) has no NIR form; written as a reset to ${n.resetValue} (the mode is kept in the node's metadata)`);
+  const s = `${n.surrogate.kind}(alpha=${n.surrogate.alpha})`;
+  warnings.addFor(`surrogate ${s}`, label, l.range, (who) => `${who}: surrogate ${s} is training-only; NIR keeps the spike function (the surrogate is kept in the node's metadata)`);
+  const meta: H5Group = { kind: 'group', children: new Map() };
+  setText(meta, SNNC_META.reset, n.reset);
+  setText(meta, SNNC_META.surrogate, n.surrogate.kind);
+  setNumber(meta, SNNC_META.surrogateAlpha, n.surrogate.alpha);
+  setNumber(meta, SNNC_META.detachReset, n.detachReset ? 1 : 0, '<q');
+  setNumber(meta, SNNC_META.dt, dt);
+  let made: NirNode;
+  if (n.charge === 'if') {
+    setText(meta, SNNC_META.layer, 'IF');
+    made = node({ kind: 'IF', params: { r: v(1 / dt), v_threshold: v(n.threshold), v_reset: v(n.resetValue) } });
+  } else {
+    const decay = n.decayInput ?? true;
+    setText(meta, SNNC_META.layer, 'LIF');
+    setNumber(meta, SNNC_META.tauSteps, n.tauSteps);
+    setNumber(meta, SNNC_META.decayInput, decay ? 1 : 0, '<q');
+    made = node({
+      kind: 'LIF',
+      params: { tau: v(dt * n.tauSteps), r: v(decay ? 1 : n.tauSteps), v_leak: v(n.resetValue), v_threshold: v(n.threshold), v_reset: v(n.resetValue) },
+    });
+  }
+  setText(meta, SNNC_META.params, paramsFingerprint(made));
+  return { ...made, metadata: meta };
+}
+
 /** The NIR neurons `snnc import` writes as `.snn` definitions, back to their primitives. */
-function definedNeuron(n: Extract<NeuronDef, { kind: 'equations' }>, v: (x: number) => ReturnType<typeof filled>, label: string): NirNode {
+function definedNeuron(n: Extract<NeuronDef, { kind: 'equations' }>, v: (x: number) => ReturnType<typeof filled>, label: string): NirNode | undefined {
   const p = n.params;
   const num = (k: string) => {
     const x = p[k];
+    // The generated definitions always have these parameters; a user's same-named one may not.
     if (x === undefined) throw new ExportError(label, `neuron definition \`${n.definition}\` has no parameter \`${k}\``);
     return x;
   };
@@ -87,6 +117,6 @@ function definedNeuron(n: Extract<NeuronDef, { kind: 'equations' }>, v: (x: numb
     case 'NirThreshold':
       return node({ kind: 'Threshold', params: { threshold: v(num('threshold')) } });
     default:
-      throw new ExportError(label, `neuron definition \`${n.definition}\` has no NIR primitive (NIR knows LIF, IF, LI, I, CubaLI, CubaLIF and Threshold)`);
+      return undefined;
   }
 }
