@@ -120,12 +120,17 @@ export function snncLayerOf(node: NirNode): SnncLayer | undefined {
     const alpha = numberOf(m, SNNC_META.surrogateAlpha);
     const detach = numberOf(m, SNNC_META.detachReset);
     if (threshold === undefined || resetValue === undefined || (mode !== 'hard' && mode !== 'soft')) return undefined;
-    if (!SURROGATES.some((s) => s === surrogate) || alpha === undefined || (detach !== 0 && detach !== 1)) return undefined;
+    if (!SURROGATES.some((s) => s === surrogate) || alpha === undefined || !(alpha > 0) || (detach !== 0 && detach !== 1)) return undefined;
+    // The metadata must describe these very parameters (dt r = 1 for IF; tau = dt tau_steps, r and v_leak for LIF).
+    const dt = numberOf(m, SNNC_META.dt);
+    const near = (a: number | undefined, b: number) => a !== undefined && Math.abs(a - b) <= 1e-6 * Math.max(Math.abs(a), Math.abs(b));
+    if (dt === undefined || !(dt > 0)) return undefined;
     const common = `threshold: ${n(threshold)}, reset: ${mode === 'soft' ? 'soft' : n(resetValue)}, detach_reset: ${detach === 1}, surrogate: ${surrogate}(alpha: ${n(alpha)})`;
-    if (node.kind === 'IF') return { neuron: { call: `IF(${common})` } };
+    if (node.kind === 'IF') return near(single(node.params.r), 1 / dt) ? { neuron: { call: `IF(${common})` } } : undefined;
     const tau = numberOf(m, SNNC_META.tauSteps);
     const decay = numberOf(m, SNNC_META.decayInput);
     if (tau === undefined || !(tau > 1) || (decay !== 0 && decay !== 1)) return undefined;
+    if (!near(single(node.params.tau), dt * tau) || !near(single(node.params.r), decay === 1 ? 1 : tau) || single(node.params.v_leak) !== resetValue) return undefined;
     return { neuron: { call: `LIF(tau: ${n(tau)}, decay_input: ${decay === 1}, ${common})` } };
   }
   return undefined;

@@ -168,6 +168,12 @@ describe('snnc metadata: what snnc import reads back', () => {
     expect(snncLayerOf(back.nodes.get('neuron_0')!)?.neuron?.call).toMatch(/^LIF\(tau: 4,/);
     expect(snncModelLines(back)).toEqual(['encode direct', 'decode membrane']);
     const lif = get(back, 'neuron_0', 'LIF');
+    // Metadata that does not describe the parameters (tau = dt * tau_steps) is not used.
+    const steps = lif.metadata.children.get('tau_steps');
+    lif.metadata.children.set('tau_steps', { kind: 'array', array: { dtype: '<d', shape: [], data: Float64Array.of(5) } });
+    expect(snncLayerOf(lif)).toBeUndefined();
+    lif.metadata.children.set('tau_steps', steps!);
+    expect(snncLayerOf(lif)).toBeDefined();
     lif.params.tau.data[0] = 0.01;
     expect(snncLayerOf(lif)).toBeUndefined();
     // A crafted value is never copied into source: unknown surrogate words are ignored.
