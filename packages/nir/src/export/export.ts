@@ -38,8 +38,8 @@ const ELEMENTWISE = new Set<Layer['kind']>(['neuron', 'scale', 'delay', 'dropout
  * values is 1 when their sum is), of other values an AvgPool2d with a warning (NIR has no max
  * pooling; snnc import restores the maxpool from the node's metadata); IAND of spikes, (1 - a) b,
  * is a Threshold at 0.5 of b - a (exact). A `delay(1)` inside a recurrent loop becomes the
- * loop's plain edge (NIR simulators step a loop with one step of delay), other delays a Delay
- * node of steps * dt. Refused (ExportError, naming the layer): layernorm, ALIF, IAND of
+ * loop's plain edge (NIR simulators step a loop with one step of delay), a delay(k) in a loop a
+ * Delay node of (k - 1) * dt on the cycle, other delays a Delay node of steps * dt. Refused (ExportError, naming the layer): layernorm, ALIF, IAND of
  * non-spikes, neuron definitions other than NIR's.
  */
 export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTensor>, opts: ExportOptions): ExportResult {
@@ -52,7 +52,14 @@ export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTen
     for (const src of layerInputs(model, i)) readers.set(src, (readers.get(src) ?? 0) + 1);
   });
   const shapeOf = (id: string): number[] => (id === MODEL_INPUT ? model.input : (model.layers.find((l) => l.id === id)?.outShape ?? []));
-  const inLoop = new Set(recurrentGroups(model).flat());
+  const groups = recurrentGroups(model);
+  const inLoop = new Set(groups.flat());
+  for (const g of groups) {
+    const delays = model.layers.filter((l) => l.kind === 'delay' && g.includes(l.id));
+    if (delays.length > 1) {
+      warnings.add(delays[0]!.range, `the recurrent loop through ${delays.map((d) => `\`${d.name ?? d.id}\``).join(', ')} has ${delays.length} delays: NIR readers add one step per cycle and export takes it from each delay, so a cycle through more than one of them comes back one step shorter per extra delay`);
+    }
+  }
   const weight = (l: Layer, name: string): ExportTensor => {
     const w = weights.get(`${l.id}/${name}`);
     if (!w) throw new ExportError(l.name ?? l.id, `its weight \`${l.id}/${name}\` is missing from the weights given`);
@@ -202,14 +209,17 @@ export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTen
       case 'scale':
         add(node({ kind: 'Scale', params: { scale: filled(l.outShape, l.factor) } }));
         break;
-      case 'delay':
-        if (l.steps === 1 && inLoop.has(l.id)) {
-          // The loop's one-step delay is how NIR simulators step a cycle: a plain edge.
+      case 'delay': {
+        // NIR simulators (and snnc import) step a cycle with one step of delay: inside a loop that
+        // step is the delay's first; the rest is a Delay node on the cycle.
+        const steps = inLoop.has(l.id) ? l.steps - 1 : l.steps;
+        if (steps === 0) {
           passes.push({ layer: l, reads });
           break;
         }
-        add(node({ kind: 'Delay', params: { delay: nirArray(l.outShape, new Array<number>(sizeOf(l.outShape)).fill(l.steps * opts.dt), '<d') } }));
+        add(node({ kind: 'Delay', params: { delay: nirArray(l.outShape, new Array<number>(sizeOf(l.outShape)).fill(steps * opts.dt), '<d') } }));
         break;
+      }
       case 'add': {
         // NIR sums every edge into a node: the add is its inputs' edges to its readers.
         const parts = reads.map((r) => sources.get(r));

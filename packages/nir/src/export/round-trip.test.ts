@@ -88,4 +88,21 @@ describe('.snn -> .nir -> .snn gives the same model where NIR (with snnc metadat
     expect(back.decoder).toEqual({ kind: 'membrane' });
     expect(back.layers.filter((l) => l.kind === 'neuron').map(meaning)).toEqual(model.layers.filter((l) => l.kind === 'neuron').map(meaning));
   });
+
+  it('a delay(3) in a loop is a Delay of 2 dt on the NIR cycle, and comes back as 3 steps around the loop', async () => {
+    const model = compiled(`model d(input: [2], steps: 6) {
+  h = dense(2) -> add(q) -> LIF
+  q = h -> delay(3) -> dense(2, bias: false)
+  h -> dense(2) -> LIF
+}`);
+    const weights = weightsFor({ 'dense_0/kernel': [2, 2], 'dense_0/bias': [2], 'dense_1/kernel': [2, 2], 'dense_2/kernel': [2, 2], 'dense_2/bias': [2] });
+    const { graph, warnings } = exportModel(model, weights, { dt: 1e-3 });
+    expect(warnings.filter((w) => w.message.includes('delays'))).toEqual([]);
+    const delay = [...graph.nodes.values()].find((n) => n.kind === 'Delay');
+    expect(delay?.kind === 'Delay' && Array.from(delay.params.delay.data)).toEqual([2e-3, 2e-3]);
+    const plan = planImport((await readNir(await writeNir(graph), 'd.nir')).graph, { model: 'd', dt: 1e-3, steps: 6, origin: 'test' });
+    const back = compiled(plan.source);
+    const steps = back.layers.flatMap((l) => (l.kind === 'delay' ? [l.steps] : []));
+    expect(steps.reduce((a, b) => a + b, 0)).toBe(3);
+  });
 });
