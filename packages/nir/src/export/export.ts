@@ -39,8 +39,9 @@ const ELEMENTWISE = new Set<Layer['kind']>(['neuron', 'scale', 'delay', 'dropout
  * pooling; snnc import restores the maxpool from the node's metadata); IAND of spikes, (1 - a) b,
  * is a Threshold at 0.5 of b - a (exact). A `delay(1)` inside a recurrent loop becomes the
  * loop's plain edge (NIR simulators step a loop with one step of delay), a delay(k) in a loop a
- * Delay node of (k - 1) * dt on the cycle, other delays a Delay node of steps * dt. Refused (ExportError, naming the layer): layernorm, ALIF, IAND of
- * non-spikes, neuron definitions other than NIR's.
+ * Delay node of (k - 1) * dt on the cycle, other delays a Delay node of steps * dt. Refused
+ * (ExportError, naming the layer): layernorm, ALIF, IAND of non-spikes, neuron definitions other
+ * than NIR's and IF/LIF-shaped ones, weights missing or of the wrong shape.
  */
 export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTensor>, opts: ExportOptions): ExportResult {
   const warnings = new Warnings();
@@ -60,9 +61,13 @@ export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTen
       warnings.add(delays[0]!.range, `the recurrent loop through ${delays.map((d) => `\`${d.name ?? d.id}\``).join(', ')} has ${delays.length} delays: NIR readers add one step per cycle and export takes it from each delay, so a cycle through more than one of them comes back one step shorter per extra delay`);
     }
   }
-  const weight = (l: Layer, name: string): ExportTensor => {
+  /** A weight of layer `l`, checked against the shape the layer needs (the weights come from a file). */
+  const weight = (l: Layer, name: string, shape: number[]): ExportTensor => {
     const w = weights.get(`${l.id}/${name}`);
     if (!w) throw new ExportError(l.name ?? l.id, `its weight \`${l.id}/${name}\` is missing from the weights given`);
+    if (w.shape.join(',') !== shape.join(',') || w.data.length !== sizeOf(shape)) {
+      throw new ExportError(l.name ?? l.id, `its weight \`${l.id}/${name}\` has shape [${w.shape.join(', ')}], the layer needs [${shape.join(', ')}] (weights of another model?)`);
+    }
     return w;
   };
   const fresh = (base: string) => {
@@ -102,8 +107,9 @@ export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTen
     };
     switch (l.kind) {
       case 'dense': {
-        const k = weight(l, 'kernel');
-        const [inn, out] = k.shape as [number, number];
+        const inn = sizeOf(l.inShape);
+        const out = l.units;
+        const k = weight(l, 'kernel', [inn, out]);
         const w = new Float64Array(out * inn);
         for (let r = 0; r < inn; r++) {
           // Rows follow snnc's channels-last flatten; NIR's columns are channels-first.
@@ -111,20 +117,20 @@ export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTen
           for (let o = 0; o < out; o++) w[o * inn + col] = k.data[r * out + o]!;
         }
         const weightArr: NirArray = { dtype: '<f', shape: [out, inn], data: w };
-        add(l.bias ? node({ kind: 'Affine', params: { weight: weightArr, bias: nirArray([out], weight(l, 'bias').data) } }) : node({ kind: 'Linear', params: { weight: weightArr } }));
+        add(l.bias ? node({ kind: 'Affine', params: { weight: weightArr, bias: nirArray([out], weight(l, 'bias', [out]).data) } }) : node({ kind: 'Linear', params: { weight: weightArr } }));
         break;
       }
       case 'conv2d':
       case 'conv1d': {
-        const k = weight(l, 'kernel');
-        const dims = l.kind === 'conv2d' ? 2 : 1;
-        const ks = k.shape.slice(0, dims);
-        const [cin, cout] = k.shape.slice(dims) as [number, number];
+        const ks = l.kind === 'conv2d' ? [...l.kernel] : [l.kernel];
+        const cin = l.inShape[0]!;
+        const cout = l.filters;
+        const k = weight(l, 'kernel', [...ks, cin, cout]);
         const kn = sizeOf(ks);
         // Runtime kernel [...K, C_in, C_out] -> NIR/PyTorch [C_out, C_in, ...K].
         const w = new Float64Array(k.data.length);
         for (let o = 0; o < cout; o++) for (let c = 0; c < cin; c++) for (let p = 0; p < kn; p++) w[(o * cin + c) * kn + p] = k.data[(p * cin + c) * cout + o]!;
-        const bias = l.bias ? nirArray([cout], weight(l, 'bias').data) : filled([cout], 0);
+        const bias = l.bias ? nirArray([cout], weight(l, 'bias', [cout]).data) : filled([cout], 0);
         const common = { weight: { dtype: '<f' as const, shape: [cout, cin, ...ks], data: w }, bias, groups: scalarInt(1), input_shape: ints(l.inShape.slice(1)) };
         if (l.kind === 'conv2d') add(node({ kind: 'Conv2d', params: { ...common, stride: ints(l.stride), padding: ints(l.padding), dilation: ints([1, 1]) } }));
         else add(node({ kind: 'Conv1d', params: { ...common, stride: scalarInt(l.stride), padding: scalarInt(l.padding), dilation: scalarInt(1) } }));
@@ -136,7 +142,8 @@ export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTen
         if (!src || !isFoldTarget(target) || (readers.get(reads[0]!) ?? 0) !== 1) {
           throw new ExportError(label, 'batch norm must follow a conv or dense layer read by nothing else, to be folded into it');
         }
-        const folded = foldBatchNorm(target, { gamma: weight(l, 'gamma'), beta: weight(l, 'beta'), mean: weight(l, 'moving_mean'), variance: weight(l, 'moving_variance'), eps: l.eps });
+        const c = [l.inShape[0]!];
+        const folded = foldBatchNorm(target, { gamma: weight(l, 'gamma', c), beta: weight(l, 'beta', c), mean: weight(l, 'moving_mean', c), variance: weight(l, 'moving_variance', c), eps: l.eps });
         nodes.set(src.nodes[0]!, folded);
         warnings.add(l.range, `batch norm \`${label}\` is folded into \`${src.nodes[0]}\` with its running statistics (NIR has no batch norm)`);
         sources.set(l.id, src);
@@ -228,7 +235,7 @@ export function exportModel(model: Model, weights: ReadonlyMap<string, ExportTen
         break;
       }
       case 'neuron':
-        add(neuronNode(l, l.neuron, opts.dt, warnings, (name) => weight(l, name)));
+        add(neuronNode(l, l.neuron, opts.dt, warnings, (name, shape) => weight(l, name, shape)));
         break;
       case 'layernorm':
         throw new ExportError(label, 'layernorm has no NIR primitive');

@@ -116,6 +116,15 @@ describe('graph models as NIR', () => {
     expect([...graph.nodes.values()].filter((n) => n.kind === 'Affine')).toHaveLength(3);
   });
 
+  it('weights of the wrong shape (another model\'s checkpoint) are refused naming the layer', () => {
+    const model = compiled('model m(input: [2], steps: 2) { dense(3) -> LIF }');
+    const weights = new Map([
+      ['dense_0/kernel', zeros([3, 2])],
+      ['dense_0/bias', zeros([3])],
+    ]);
+    expect(() => exportModel(model, weights, { dt: 1e-3 })).toThrow(new ExportError('dense_0', 'its weight `dense_0/kernel` has shape [3, 2], the layer needs [2, 3] (weights of another model?)'));
+  });
+
   it('iand of values that are not spikes is refused', () => {
     const model = compiled(`model m(input: [2], steps: 2) {
   a = dense(2)

@@ -14,7 +14,7 @@ import { ExportError, filled, node, type ExportTensor, type Warnings } from './n
  * (1/tau = sigmoid(w)). The reset mode, surrogate and step count go into the node's metadata
  * (see snnc-origin.ts), which snnc import reads to rebuild the same discrete neuron.
  */
-export function neuronNode(l: Layer, n: NeuronDef, dt: number, warnings: Warnings, weight: (name: string) => ExportTensor): NirNode {
+export function neuronNode(l: Layer, n: NeuronDef, dt: number, warnings: Warnings, weight: (name: string, shape: number[]) => ExportTensor): NirNode {
   const label = l.name ?? l.id;
   switch (n.kind) {
     case 'if':
@@ -22,7 +22,7 @@ export function neuronNode(l: Layer, n: NeuronDef, dt: number, warnings: Warning
     case 'lif':
     case 'plif':
       // 1/tau = sigmoid(w) for PLIF, learned per layer: NIR's tau is fixed, so the learned value is written.
-      return discreteNode(l, { charge: 'lif', tauSteps: n.kind === 'plif' ? 1 + Math.exp(-weight('w').data[0]!) : n.tau, decayInput: n.decayInput, ...common(n) }, dt, warnings);
+      return discreteNode(l, { charge: 'lif', tauSteps: n.kind === 'plif' ? 1 + Math.exp(-weight('w', []).data[0]!) : n.tau, decayInput: n.decayInput, ...common(n) }, dt, warnings);
     case 'alif':
       throw new ExportError(label, 'ALIF (adaptive threshold) has no NIR primitive');
     case 'equations': {
