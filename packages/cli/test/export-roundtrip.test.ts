@@ -47,11 +47,12 @@ describe('.snn -> .nir -> .snn of examples/mnist.snn', () => {
     // Batch norm folded away; max pooling of membrane inputs written as AvgPool2d (and restored by import).
     expect([...nir.graph.nodes.values()].map((n) => n.kind).sort()).toEqual(['Affine', 'Affine', 'AvgPool2d', 'AvgPool2d', 'Conv2d', 'Conv2d', 'Flatten', 'Input', 'LIF', 'LIF', 'LIF', 'LIF', 'Output']);
 
-    const imported = await snnc(['import', 'mnist.nir', '-o', 'back.snn', '--steps', '2'], dir);
+    const imported = await snnc(['import', 'mnist.nir', '-o', 'back.snn'], dir);
     expect(imported.code).toBe(0);
     const source = readFileSync(path.join(dir, 'back.snn'), 'utf8');
     expect(source).toContain('maxpool(2, stride: 2)');
     expect(source).toContain('decode membrane');
+    // No --steps: the steps the export recorded in the file's metadata.
     expect(source).toMatch(/model back\(input: \[1, 28, 28\], steps: 2\)/);
 
     const after = await snnc(['eval', 'rt.snn', '--backend', 'wasm', '--test-limit', '300'], dir);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { compile } from '@snnc/dsl';
 import { isSnncError, SnncError, type Diagnostic } from '@snnc/ir';
 import { describeFsError, writeFileAtomic } from '@snnc/ir/node';
-import { ImportError, planImport, plannedWeights, type NirGraph } from '@snnc/nir';
+import { ImportError, planImport, plannedWeights, snncSteps, type NirGraph } from '@snnc/nir';
 import { readNirFile } from '@snnc/nir/node';
 import { encodeSafetensors, type NamedTensor } from '@snnc/runtime';
 import { printDiagnostics, type Io } from '../io.js';
@@ -11,11 +11,15 @@ import { parseTime } from './trace-neuron.js';
 export interface ImportCommandOptions {
   out?: string;
   dt?: string;
-  steps: number;
+  /** Absent: the steps an snnc export recorded in the file, else {@link DEFAULT_STEPS}. */
+  steps?: number;
 }
 
 /** NIR's own default when a file records no step: 1 ms (issue 12). */
 const DEFAULT_DT = 1e-3;
+
+/** Steps per sample when neither --steps nor the file says: 100 steps of dt (0.1 s at 1 ms). */
+const DEFAULT_STEPS = 100;
 
 /** A `.snn` model name from a file name: letters, digits and `_`, not starting with a digit. */
 export function modelName(file: string): string {
@@ -61,7 +65,8 @@ export async function importCommand(file: string, opts: ImportCommandOptions, io
     const model = modelName(outSnn);
     let plan;
     try {
-      plan = planImport(nir.graph, { model, dt, steps: opts.steps, origin: `${path.basename(file)} (NIR ${nir.version})`, weightsFile: path.basename(outWeights) });
+      const steps = opts.steps ?? snncSteps(nir.graph) ?? DEFAULT_STEPS;
+      plan = planImport(nir.graph, { model, dt, steps, origin: `${path.basename(file)} (NIR ${nir.version})`, weightsFile: path.basename(outWeights) });
     } catch (e) {
       if (e instanceof ImportError) throw new SnncError('SNN7463', { path: file, where: e.problem.where, reason: e.problem.reason });
       throw e;

@@ -10,8 +10,8 @@ export function registerImportCommand(program: Command, io: Io, setExit: (code: 
     .argument('<file>', '.nir file')
     .option('-o, --out <snn>', 'the .snn file to write (default: NAME.snn in the working directory); weights go beside it as .safetensors')
     .option('--dt <time>', "step of the imported continuous-time neurons (default: the file's metadata dt, else 1ms)")
-    .option('--steps <n>', 'time steps per sample in the model header', positiveInt, 100)
-    .action(async (file: string, opts: { out?: string; dt?: string; steps: number }) => {
+    .option('--steps <n>', "time steps per sample in the model header (default: the steps snnc recorded in the file's metadata, else 100)", positiveInt)
+    .action(async (file: string, opts: { out?: string; dt?: string; steps?: number }) => {
       const { importCommand } = await import('./import-impl.js');
       setExit(await importCommand(file, opts, io));
     });
