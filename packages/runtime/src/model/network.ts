@@ -1,27 +1,12 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { MODEL_INPUT, Random, SnncError, assertNever, modelOutputLayer, type Layer, type Model } from '@snnc/ir';
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Layer, Model, Random } from '@snnc/ir';
 import { registerFusedNeuronKernels } from '../kernels/fused_neuron.js';
-import { assertGradientsRegistered } from '../kernels/gradients.js';
-import { decode } from './decoder.js';
-import { encode, encodeSequence } from './encoder.js';
-import { planGraph, resolvedInputs, type GraphNode } from './graph-plan.js';
-import { runPlan, type RunHooks } from './graph-run.js';
-import { buildAdd } from './layers/add.js';
-import { buildAvgPool } from './layers/avgpool.js';
-import { buildBatchNorm } from './layers/batchnorm.js';
-import { buildConcat } from './layers/concat.js';
-import { buildConv1d } from './layers/conv1d.js';
-import { buildConv2d } from './layers/conv2d.js';
-import { buildDense } from './layers/dense.js';
-import { buildDropout } from './layers/dropout.js';
-import { buildFlatten } from './layers/flatten.js';
-import { buildIand } from './layers/iand.js';
-import { buildLayerNorm } from './layers/layernorm.js';
-import { buildMaxPool } from './layers/maxpool.js';
-import { buildNeuron, repeatSteps, type NeuronImpl } from './layers/neuron.js';
-import { buildScale } from './layers/scale.js';
-import { buildSumPool } from './layers/sumpool.js';
-import { toRuntimeShape } from './layout.js';
+import { planGraph } from './graph-plan.js';
+import type { NeuronImpl } from './layers/neuron.js';
+import { makeForward } from './network-forward.js';
+import { buildNodes } from './network-nodes.js';
+import { traceForward } from './network-trace.js';
+import { collectWeights, loadNamedWeights } from './network-weights.js';
 import { applyWeightInit } from './weight-init.js';
 
 /** The model of one experiment, built on the active tfjs backend (the runtime seam). */
@@ -115,192 +100,21 @@ export interface BuildOptions {
  */
 export function buildNetwork(model: Model, opts: BuildOptions): SnnNetwork {
   registerFusedNeuronKernels();
-  const impl = opts.neuronImpl ?? 'auto';
-  const rng = new Random(opts.seed);
-  const inputsOf = resolvedInputs(model);
-  const nodes: GraphNode[] = [];
-  const built = new Map<string, { trainable: boolean }>();
-  // conv2d skips dL/dx when nothing upstream learns (the first conv sees the encoded input);
-  // an upstream node not built yet (a recurrent edge) counts as learning, which is always correct.
-  const upstreamTrainable = (index: number): boolean => {
-    const seen = new Set<string>();
-    const stack = [...inputsOf[index]!];
-    while (stack.length > 0) {
-      const id = stack.pop()!;
-      if (id === MODEL_INPUT || seen.has(id)) continue;
-      seen.add(id);
-      const b = built.get(id);
-      if (b === undefined || b.trainable) return true;
-      const j = model.layers.findIndex((l) => l.id === id);
-      stack.push(...inputsOf[j]!);
-    }
-    return false;
-  };
-  model.layers.forEach((layer, index) => {
-    const layerRng = rng.fork();
-    let op: GraphNode['op'];
-    switch (layer.kind) {
-      case 'conv2d':
-        op = { kind: 'layer', runtime: buildConv2d(layer, layerRng, upstreamTrainable(index)) };
-        break;
-      case 'conv1d':
-        op = { kind: 'layer', runtime: buildConv1d(layer, layerRng) };
-        break;
-      case 'dense':
-        op = { kind: 'layer', runtime: buildDense(layer, layerRng) };
-        break;
-      case 'batchnorm':
-        op = { kind: 'layer', runtime: buildBatchNorm(layer) };
-        break;
-      case 'layernorm':
-        op = { kind: 'layer', runtime: buildLayerNorm(layer) };
-        break;
-      case 'maxpool':
-        op = { kind: 'layer', runtime: buildMaxPool(layer) };
-        break;
-      case 'avgpool':
-        op = { kind: 'layer', runtime: buildAvgPool(layer) };
-        break;
-      case 'sumpool':
-        op = { kind: 'layer', runtime: buildSumPool(layer) };
-        break;
-      case 'scale':
-        op = { kind: 'layer', runtime: buildScale(layer) };
-        break;
-      case 'flatten':
-        op = { kind: 'layer', runtime: buildFlatten(layer) };
-        break;
-      case 'dropout':
-        op = { kind: 'layer', runtime: buildDropout(layer) };
-        break;
-      case 'neuron':
-        op = { kind: 'neuron', runtime: buildNeuron(layer, impl) };
-        break;
-      case 'add':
-        op = { kind: 'merge', runtime: buildAdd(layer) };
-        break;
-      case 'concat':
-        op = { kind: 'merge', runtime: buildConcat(layer) };
-        break;
-      case 'iand':
-        op = { kind: 'merge', runtime: buildIand(layer) };
-        break;
-      case 'delay':
-        op = { kind: 'delay', layer };
-        break;
-      default:
-        return assertNever(layer);
-    }
-    built.set(layer.id, { trainable: (op.kind === 'layer' || op.kind === 'neuron') && op.runtime.trainable.length > 0 });
-    nodes.push({ layer, inputs: inputsOf[index]!, op });
-  });
+  const nodes = buildNodes(model, opts.seed, opts.neuronImpl ?? 'auto');
   const plan = planGraph(model, nodes, { stepwise: opts.stepwise ?? false });
-  const runtimes = nodes.flatMap((n) => (n.op.kind === 'layer' || n.op.kind === 'neuron' ? [n.op.runtime] : []));
-
-  const trainable = runtimes.flatMap((r) => r.trainable) as tf.Variable[];
-  const variables = new Map<string, tf.Variable>();
-  for (const r of runtimes) {
-    for (const [local, v] of Object.entries(r.weights)) variables.set(`${r.id}/${local}`, v);
-  }
+  const { trainable, variables } = collectWeights(nodes);
   applyWeightInit(model, Object.fromEntries(variables));
-  const inputShape = toRuntimeShape(model.input);
-  const T = model.steps;
-  const output = modelOutputLayer(model);
   let disposed = false;
-
-  /** The forward pass inside one tidy scope; `hooks` see nodes and neuron layers as they run. */
-  const run = (x: tf.Tensor, fopts: ForwardOptions, extra?: Pick<RunHooks, 'neuron'> & { membranes?: 'all' }): tf.Tensor => {
-    if (disposed) throw new Error(`network ${model.name}: used after dispose()`);
-    const sample = x.shape.slice(1);
-    if (x.rank !== inputShape.length + 1 || sample.some((d, i) => d !== inputShape[i])) {
-      throw new Error(`network ${model.name}: expected input [${fopts.timeMajor ? 'T*B' : 'B'}, ${inputShape.join(', ')}], got [${x.shape.join(', ')}]`);
-    }
-    if (fopts.timeMajor && x.shape[0]! % T !== 0) {
-      throw new Error(`network ${model.name}: a time-major input needs T*B rows with T=${T}, got [${x.shape.join(', ')}]`);
-    }
-    if (fopts.training) assertGradientsRegistered();
-    const B = fopts.timeMajor ? x.shape[0]! / T : x.shape[0]!;
-    return tf.tidy(() => {
-      const x32 = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
-      const enc = fopts.timeMajor ? encodeSequence(model.encoder, x32, fopts.rng) : encode(model.encoder, x32, T, fopts.rng);
-      const wantOutMembrane = model.decoder.kind === 'membrane' && output.kind === 'neuron';
-      const membranes = new Set<string>(extra?.membranes === 'all' ? model.layers.filter((l) => l.kind === 'neuron').map((l) => l.id) : []);
-      if (wantOutMembrane) membranes.add(output.id);
-      const probe = fopts.probe;
-      const hooks: RunHooks = { membranes };
-      if (probe) hooks.layer = (layer, input, out, folded) => probe.layer(layer, input, out, folded);
-      if (extra?.neuron) hooks.neuron = extra.neuron;
-      const r = runPlan(plan, { t: enc.x, folded: enc.folded }, { training: fopts.training, rng: fopts.rng, steps: T, batch: B }, hooks);
-      const out = r.values.get(plan.outputId)!;
-      // A model without neurons (the compiler rejects it, SNN4005) can end static.
-      const h = out.folded ? out.t : repeatSteps(out.t, T);
-      return decode(model.decoder, h, T, wantOutMembrane ? r.membranes.get(output.id) : undefined);
-    });
-  };
-
-  const forward = (x: tf.Tensor, fopts: ForwardOptions): tf.Tensor => run(x, fopts);
-
-  const trace = async (x: tf.Tensor, traceRng: Random, topts: { timeMajor?: boolean; state?: boolean } = {}): Promise<LayerTrace[]> => {
-    const rows = topts.timeMajor ? T : 1;
-    if (x.shape[0] !== rows) throw new Error(`network ${model.name}: a trace takes one sample [${rows}, ...], got [${x.shape.join(', ')}]`);
-    // forward's tidy frees every intermediate, so the recorded tensors are kept past it and
-    // disposed here once read back.
-    const recorded: { layer: Layer; spikes: tf.Tensor; membrane: tf.Tensor | undefined }[] = [];
-    try {
-      const fopts: ForwardOptions = { training: false, rng: traceRng };
-      if (topts.timeMajor) fopts.timeMajor = true;
-      const extra: Pick<RunHooks, 'neuron'> & { membranes?: 'all' } = {
-        neuron: (layer, spikes, membrane) => recorded.push({ layer, spikes: tf.keep(spikes), membrane: membrane && topts.state ? tf.keep(membrane) : undefined }),
-      };
-      if (topts.state) extra.membranes = 'all';
-      run(x, fopts, extra).dispose();
-      const layers: LayerTrace[] = [];
-      for (const r of recorded) {
-        // B = 1, so the leading T*B axis is T.
-        if (r.spikes.shape[0] !== T) throw new Error(`network ${model.name}: expected ${T} steps from ${r.layer.id}, got [${r.spikes.shape.join(', ')}]`);
-        const values = await r.spikes.data();
-        const spikes = new Uint8Array(values.length);
-        for (let k = 0; k < values.length; k++) spikes[k] = values[k]! > 0.5 ? 1 : 0;
-        const entry: LayerTrace = { layerId: r.layer.id, shape: r.spikes.shape.slice(1), steps: T, spikes };
-        if (r.layer.name !== undefined) entry.name = r.layer.name;
-        if (r.membrane) entry.membrane = Float32Array.from(await r.membrane.data());
-        layers.push(entry);
-      }
-      // Execution order can differ from layer order in a graph; traces list layers as the IR does.
-      const order = new Map(model.layers.map((l, i) => [l.id, i]));
-      return layers.sort((a, b) => order.get(a.layerId)! - order.get(b.layerId)!);
-    } finally {
-      for (const r of recorded) tf.dispose([r.spikes, ...(r.membrane ? [r.membrane] : [])]);
-    }
-  };
-
-  const spikeTrace = async (x: tf.Tensor, traceRng: Random): Promise<LayerSpikes[]> =>
-    (await trace(x, traceRng)).map((l) => ({ layerId: l.layerId, ...(l.name !== undefined ? { name: l.name } : {}), shape: l.shape, steps: l.steps, spikes: l.spikes }));
-
+  const run = makeForward(model, plan, () => disposed);
+  const trace: SnnNetwork['trace'] = (x, traceRng, topts) => traceForward(model, run, x, traceRng, topts);
   return {
     model,
     trainable,
     namedWeights: () => Object.fromEntries(variables),
-    loadWeights(weights: Record<string, tf.Tensor>): void {
-      const where = `weights for model \`${model.name}\``;
-      for (const [name, v] of variables) {
-        const w = weights[name];
-        if (w === undefined) throw new SnncError('SNN7007', { path: where, reason: `no tensor named \`${name}\`` });
-        if (w.shape.length !== v.shape.length || w.shape.some((d, i) => d !== v.shape[i])) {
-          throw new SnncError('SNN7007', {
-            path: where,
-            reason: `\`${name}\` has shape [${w.shape.join(', ')}] but the model needs [${v.shape.join(', ')}]`,
-          });
-        }
-        if (w.dtype !== 'float32') {
-          throw new SnncError('SNN7007', { path: where, reason: `\`${name}\` is ${w.dtype}, expected float32` });
-        }
-      }
-      // All names checked first, so a bad checkpoint leaves the network unchanged.
-      for (const [name, v] of variables) v.assign(weights[name]!);
-    },
-    forward,
-    spikeTrace,
+    loadWeights: (weights) => loadNamedWeights(model, variables, weights),
+    forward: (x, fopts) => run(x, fopts),
+    spikeTrace: async (x, traceRng) =>
+      (await trace(x, traceRng)).map((l) => ({ layerId: l.layerId, ...(l.name !== undefined ? { name: l.name } : {}), shape: l.shape, steps: l.steps, spikes: l.spikes })),
     trace,
     dispose(): void {
       if (disposed) return;
