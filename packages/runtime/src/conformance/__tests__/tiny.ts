@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Random, type Model } from '@snnc/ir';
 import { lifDef, makeModel } from '../../model/__tests__/models.js';
 import { buildNetwork } from '../../model/index.js';
+import { toRuntimeShape } from '../../model/layout.js';
 import { encodeBatch, targetCodec } from '../../train/codes/index.js';
 import { makeLoss } from '../../train/losses.js';
 import { makeOptimizer, type Param } from '../../train/optim/index.js';
@@ -31,25 +32,32 @@ export function tinyModel(): Model {
   ]);
 }
 
-/** `count` images [8, 8, 1] in [0, 1) and labels 0..9, from a seed. */
-export function tinyData(count: number, seed: number): { x: Float32Array; labels: Int32Array } {
+/** `count` samples of `features` values in [0, 1) and labels 0..classes-1 in turn, from a seed. */
+export function tinyData(count: number, seed: number, features = 64, classes = 10): { x: Float32Array; labels: Int32Array } {
   const rng = new Random(seed);
-  const x = Float32Array.from({ length: count * 64 }, () => rng.uniform(0, 1));
-  const labels = Int32Array.from({ length: count }, (_, i) => i % 10);
+  const x = Float32Array.from({ length: count * features }, () => rng.uniform(0, 1));
+  const labels = Int32Array.from({ length: count }, (_, i) => i % classes);
   return { x, labels };
+}
+
+/** What a batch of `model` looks like: the runtime (channels-last) sample shape, its size, the classes. */
+function sampleOf(model: Model): { shape: number[]; features: number; classes: number } {
+  const shape = toRuntimeShape(model.input);
+  return { shape, features: shape.reduce((a, b) => a * b, 1), classes: model.outputShape.reduce((a, b) => a * b, 1) };
 }
 
 /** Loss and every gradient by parameter name for one batch, on the active backend. */
 export async function lossAndGradients(model: Model, batch: number, seed: number): Promise<{ loss: number; grads: Record<string, Float32Array> }> {
   const net = buildNetwork(model, { seed });
   try {
-    const codec = targetCodec('onehot', 10);
+    const s = sampleOf(model);
+    const codec = targetCodec('onehot', s.classes);
     const loss = makeLoss('mse', codec, model.decoder.kind);
-    const data = tinyData(batch, seed + 1);
+    const data = tinyData(batch, seed + 1, s.features, s.classes);
     const names = Object.entries(net.namedWeights()).filter(([, t]) => net.trainable.includes(t as tf.Variable));
     const { value, grads } = tf.tidy(() => {
-      const x = tf.tensor4d(data.x, [batch, 8, 8, 1]);
-      const y = tf.tensor2d(encodeBatch(codec, data.labels), [batch, 10]);
+      const x = tf.tensor(data.x, [batch, ...s.shape]);
+      const y = tf.tensor2d(encodeBatch(codec, data.labels), [batch, s.classes]);
       return tf.variableGrads(() => loss(net.forward(x, { training: true, rng: new Random(seed + 2) }) as tf.Tensor2D, y), net.trainable);
     });
     const order = names.map(([n, v]) => [n, grads[(v as tf.Variable).name]!] as const);
@@ -71,16 +79,17 @@ export async function firstEpochLoss(model: Model, samples: number, batch: numbe
     .filter(([, t]) => net.trainable.includes(t as tf.Variable))
     .map(([name, t]) => ({ name, variable: t as tf.Variable }));
   const opt = makeOptimizer({ kind: 'adam', lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }, params);
-  const codec = targetCodec('onehot', 10);
+  const s = sampleOf(model);
+  const codec = targetCodec('onehot', s.classes);
   const loss = makeLoss('mse', codec, model.decoder.kind);
-  const data = tinyData(samples, seed + 1);
+  const data = tinyData(samples, seed + 1, s.features, s.classes);
   const rng = new Random(seed + 2);
   const perStep: number[] = [];
   try {
     for (let b = 0; b + batch <= samples; b += batch) {
       const { value, grads } = tf.tidy(() => {
-        const x = tf.tensor4d(data.x.subarray(b * 64, (b + batch) * 64), [batch, 8, 8, 1]);
-        const y = tf.tensor2d(encodeBatch(codec, data.labels.subarray(b, b + batch)), [batch, 10]);
+        const x = tf.tensor(data.x.subarray(b * s.features, (b + batch) * s.features), [batch, ...s.shape]);
+        const y = tf.tensor2d(encodeBatch(codec, data.labels.subarray(b, b + batch)), [batch, s.classes]);
         return tf.variableGrads(() => loss(net.forward(x, { training: true, rng }) as tf.Tensor2D, y), net.trainable);
       });
       opt.apply(params.map((p) => grads[p.variable.name]), 0.01);
