@@ -45,6 +45,7 @@ export const DIAGNOSTIC_CODES = {
   SNN3201: { severity: 'error', title: 'wrong number of merge inputs', template: '`{merge}` needs {expected} inputs, got {actual}' },
   SNN3100: { severity: 'error', title: 'wrong dimension in a neuron equation', template: '{what} must be {expected}, but it is {actual}' },
   SNN3101: { severity: 'error', title: 'mixed dimensions in a neuron equation', template: 'cannot combine {left} and {right} with `{op}`' },
+  SNN3600: { severity: 'error', title: 'parameter cannot be per neuron', template: '`{name}` cannot be `per_neuron` here: {reason}' },
 
   // 4xxx shapes
   SNN4001: { severity: 'error', title: 'shape mismatch', template: '{layer} expects {expected} but {previous} gives {actual}' },
@@ -127,6 +128,7 @@ export const DIAGNOSTIC_CODES = {
   SNN7463: { severity: 'error', title: 'NIR graph cannot be imported', template: 'cannot import `{path}`: {where}: {reason}' },
   SNN7464: { severity: 'error', title: 'model cannot be exported to NIR', template: 'model `{model}` cannot be exported to NIR: {reason}' },
   SNN7465: { severity: 'warning', title: 'lossy NIR export', template: 'NIR export of `{model}`: {message}' },
+  SNN7600: { severity: 'error', title: 'per-neuron parameters unusable', template: 'neuron layer `{layer}`: {reason}' },
 
   // 9xxx command line
   SNN9001: { severity: 'error', title: 'cannot read file', template: 'cannot read `{path}`: {reason}' },

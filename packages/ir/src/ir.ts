@@ -106,6 +106,12 @@ export interface NeuronAssignment {
 }
 
 /**
+ * The `.snn` value of a neuron parameter given per neuron (`NirLIF(tau: per_neuron)`): its
+ * values are the tensor `<layer id>/<parameter>` of the layer's shape in the weights file.
+ */
+export const PER_NEURON = 'per_neuron';
+
+/**
  * A neuron from a definition, instantiated with its parameter values. Expressions read the
  * parameters (by name, values in `params`, times in seconds), the state variables, the input
  * (`input`) and nothing else; unit constants are already seconds (`1ms` is 0.001). Per step:
@@ -133,6 +139,12 @@ export interface EquationNeuron {
    * the starting values.
    */
   trainable?: { name: string; init: Expr }[];
+  /**
+   * Parameters given per neuron (`tau: per_neuron`): each is a tensor `<layer id>/<name>` of
+   * the layer's runtime shape in the weights file, its values in the parameter's SI unit;
+   * `params` holds the definition's default for it (the seeded initialisation). Absent: none.
+   */
+  perNeuron?: string[];
   scheme: IntegrationScheme;
   /** Seconds per simulation step (used by `euler`/`exact` and time-valued refractory periods). */
   dt: number;

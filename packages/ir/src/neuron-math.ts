@@ -434,6 +434,8 @@ export interface LinearNeuronShape {
 export function recogniseLinearNeuron(def: EquationNeuron): LinearNeuronShape | null {
   // a trainable scalar is learned through the composed ops, never frozen into a kernel
   if ((def.trainable?.length ?? 0) > 0) return null;
+  // per-neuron parameters are tensors read from the weights, not one kernel constant
+  if ((def.perNeuron?.length ?? 0) > 0) return null;
   if (def.state.length !== 1 || def.refractory !== null || !def.spike || def.spike.op !== '>=') return null;
   const step = neuronStep(def);
   if (!step.ok) return null;

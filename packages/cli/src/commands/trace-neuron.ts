@@ -42,6 +42,11 @@ export async function traceNeuronCommand(file: string, opts: TraceNeuronOptions,
     return fail(`--neuron: ${file} has no neuron \`${opts.neuron}\` and the standard library has none either${close ? ` (did you mean \`${close}\`?)` : ''}; known: ${[...new Set(names)].join(', ')}`);
   }
   const neuron: EquationNeuron = found.kind === 'equations' ? found : builtinAsEquations(found);
+  if (neuron.perNeuron) {
+    // its values live in a weights file, one per unit of a layer: only a model has them
+    const names = neuron.perNeuron.map((p) => `\`${p}\``).join(', ');
+    return fail(`--neuron: \`${neuron.name}\` takes ${names} per neuron from a weights file; trace the model that uses it (snnc trace ${file} --input ...)`, 1);
+  }
 
   let dt = neuron.dt;
   if (opts.dt !== undefined) {

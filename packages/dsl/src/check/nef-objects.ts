@@ -258,7 +258,7 @@ function readDefinedEnsemble(name: string, call: CallExpr, def: CheckedNeuron, r
   if (!def.spike) ctx.sink.report('SNN3003', call.callee.range, { name: 'ensemble', choices: 'a spiking neuron (NEF decodes spikes)', value: def.name });
   const args = bindArgs(own, { ...signatureOf(entry), named: [...ensembleArgs] }, call.range, ctx.sink);
   const common = readEnsembleCommon(args, entry, ctx);
-  const neuron = instantiateNeuron(def, { ...call, args: rest.filter((a) => a !== dtArg) }, name, range, ctx);
+  const neuron = instantiateNeuron(def, { ...call, args: rest.filter((a) => a !== dtArg) }, name, range, ctx, false);
   const en = args.get('encoders');
   const encoders = common && en ? readEncoders(en.value, name, common.dims, ctx) : ({ kind: 'hypersphere' } as EncoderDist);
   if (!common || !neuron || !encoders || ctx.sink.errorCount !== before) return undefined;

@@ -1,6 +1,7 @@
 import {
   evalScalar,
   freeVariables,
+  PER_NEURON,
   nonLinearity,
   substitute,
   type EquationNeuron,
@@ -12,7 +13,7 @@ import {
   type Surrogate,
 } from '@snnc/ir';
 import type { AstExpr, CallExpr, NeuronDefinition, NeuronStatement } from '../ast.js';
-import { bindArgs } from './args.js';
+import { asIdent, bindArgs } from './args.js';
 import { fmtNumber } from './describe.js';
 import { evalConst, EMPTY_ENV } from './evaluate.js';
 import { NEURON_DEFAULTS, readSurrogate } from './neurons.js';
@@ -288,13 +289,28 @@ function readCondition(e: AstExpr, scope: NeuronScope, sink: Sink): EquationNeur
  * A definition with the call's values: `Izhikevich(a: 0.02, d: 2)`. Parameters are named
  * only; `dt`, `surrogate` and `detach_reset` are options every definition takes.
  */
-export function instantiateNeuron(def: CheckedNeuron, call: CallExpr | undefined, name: string, range: SourceRange, ctx: ReadCtx): EquationNeuron | undefined {
+export function instantiateNeuron(def: CheckedNeuron, call: CallExpr | undefined, name: string, range: SourceRange, ctx: ReadCtx, perNeuronAllowed = true): EquationNeuron | undefined {
   const before = ctx.sink.errorCount;
   const args = call ? bindArgs(call.args, { owner: `neuron \`${def.name}\``, positional: [], named: [...def.params.map((p) => p.name), ...NEURON_CALL_OPTIONS] }, call.range, ctx.sink) : new Map();
   const params: Record<string, number> = {};
+  const perNeuron: string[] = [];
   for (const p of def.params) {
     const a = args.get(p.name);
     if (!a) {
+      params[p.name] = p.default;
+      continue;
+    }
+    if (asIdent(a.value)?.name === PER_NEURON && !ctx.env.names.has(PER_NEURON)) {
+      // one value per neuron, from the weights file (`<layer id>/<name>`); the default seeds it
+      const why = !perNeuronAllowed
+        ? 'an ensemble takes one value per parameter'
+        : def.refractory && freeVariables(def.refractory.expr).has(p.name)
+          ? 'the refractory period reads it'
+          : def.trainable.some((t) => freeVariables(t.init).has(p.name))
+            ? `the trainable \`${def.trainable.find((t) => freeVariables(t.init).has(p.name))!.name}\` starts from it`
+            : null;
+      if (why) ctx.sink.report('SNN3600', a.value.range, { name: p.name, reason: why });
+      else perNeuron.push(p.name);
       params[p.name] = p.default;
       continue;
     }
@@ -349,6 +365,7 @@ export function instantiateNeuron(def: CheckedNeuron, call: CallExpr | undefined
     range,
   };
   if (def.trainable.length > 0) out.trainable = def.trainable;
+  if (perNeuron.length > 0) out.perNeuron = perNeuron;
   return out;
 }
 

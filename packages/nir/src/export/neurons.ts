@@ -1,7 +1,8 @@
 import { recogniseLinearNeuron, type Layer, type NeuronDef, type Surrogate } from '@snnc/ir';
 import type { H5Group } from '../h5tree.js';
 import { paramsFingerprint, setNumber, setText, SNNC_META } from '../snnc-origin.js';
-import type { NirNode } from '../types.js';
+import { channelsFirst, runtimeShape } from '../layout.js';
+import { nirArray, type NirArray, type NirNode } from '../types.js';
 import { ExportError, filled, node, type ExportTensor, type Warnings } from './nodes.js';
 
 /**
@@ -26,9 +27,12 @@ export function neuronNode(l: Layer, n: NeuronDef, dt: number, warnings: Warning
     case 'alif':
       throw new ExportError(label, 'ALIF (adaptive threshold) has no NIR primitive');
     case 'equations': {
-      const defined = definedNeuron(n, (x) => filled(l.outShape, x), label);
+      // a parameter given per neuron comes from the weights (runtime layout), back to the layer's shape
+      const perNeuron = (k: string): NirArray => nirArray(l.outShape, channelsFirst(weight(k, runtimeShape(l.outShape)).data, l.outShape));
+      const defined = definedNeuron(n, (k, x) => (n.perNeuron?.includes(k) ? perNeuron(k) : filled(l.outShape, x)), label);
       if (defined) return defined;
       // A user definition with SpikingJelly's IF/LIF step (whatever its equations' form) maps as those.
+      if (n.perNeuron) throw new ExportError(label, `neuron definition \`${n.definition}\` with per-neuron parameters has no NIR primitive (only the NIR neurons \`snnc import\` writes take them)`);
       const shape = recogniseLinearNeuron(n);
       if (!shape) throw new ExportError(label, `neuron definition \`${n.definition}\` has no NIR primitive (NIR knows LIF, IF, LI, I, CubaLI, CubaLIF and Threshold; definitions with an IF or LIF step map to those)`);
       const { charge, invTau, decayInput, threshold, reset, vReset } = shape;
@@ -90,32 +94,33 @@ function discreteNode(l: Layer, n: DiscreteNeuron, dt: number, warnings: Warning
 }
 
 /** The NIR neurons `snnc import` writes as `.snn` definitions, back to their primitives. */
-function definedNeuron(n: Extract<NeuronDef, { kind: 'equations' }>, v: (x: number) => ReturnType<typeof filled>, label: string): NirNode | undefined {
+function definedNeuron(n: Extract<NeuronDef, { kind: 'equations' }>, param: (k: string, x: number) => NirArray, label: string): NirNode | undefined {
   const p = n.params;
-  const num = (k: string) => {
+  const has = (k: string) => {
     const x = p[k];
     // The generated definitions always have these parameters; a user's same-named one may not.
     if (x === undefined) throw new ExportError(label, `neuron definition \`${n.definition}\` has no parameter \`${k}\``);
-    return x;
+    return k;
   };
+  const v = (k: string) => param(k, p[k]!);
   switch (n.definition) {
     case 'NirLIF':
-      return node({ kind: 'LIF', params: { tau: v(num('tau')), r: v(num('r')), v_leak: v(num('v_leak')), v_threshold: v(num('threshold')), v_reset: v(num('reset')) } });
+      return node({ kind: 'LIF', params: { tau: v(has('tau')), r: v(has('r')), v_leak: v(has('v_leak')), v_threshold: v(has('threshold')), v_reset: v(has('reset')) } });
     case 'NirIF':
-      return node({ kind: 'IF', params: { r: v(num('r')), v_threshold: v(num('threshold')), v_reset: v(num('reset')) } });
+      return node({ kind: 'IF', params: { r: v(has('r')), v_threshold: v(has('threshold')), v_reset: v(has('reset')) } });
     case 'NirCubaLI':
-      return node({ kind: 'CubaLI', params: { tau_syn: v(num('tau_syn')), tau_mem: v(num('tau_mem')), r: v(num('r')), v_leak: v(num('v_leak')), w_in: v(num('w_in')) } });
+      return node({ kind: 'CubaLI', params: { tau_syn: v(has('tau_syn')), tau_mem: v(has('tau_mem')), r: v(has('r')), v_leak: v(has('v_leak')), w_in: v(has('w_in')) } });
     case 'CubaLIF':
       return node({
         kind: 'CubaLIF',
-        params: { tau_syn: v(num('tau_syn')), tau_mem: v(num('tau_mem')), r: v(num('r')), v_leak: v(num('v_leak')), v_threshold: v(num('threshold')), v_reset: v(num('reset')), w_in: v(num('w_in')) },
+        params: { tau_syn: v(has('tau_syn')), tau_mem: v(has('tau_mem')), r: v(has('r')), v_leak: v(has('v_leak')), v_threshold: v(has('threshold')), v_reset: v(has('reset')), w_in: v(has('w_in')) },
       });
     case 'LI':
-      return node({ kind: 'LI', params: { tau: v(num('tau')), r: v(num('r')), v_leak: v(num('v_leak')) } });
+      return node({ kind: 'LI', params: { tau: v(has('tau')), r: v(has('r')), v_leak: v(has('v_leak')) } });
     case 'Integrator':
-      return node({ kind: 'I', params: { r: v(num('r')) } });
+      return node({ kind: 'I', params: { r: v(has('r')) } });
     case 'NirThreshold':
-      return node({ kind: 'Threshold', params: { threshold: v(num('threshold')) } });
+      return node({ kind: 'Threshold', params: { threshold: v(has('threshold')) } });
     default:
       return undefined;
   }

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { compile } from '@snnc/dsl';
-import { simulateNeuron, type EquationNeuron } from '@snnc/ir';
 import { describe, expect, it } from 'vitest';
 import { fixture, HAVE_FIXTURES } from '../__tests__/fixtures.js';
 import { readNir } from '../nir-file.js';
@@ -133,7 +132,7 @@ describe('a convolutional chain', () => {
     expect(compiled(thr).layers.at(-1)!.kind).toBe('neuron');
     g.nodes.set('delay', p({ kind: 'Scale', params: { scale: nirArray([5], [1, 2, 1, 1, 1], '<d') } }));
     expect(() => planImport(g, { model: 'conv', dt: 1e-3, steps: 4, origin: 'test' })).toThrow(ImportError);
-    expect(() => planImport(g, { model: 'conv', dt: 1e-3, steps: 4, origin: 'test' })).toThrow('node `delay` (Scale): `scale` differs between neurons; a .snn layer takes one value (per-neuron thresholds and input gains fold into the weights; other parameters cannot)');
+    expect(() => planImport(g, { model: 'conv', dt: 1e-3, steps: 4, origin: 'test' })).toThrow('node `delay` (Scale): `scale` differs between neurons; a .snn layer takes one value here (only neuron parameters can be `per_neuron`)');
   });
 
   it('maps Conv1d to conv1d with the runtime kernel [K, C_in, C_out]', () => {
@@ -154,15 +153,22 @@ describe('a convolutional chain', () => {
     expect(k.data[(2 * 2 + 1) * 4 + 3]).toBe((3 * 2 + 1) * 3 + 2);
   });
 
-  it('folds per-neuron CubaLIF thresholds into the dense before it; refuses differing time constants', () => {
+  it('gives per-neuron CubaLIF thresholds and time constants to the neuron layer as `per_neuron` tensors', () => {
     const g = convGraph();
     const lif = g.nodes.get('lif') as Extract<NirNode, { kind: 'CubaLIF' }>;
     lif.params.v_threshold = nirArray([5], [1, 1, 2, 1, 1], '<d');
-    const plan = planImport(g, { model: 'conv', dt: 1e-3, steps: 4, origin: 'test' });
-    expect(plan.source).toContain('neuron lif = CubaLIF(tau_mem: 10ms, tau_syn: 5ms, r: 1, v_leak: 0, threshold: 1, reset: 0, w_in: 1, dt: 1ms)');
-    expect(Array.from(plan.layers[3]!.tensors[1]!.data)).toEqual([0, 1, 1, 3, 4]);
     lif.params.tau_syn = nirArray([5], [5e-3, 5e-3, 5e-3, 5e-3, 6e-3], '<d');
-    expect(() => planImport(g, { model: 'conv', dt: 1e-3, steps: 4, origin: 'test' })).toThrow('node `lif` (CubaLIF): `tau_syn` differs between neurons');
+    const plan = planImport(g, { model: 'conv', dt: 1e-3, steps: 4, origin: 'test' });
+    expect(plan.source).toContain('neuron lif = CubaLIF(tau_mem: 10ms, tau_syn: per_neuron, r: 1, v_leak: 0, threshold: per_neuron, reset: 0, w_in: 1, dt: 1ms)');
+    // the dense weights are the file's, untouched
+    expect(Array.from(plan.layers[3]!.tensors[1]!.data)).toEqual([0, 1, 2, 3, 4]);
+    expect(plan.layers[4]!.tensors.map((t) => [t.name, t.shape, Array.from(t.data)])).toEqual([
+      ['tau_syn', [5], Array.from(Float32Array.from([5e-3, 5e-3, 5e-3, 5e-3, 6e-3]))],
+      ['threshold', [5], [1, 1, 2, 1, 1]],
+    ]);
+    const model = compiled(plan);
+    const neuron = model.layers[4]!;
+    expect(neuron.kind === 'neuron' && neuron.neuron.kind === 'equations' && neuron.neuron.perNeuron).toEqual(['tau_syn', 'threshold']);
   });
 });
 
@@ -178,28 +184,42 @@ describe('per-neuron parameter arrays (a threshold per neuron, as Sinabs writes)
     return { kind: 'NIRGraph', nodes: new Map(nodes), edges: [['input', 'fc'], ['fc', 'lif'], ['lif', 'output']], metadata: none(), extra: none() };
   }
 
-  it('folds thresholds into the dense weights feeding the neuron: the same spikes, threshold 1', () => {
-    const plan = planImport(sinabsLike(), { model: 'm', dt: 1e-3, steps: 50, origin: 'test' });
-    expect(plan.source).toContain('neuron lif = NirLIF(tau: 10ms, r: 1, v_leak: 0, threshold: 1, reset: 0, dt: 1ms)');
+  it('keeps differing thresholds and time constants as `per_neuron` tensors of the neuron layer', () => {
+    const plan = planImport(sinabsLike([0.01, 0.02, 0.01]), { model: 'm', dt: 1e-3, steps: 50, origin: 'test' });
+    expect(plan.source).toContain('neuron lif = NirLIF(tau: per_neuron, r: 1, v_leak: 0, threshold: per_neuron, reset: 0, dt: 1ms)');
     const [kernel, bias] = plan.layers[0]!.tensors;
-    // Column o of the [in, out] kernel and bias o scaled by 1 / threshold_o.
-    expect(Array.from(kernel!.data)).toEqual([1, 0, 0, 0, 0.5, 0, 0, 0, 0.25]);
-    expect(Array.from(bias!.data)).toEqual([0.5, 0.25, 0.125]);
-    // Simulated: neuron 2 (threshold 4) driven by x spikes exactly when the imported neuron
-    // (threshold 1) driven by x / 4 does.
-    const imported = compiled(plan);
-    const defs = compile(`${plan.source}\nneuron original = NirLIF(tau: 10ms, r: 1, v_leak: 0, threshold: 4, reset: 0, dt: 1ms)\n`, { file: 'o.snn' }).ir!.neurons;
-    const one = defs.find((n) => n.name === 'lif') as EquationNeuron;
-    const original = defs.find((n) => n.name === 'original') as EquationNeuron;
-    expect(imported.layers[1]!.kind).toBe('neuron');
-    const x = Array.from({ length: 200 }, (_, k) => 6 + 3 * Math.sin(k / 7));
-    const a = simulateNeuron(original, x);
-    const b = simulateNeuron(one, x.map((v) => v / 4));
-    expect(a.spikes.reduce((s, v) => s + v, 0)).toBeGreaterThan(3);
-    expect(Array.from(b.spikes)).toEqual(Array.from(a.spikes));
+    expect(Array.from(kernel!.data)).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    expect(Array.from(bias!.data)).toEqual([0.5, 0.5, 0.5]);
+    expect(plan.layers[1]!.tensors.map((t) => [t.name, t.shape, Array.from(t.data)])).toEqual([
+      ['tau', [3], Array.from(Float32Array.from([0.01, 0.02, 0.01]))],
+      ['threshold', [3], [1, 2, 4]],
+    ]);
+    const layer = compiled(plan).layers[1]!;
+    expect(layer.kind === 'neuron' && layer.neuron.kind === 'equations' && layer.neuron.perNeuron).toEqual(['tau', 'threshold']);
   });
 
-  it('refuses arrays it cannot make uniform, naming the node', () => {
-    expect(() => planImport(sinabsLike([0.01, 0.02, 0.01]), { model: 'm', dt: 1e-3, steps: 5, origin: 'test' })).toThrow('node `lif` (LIF): `tau` differs between neurons');
+  it('writes uniform arrays as one value, no tensor', () => {
+    const plan = planImport(sinabsLike(), { model: 'm', dt: 1e-3, steps: 5, origin: 'test' });
+    expect(plan.source).toContain('neuron lif = NirLIF(tau: 10ms, r: 1, v_leak: 0, threshold: per_neuron, reset: 0, dt: 1ms)');
+    expect(plan.layers[1]!.tensors.map((t) => t.name)).toEqual(['threshold']);
+  });
+
+  it('reorders per-neuron values of a feature map to the runtime channels-last layout', () => {
+    const nodes: [string, NirNode][] = [
+      ['input', p({ kind: 'Input', params: { shape: i64([2, 1, 3]) } })],
+      ['thr', p({ kind: 'Threshold', params: { threshold: nirArray([2, 1, 3], [1, 2, 3, 4, 5, 6]) } })],
+      ['output', p({ kind: 'Output', params: { shape: i64([2, 1, 3]) } })],
+    ];
+    const g: NirGraph = { kind: 'NIRGraph', nodes: new Map(nodes), edges: [['input', 'thr'], ['thr', 'output']], metadata: none(), extra: none() };
+    const plan = planImport(g, { model: 'm', dt: 1e-3, steps: 2, origin: 'test' });
+    // [C=2, H=1, W=3] -> [H, W, C]: (h, w, c) = value (c, h, w)
+    expect(plan.layers[0]!.tensors.map((t) => [t.name, t.shape, Array.from(t.data)])).toEqual([['threshold', [1, 3, 2], [1, 4, 2, 5, 3, 6]]]);
+    compiled(plan);
+  });
+
+  it('refuses an array that does not fit the layer, naming the node', () => {
+    const g = sinabsLike();
+    (g.nodes.get('lif') as Extract<NirNode, { kind: 'LIF' }>).params.tau = nirArray([2], [0.01, 0.02]);
+    expect(() => planImport(g, { model: 'm', dt: 1e-3, steps: 5, origin: 'test' })).toThrow('node `lif` (LIF): `tau` has 2 values but the layer has 3 neurons');
   });
 });

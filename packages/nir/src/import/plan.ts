@@ -1,3 +1,5 @@
+import { PER_NEURON } from '@snnc/ir';
+import { channelsLast, runtimeShape } from '../layout.js';
 import { nodeWhere } from '../read.js';
 import { sizeOf, type NirArray, type NirGraph, type NirPrimitive } from '../types.js';
 import { chainOf, ImportError, type ChainNode } from './chain.js';
@@ -7,7 +9,8 @@ import { snncLayerOf, snncModelLines } from '../snnc-origin.js';
 
 /** A weight tensor for the runtime: `kernel`/`bias` in the runtime's layout, float32, row-major. */
 export interface ImportedTensor {
-  name: 'kernel' | 'bias';
+  /** `kernel`, `bias`, or a neuron parameter given per neuron (`tau`, `threshold`). */
+  name: string;
   shape: number[];
   data: Float32Array;
 }
@@ -101,7 +104,7 @@ function uniform(a: NirArray, name: string, c: ChainNode, size: number): number 
   }
   const v = a.data[0]!;
   if (!a.data.every((x) => x === v)) {
-    throw new ImportError({ where: `${nodeWhere(c.path)} (${c.node.kind})`, reason: `\`${name}\` differs between neurons; a .snn layer takes one value (per-neuron thresholds and input gains fold into the weights; other parameters cannot)` });
+    throw new ImportError({ where: `${nodeWhere(c.path)} (${c.node.kind})`, reason: `\`${name}\` differs between neurons; a .snn layer takes one value here (only neuron parameters can be \`${PER_NEURON}\`)` });
   }
   return v;
 }
@@ -138,53 +141,6 @@ interface Converted {
   neuron?: { call: string; definition?: Definition };
   tensors: ImportedTensor[];
   flow: Flow;
-  /**
-   * Per-neuron input gains to fold into the dense layer(s) feeding this neuron: thresholds and
-   * gains that differ per neuron, normalised away (v / threshold), see {@link perNeuron}.
-   */
-  inputScale?: Float32Array;
-}
-
-/**
- * A spiking neuron's per-neuron parameters, made uniform where that is exact: dividing the
- * membrane by each neuron's threshold turns `tau dv/dt = (v_leak - v) + r I`, spike at
- * `v > threshold`, reset to `v_reset` into the same equation with threshold 1, leak and reset
- * divided by the threshold, and input gain `r / threshold`, which moves into the incoming
- * weights. Time constants must be equal, and so must the divided leak and reset (zero, as
- * Sinabs and snnTorch write them). Undefined when every parameter is already uniform.
- */
-function perNeuron(c: ChainNode, size: number, p: { gains: NirArray[]; threshold: NirArray; levels: Record<string, NirArray>; fixed: Record<string, NirArray> }): { scale: Float32Array; levels: Record<string, number> } | undefined {
-  const all = [...p.gains, p.threshold, ...Object.values(p.levels), ...Object.values(p.fixed)];
-  if (all.every((a) => a.data.every((x) => x === a.data[0]))) return undefined;
-  const at = (a: NirArray, i: number) => (a.data.length === 1 ? a.data[0]! : a.data[i]!);
-  for (const a of all) if (a.data.length !== 1 && a.data.length !== size) refuse(c, `a parameter has ${a.data.length} values but the layer has ${size} neurons`);
-  for (const [k, a] of Object.entries(p.fixed)) uniform(a, k, c, size);
-  const scale = new Float32Array(size);
-  const levels: Record<string, number> = {};
-  for (let i = 0; i < size; i++) {
-    const thr = at(p.threshold, i);
-    if (!(thr > 0)) refuse(c, `neuron ${i} has threshold ${thr}; per-neuron thresholds import only when positive`);
-    scale[i] = p.gains.reduce((g, a) => g * at(a, i), 1) / thr;
-    for (const [k, a] of Object.entries(p.levels)) {
-      const v = at(a, i) / thr;
-      if (i > 0 && Math.abs(v - levels[k]!) > 1e-6 * Math.max(1, Math.abs(v))) refuse(c, `\`${k}\` / threshold differs between neurons; per-neuron arrays import when only thresholds and input gains differ`);
-      levels[k] = i === 0 ? v : levels[k]!;
-    }
-  }
-  return { scale, levels };
-}
-
-/** Multiplies output unit o of a planned dense layer (kernel column o and bias o) by scale[o]. */
-function foldScale(c: ChainNode, layer: ImportedLayer | undefined, scale: Float32Array): void {
-  const kernel = layer?.tensors.find((t) => t.name === 'kernel');
-  if (!layer || !layer.text.startsWith('dense(') || !kernel || kernel.shape[1] !== scale.length) {
-    refuse(c, `its per-neuron thresholds fold into the dense layer feeding it, but it is fed by ${layer ? `\`${layer.text}\`` : 'no dense layer'}`);
-    return;
-  }
-  const out = scale.length;
-  for (let k = 0; k < kernel.data.length; k++) kernel.data[k] = kernel.data[k]! * scale[k % out]!;
-  const bias = layer.tensors.find((t) => t.name === 'bias');
-  if (bias) for (let o = 0; o < out; o++) bias.data[o] = bias.data[o]! * scale[o]!;
 }
 
 const where = (c: ChainNode) => `${nodeWhere(c.path)} (${c.node.kind})`;
@@ -200,7 +156,17 @@ function convertNode(c: ChainNode, flow: Flow, dt: string, dtSeconds: number): C
   // Elementwise nodes keep the flow, including a flatten's channel order for the next Affine.
   const same = (x: Omit<Converted, 'flow'>): Converted => ({ ...x, flow });
   const u = (a: NirArray, k: string) => formatNumber(uniform(a, k, c, size), a.dtype);
-  const t = (a: NirArray, k: string) => formatSeconds(uniform(a, k, c, size), a.dtype);
+  // Neuron parameters: one value when every neuron has it, else `per_neuron` with the array
+  // as the neuron layer's tensor `<name>` (the layer's units in the runtime's channels-last order).
+  const own: ImportedTensor[] = [];
+  const pn = (a: NirArray, name: string, time = false): string => {
+    if (a.data.length !== 1 && a.data.length !== size) refuse(c, `\`${name}\` has ${a.data.length} values but the layer has ${size} neurons`);
+    const v = a.data[0]!;
+    if (a.data.every((x) => x === v)) return time ? formatSeconds(v, a.dtype) : formatNumber(v, a.dtype);
+    own.push({ name, shape: runtimeShape(shape), data: channelsLast(Float32Array.from(a.data), shape) });
+    return PER_NEURON;
+  };
+  const neuron = (definition: Definition | undefined, call: string): Converted => same({ neuron: definition ? { definition, call } : { call }, tensors: own });
   switch (n.kind) {
     case 'Input':
       return refuse(c, 'a second Input inside the graph');
@@ -258,33 +224,27 @@ function convertNode(c: ChainNode, flow: Flow, dt: string, dtSeconds: number): C
       return { text: 'flatten', tensors: [], flow: { shape: [size], chw: [...shape] } };
     case 'LIF': {
       const p = n.params;
-      const norm = perNeuron(c, size, { gains: [p.r], threshold: p.v_threshold, levels: { v_leak: p.v_leak, reset: p.v_reset }, fixed: { tau: p.tau } });
-      if (norm) return same({ neuron: { definition: 'NirLIF', call: `NirLIF(tau: ${t(p.tau, 'tau')}, r: 1, v_leak: ${formatNumber(norm.levels.v_leak!)}, threshold: 1, reset: ${formatNumber(norm.levels.reset!)}, dt: ${dt})` }, tensors: [], inputScale: norm.scale });
-      return same({ neuron: { definition: 'NirLIF', call: `NirLIF(tau: ${t(p.tau, 'tau')}, r: ${u(p.r, 'r')}, v_leak: ${u(p.v_leak, 'v_leak')}, threshold: ${u(p.v_threshold, 'v_threshold')}, reset: ${u(p.v_reset, 'v_reset')}, dt: ${dt})` }, tensors: [] });
+      return neuron('NirLIF', `NirLIF(tau: ${pn(p.tau, 'tau', true)}, r: ${pn(p.r, 'r')}, v_leak: ${pn(p.v_leak, 'v_leak')}, threshold: ${pn(p.v_threshold, 'threshold')}, reset: ${pn(p.v_reset, 'reset')}, dt: ${dt})`);
     }
     case 'IF': {
       const p = n.params;
-      const norm = perNeuron(c, size, { gains: [p.r], threshold: p.v_threshold, levels: { reset: p.v_reset }, fixed: {} });
-      if (norm) return same({ neuron: { definition: 'NirIF', call: `NirIF(r: 1, threshold: 1, reset: ${formatNumber(norm.levels.reset!)}, dt: ${dt})` }, tensors: [], inputScale: norm.scale });
-      return same({ neuron: { definition: 'NirIF', call: `NirIF(r: ${u(p.r, 'r')}, threshold: ${u(p.v_threshold, 'v_threshold')}, reset: ${u(p.v_reset, 'v_reset')}, dt: ${dt})` }, tensors: [] });
+      return neuron('NirIF', `NirIF(r: ${pn(p.r, 'r')}, threshold: ${pn(p.v_threshold, 'threshold')}, reset: ${pn(p.v_reset, 'reset')}, dt: ${dt})`);
     }
     case 'LI': {
       const p = n.params;
-      return same({ neuron: { call: `LI(tau: ${t(p.tau, 'tau')}, r: ${u(p.r, 'r')}, v_leak: ${u(p.v_leak, 'v_leak')}, dt: ${dt})` }, tensors: [] });
+      return neuron(undefined, `LI(tau: ${pn(p.tau, 'tau', true)}, r: ${pn(p.r, 'r')}, v_leak: ${pn(p.v_leak, 'v_leak')}, dt: ${dt})`);
     }
     case 'I':
-      return same({ neuron: { call: `Integrator(r: ${u(n.params.r, 'r')}, dt: ${dt})` }, tensors: [] });
+      return neuron(undefined, `Integrator(r: ${pn(n.params.r, 'r')}, dt: ${dt})`);
     case 'CubaLIF':
     case 'CubaLI': {
       const p = n.params;
-      const common = `tau_mem: ${t(p.tau_mem, 'tau_mem')}, tau_syn: ${t(p.tau_syn, 'tau_syn')}, r: ${u(p.r, 'r')}, v_leak: ${u(p.v_leak, 'v_leak')}`;
+      const common = `tau_mem: ${pn(p.tau_mem, 'tau_mem', true)}, tau_syn: ${pn(p.tau_syn, 'tau_syn', true)}, r: ${pn(p.r, 'r')}, v_leak: ${pn(p.v_leak, 'v_leak')}`;
       if (n.kind === 'CubaLIF') {
         const q = n.params;
-        const norm = perNeuron(c, size, { gains: [q.r, q.w_in], threshold: q.v_threshold, levels: { v_leak: q.v_leak, reset: q.v_reset }, fixed: { tau_mem: q.tau_mem, tau_syn: q.tau_syn } });
-        if (norm) return same({ neuron: { call: `CubaLIF(tau_mem: ${t(q.tau_mem, 'tau_mem')}, tau_syn: ${t(q.tau_syn, 'tau_syn')}, r: 1, v_leak: ${formatNumber(norm.levels.v_leak!)}, threshold: 1, reset: ${formatNumber(norm.levels.reset!)}, w_in: 1, dt: ${dt})` }, tensors: [], inputScale: norm.scale });
-        return same({ neuron: { call: `CubaLIF(${common}, threshold: ${u(q.v_threshold, 'v_threshold')}, reset: ${u(q.v_reset, 'v_reset')}, w_in: ${u(p.w_in, 'w_in')}, dt: ${dt})` }, tensors: [] });
+        return neuron(undefined, `CubaLIF(${common}, threshold: ${pn(q.v_threshold, 'threshold')}, reset: ${pn(q.v_reset, 'reset')}, w_in: ${pn(q.w_in, 'w_in')}, dt: ${dt})`);
       }
-      return same({ neuron: { definition: 'NirCubaLI', call: `NirCubaLI(${common}, w_in: ${u(p.w_in, 'w_in')}, dt: ${dt})` }, tensors: [] });
+      return neuron('NirCubaLI', `NirCubaLI(${common}, w_in: ${pn(p.w_in, 'w_in')}, dt: ${dt})`);
     }
     case 'Conv1d': {
       const p = n.params;
@@ -309,11 +269,8 @@ function convertNode(c: ChainNode, flow: Flow, dt: string, dtSeconds: number): C
       const steps = Math.round(uniform(n.params.delay, 'delay', c, size) / dtSeconds);
       return steps === 0 ? { tensors: [], flow } : same({ text: `delay(${steps})`, tensors: [] });
     }
-    case 'Threshold': {
-      const norm = perNeuron(c, size, { gains: [], threshold: n.params.threshold, levels: {}, fixed: {} });
-      if (norm) return same({ neuron: { definition: 'NirThreshold', call: 'NirThreshold(threshold: 1)' }, tensors: [], inputScale: norm.scale });
-      return same({ neuron: { definition: 'NirThreshold', call: `NirThreshold(threshold: ${u(n.params.threshold, 'threshold')})` }, tensors: [] });
-    }
+    case 'Threshold':
+      return neuron('NirThreshold', `NirThreshold(threshold: ${pn(n.params.threshold, 'threshold')})`);
     default: {
       const never: never = n;
       return refuse(c, `unknown primitive ${JSON.stringify(never)}`);
@@ -389,8 +346,7 @@ function planChain(graph: NirGraph, opts: ImportOptions): ImportPlan {
     const r = restoreSnnc(c, convertNode(c, flow, dt, opts.dt));
     flow = r.flow;
     const node = c.path.join('.');
-    if (r.inputScale) foldScale(c, layers[layers.length - 1], r.inputScale);
-    if (r.neuron) layers.push({ text: pre.instance(c, r.neuron), node, tensors: [] });
+    if (r.neuron) layers.push({ text: pre.instance(c, r.neuron), node, tensors: r.tensors });
     else if (r.text) layers.push({ text: r.text, node, tensors: r.tensors });
   }
   if (layers.length === 0) throw new ImportError({ where: 'the graph', reason: 'its chain has no layers between Input and Output' });
@@ -442,7 +398,6 @@ function planGraph(graph: NirGraph, opts: ImportOptions): ImportPlan {
   const body: string[] = [];
   let outputLine: string | undefined;
   const layers: ImportedLayer[] = [];
-  const folds: { c: ChainNode; preds: string[]; scale: Float32Array }[] = [];
   const resultName = (n: string): string => {
     let name = names.get(n);
     if (name) return name;
@@ -487,16 +442,6 @@ function planGraph(graph: NirGraph, opts: ImportOptions): ImportPlan {
     const result = resultName(n);
     body.push(layer === undefined ? `  ${result} = ${source}` : `  ${result} = ${source} -> ${layer}`);
     if (layer !== undefined) layers.push({ text: layer, node: c.path.join('.'), tensors: r.tensors, result });
-    if (r.inputScale) folds.push({ c, preds: ps, scale: r.inputScale });
-  }
-  // Per-neuron gains go into every dense layer feeding the neuron (a loop's source comes later,
-  // so this runs last); a dense that also feeds other nodes cannot take them.
-  for (const f of folds) {
-    for (const p of f.preds) {
-      const layer = layers.find((l) => l.node === g.nodes.get(p)!.path.join('.'));
-      if ((succ.get(p) ?? []).length !== 1) refuse(f.c, `its per-neuron thresholds fold into the dense layer feeding it, but \`${p}\` feeds other nodes too`);
-      foldScale(f.c, layer, f.scale);
-    }
   }
   // The last line names the decoded result (every node is defined by then).
   const own = snncModel(graph);

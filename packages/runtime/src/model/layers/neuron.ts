@@ -13,6 +13,7 @@ import { neuronStepper, runComposed, type NeuronStepper, type SequenceResult } f
 import type { NeuronCell } from '../neurons/types.js';
 import { buildEquationNeuron } from '../neurons/equation-layer.js';
 import { selectPath } from '../neurons/path.js';
+import { toRuntimeShape } from '../layout.js';
 
 /**
  * How neuron layers run their time loop.
@@ -78,7 +79,7 @@ export function repeatSteps(x: tf.Tensor, steps: number): tf.Tensor {
 
 export function buildNeuron(layer: Extract<Layer, { kind: 'neuron' }>, impl: NeuronImpl): NeuronRuntime {
   const def = layer.neuron;
-  if (def.kind === 'equations') return buildEquationNeuron(layer.id, def, impl, fusedConfigFor(def, 1) !== null);
+  if (def.kind === 'equations') return buildEquationNeuron(layer.id, def, impl, fusedConfigFor(def, 1) !== null, toRuntimeShape(layer.outShape));
   const weights: Record<string, tf.Variable> = {};
   let cell: NeuronCell;
   switch (def.kind) {

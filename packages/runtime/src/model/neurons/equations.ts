@@ -179,14 +179,25 @@ export function stepProgram(def: EquationNeuron, keepTrainable = false): NeuronS
  * calls. `membrane` is the first state variable after the update and before the reset (H);
  * a non-spiking neuron outputs it as its `spikes`.
  */
-export function equationStepper(def: EquationNeuron, prog: NeuronStepProgram = stepProgram(def), learned: ReadonlyMap<string, tf.Tensor> = new Map()): EquationStepper {
+export function equationStepper(
+  def: EquationNeuron,
+  prog: NeuronStepProgram = stepProgram(def),
+  learned: ReadonlyMap<string, tf.Tensor> = new Map(),
+  /** Initial states that differ per neuron (per-neuron parameters), shaped like one sample's units. */
+  initial: ReadonlyMap<string, tf.Tensor> = new Map(),
+): EquationStepper {
   const spike = spikeFunction(def.surrogate);
   const state = new Map<string, Value>();
   let refractory: tf.Tensor | null = null;
   return {
     step(x: tf.Tensor) {
       const shape = x.shape;
-      if (state.size === 0) for (const s of prog.init) state.set(s.name, s.value);
+      if (state.size === 0) {
+        for (const s of prog.init) {
+          const own = initial.get(s.name);
+          state.set(s.name, own ? tf.broadcastTo(own, shape as number[]) : s.value);
+        }
+      }
       const env = new Map<string, Value>([...learned, ...state]);
       env.set(def.input, x);
       const held = state.get(prog.membrane)!;
