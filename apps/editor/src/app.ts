@@ -3,7 +3,8 @@ import { monaco } from './monaco/setup.js';
 import { LANGUAGE_ID, THEME, fileOf, registerSnnLanguage, setDiagnostics } from './monaco/language.js';
 import type { LanguageClient } from './lang/client.js';
 import type { RunTarget } from './lang/analysis.js';
-import { download, openLocalFile, readLocalFile } from './files/local.js';
+import { download, openLocalFile, readLocalFile, type OpenedFile } from './files/local.js';
+import type { FileWeights } from './files/nir.js';
 import { decodeShare, encodeShare } from './files/share.js';
 import { saveDraft, type Doc } from './files/startup.js';
 import { NefPanel } from './nef/panel.js';
@@ -26,6 +27,8 @@ interface App {
   stopButton: HTMLButtonElement;
   /** The last analysis's IR, when the file compiled without errors. */
   program: Program | undefined;
+  /** The weights of the opened `.nir` file, for runs of the model imported from it. */
+  fileWeights: FileWeights | undefined;
 }
 
 /**
@@ -47,6 +50,7 @@ export function startApp(client: LanguageClient, first: Doc, notice: string | un
     runButton: byId<HTMLButtonElement>('btn-run'),
     stopButton: byId<HTMLButtonElement>('btn-stop'),
     program: undefined,
+    fileWeights: undefined,
   };
   showAnalyses(app);
   wireRunControls(app);
@@ -102,8 +106,11 @@ function createPanels(): { nef: NefPanel; trainer: TrainPanel } {
 
 // ---- documents ------------------------------------------------------------------------
 
-/** Replaces the editor's document; the name becomes the file the compiler sees (for `use`). */
-function openDocument(app: App, doc: Doc): void {
+/**
+ * Replaces the editor's document; the name becomes the file the compiler sees (for `use`).
+ * A `.nir` file's weights stay with the page until another document opens.
+ */
+function openDocument(app: App, doc: OpenedFile): void {
   const { editor, client } = app;
   const old = editor.getModel();
   const uri = monaco.Uri.from({ scheme: 'snn', path: `/${doc.name}`, query: String(Date.now()) });
@@ -111,12 +118,22 @@ function openDocument(app: App, doc: Doc): void {
   editor.setModel(model);
   old?.dispose();
   byId('file-name').textContent = doc.name;
+  showFileWeights(app, doc.weights);
   document.title = `${doc.name.split('/').pop()} · snnc editor`;
   model.onDidChangeContent(() => {
     client.update(fileOf(model), model.getValue(), model.getVersionId());
     saveDraft({ name: doc.name, text: model.getValue() });
   });
   client.update(fileOf(model), model.getValue(), model.getVersionId(), true);
+}
+
+/** Says next to the file name where the model's weights come from. */
+function showFileWeights(app: App, w: FileWeights | undefined): void {
+  app.fileWeights = w;
+  const el = byId('file-weights');
+  el.hidden = w === undefined;
+  el.textContent = w ? `weights from ${w.source}` : '';
+  el.title = w ? `Experiments that run model ${w.model} start from the ${w.tensors.length} weight tensors in ${w.source} (as snnc import writes them), not from a fresh initialisation` : '';
 }
 
 function currentDoc(app: App): Doc {
@@ -209,7 +226,9 @@ function run(app: App): void {
     const exp = program.experiments.find((e) => e.name === t.name);
     if (!exp) return;
     showTab('training');
-    app.trainer.start(exp, byId<HTMLSelectElement>('train-backend').value as BackendRequest);
+    // The model keeps its name from the import; the runtime checks every tensor's name and shape.
+    const w = app.fileWeights?.model === exp.model.name ? app.fileWeights : undefined;
+    app.trainer.start(exp, byId<HTMLSelectElement>('train-backend').value as BackendRequest, w);
   }
 }
 

@@ -1,6 +1,14 @@
 /** Open a local `.snn` (or `.nir`) file with the browser's file picker, and save one as a download. */
+import type { FileWeights } from './nir.js';
 
-export function openLocalFile(): Promise<{ name: string; text: string } | undefined> {
+/** A picked or dropped file as a document; a `.nir` file also brings its weights. */
+export interface OpenedFile {
+  name: string;
+  text: string;
+  weights?: FileWeights;
+}
+
+export function openLocalFile(): Promise<OpenedFile | undefined> {
   return new Promise((resolve, reject) => {
     const input = document.createElement('input');
     input.type = 'file';
@@ -15,8 +23,8 @@ export function openLocalFile(): Promise<{ name: string; text: string } | undefi
   });
 }
 
-/** A picked or dropped file as a document: `.snn` text, or a `.nir` graph as the `.snn` snnc import writes. */
-export async function readLocalFile(f: File): Promise<{ name: string; text: string }> {
+/** A picked or dropped file as a document: `.snn` text, or a `.nir` graph as the `.snn` snnc import writes, with its weights. */
+export async function readLocalFile(f: File): Promise<OpenedFile> {
   if (/\.nir$/i.test(f.name)) {
     const { nirToSnn } = await import('./nir.js');
     return nirToSnn(new Uint8Array(await f.arrayBuffer()), f.name);

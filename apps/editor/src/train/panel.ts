@@ -6,6 +6,7 @@ import type { LayerRate } from '@snnc/runtime';
 import type { BackendRequest, TrainRequest, TrainResponse } from './protocol.js';
 import { rasterTicks, TRACE_NEURONS } from './trace.js';
 import TrainWorker from './worker.ts?worker';
+import type { FileWeights } from '../files/nir.js';
 
 export interface TrainPanelElements {
   plots: HTMLElement;
@@ -48,7 +49,11 @@ export class TrainPanel {
     el.weights.addEventListener('click', () => this.post({ kind: 'weights' }));
   }
 
-  start(experiment: Experiment, backend: BackendRequest): void {
+  /** The `.nir` file whose weights the current run started from, for the captions. */
+  private weightsSource: string | undefined;
+
+  /** `weights`: start from an opened `.nir` file's weights instead of a fresh initialisation. */
+  start(experiment: Experiment, backend: BackendRequest, weights?: FileWeights): void {
     // A new run replaces the old one outright; late messages of the old worker are ignored.
     this.worker?.terminate();
     this.reset();
@@ -63,7 +68,9 @@ export class TrainPanel {
     this.setRunning(true);
     this.el.empty.hidden = true;
     this.el.status.textContent = 'starting…';
-    this.post({ kind: 'start', experiment, backend, assetUrl: this.assetUrl });
+    this.weightsSource = weights?.source;
+    if (weights) this.el.log.textContent = `weights: ${weights.tensors.length} tensors from ${weights.source}, not a fresh initialisation\n`;
+    this.post({ kind: 'start', experiment, backend, assetUrl: this.assetUrl, ...(weights ? { weights } : {}) });
   }
 
   stop(): void {
@@ -106,7 +113,7 @@ export class TrainPanel {
 
   /** Replaces the raster with this trace: one band per neuron layer, at most TRACE_NEURONS rows each. */
   private drawTrace(m: Extract<TrainResponse, { kind: 'trace' }>): void {
-    const when = m.epoch === null ? 'when training stopped' : `after epoch ${m.epoch + 1}`;
+    const when = m.epoch === null ? 'when training stopped' : m.epoch === 'file' ? `with the weights from ${this.weightsSource ?? 'the file'}, before training` : `after epoch ${m.epoch + 1}`;
     this.clearRaster(`Spikes of test sample ${m.sample} (label ${m.label}) through the neuron layers ${when}, in eval mode; time steps left to right.`);
     for (const layer of m.layers) {
       const ticks = rasterTicks(layer, TRACE_NEURONS);

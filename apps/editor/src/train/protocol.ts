@@ -1,5 +1,6 @@
 import type { Experiment } from '@snnc/ir';
 import type { BatchProgress, EpochMetrics, LayerSpikes } from '@snnc/runtime';
+import type { FileWeights } from '../files/nir.js';
 
 /**
  * The tfjs backends the editor trains on (never webgl: ~10x slower than wasm where the GPU is
@@ -11,7 +12,8 @@ export type BrowserBackend = 'webgpu' | 'wasm' | 'cpu';
 export type BackendRequest = 'auto' | BrowserBackend;
 
 export type TrainRequest =
-  | { kind: 'start'; experiment: Experiment; backend: BackendRequest; assetUrl: string }
+  /** `weights`: start from these (an opened `.nir` file's) instead of a fresh initialisation. */
+  | { kind: 'start'; experiment: Experiment; backend: BackendRequest; assetUrl: string; weights?: FileWeights }
   | { kind: 'stop' }
   /** Asks for the current weights as a `.safetensors` file. */
   | { kind: 'weights' };
@@ -28,9 +30,10 @@ export type TrainResponse =
   | { kind: 'warning'; message: string }
   /**
    * Every neuron layer's spikes for one fixed test sample (eval mode), after epoch `epoch`
-   * (0-based) or, with `epoch` null, when a run stopped mid-epoch. Sent before `done`.
+   * (0-based), with `epoch` null when a run stopped mid-epoch (sent before `done`), or with
+   * `epoch` 'file' before training when the run starts from a file's weights.
    */
-  | { kind: 'trace'; epoch: number | null; sample: number; label: number; layers: LayerSpikes[] }
+  | { kind: 'trace'; epoch: number | 'file' | null; sample: number; label: number; layers: LayerSpikes[] }
   | { kind: 'done'; status: 'completed' | 'aborted' }
   | { kind: 'weights'; bytes: Uint8Array; name: string }
   | { kind: 'error'; message: string };

@@ -9,6 +9,7 @@ import { loadMnistAsset, type MnistSplit } from './mnist-asset.js';
 import { startReplicas } from './replicas.js';
 import { prepareWasm } from './wasm-setup.js';
 import type { BackendRequest, BrowserBackend, TrainRequest, TrainResponse } from './protocol.js';
+import type { FileWeights } from '../files/nir.js';
 import { normalizedSample } from './trace.js';
 
 /**
@@ -27,7 +28,7 @@ scope.onmessage = (ev: MessageEvent<TrainRequest>) => {
   switch (m.kind) {
     case 'start':
       abort?.abort();
-      void train(m.experiment, m.backend, m.assetUrl).catch((e: unknown) => post({ kind: 'error', message: messageOf(e) }));
+      void train(m.experiment, m.backend, m.assetUrl, m.weights).catch((e: unknown) => post({ kind: 'error', message: messageOf(e) }));
       return;
     case 'stop':
       abort?.abort();
@@ -86,7 +87,22 @@ function toDataset(s: MnistSplit, rows: number, cols: number): Dataset {
   return makeDataset({ images: s.images, labels: Int32Array.from(s.labels), count: s.count, height: rows, width: cols, channels: 1, classes: 10 });
 }
 
-async function train(experiment: Experiment, request: BackendRequest, assetUrl: string): Promise<void> {
+/**
+ * Puts a file's weights into `net`; loadWeights refuses a missing, unknown or misshapen tensor
+ * (the model was edited after the file was opened), and the run stops with its message.
+ */
+function loadFileWeights(net: SnnNetwork, w: FileWeights): void {
+  const tensors = Object.fromEntries(w.tensors.map((t) => [t.name, tf.tensor(t.data, t.shape, 'float32')]));
+  try {
+    net.loadWeights(tensors);
+  } catch (e) {
+    throw new Error(`the weights from ${w.source} do not fit model \`${net.model.name}\`: ${messageOf(e)}`);
+  } finally {
+    for (const t of Object.values(tensors)) t.dispose();
+  }
+}
+
+async function train(experiment: Experiment, request: BackendRequest, assetUrl: string, weights: FileWeights | undefined): Promise<void> {
   const controller = new AbortController();
   abort = controller;
   const rows = experiment.data.kind === 'sequential_mnist';
@@ -104,8 +120,10 @@ async function train(experiment: Experiment, request: BackendRequest, assetUrl: 
   const net = buildNetwork(experiment.model, { seed: experiment.seed });
   network = net;
   experimentName = experiment.name;
+  if (weights) loadFileWeights(net, weights);
   // wasm computes on one thread per instance: replica workers put the other cores to work.
-  const parallel = await startReplicas(experiment, data.train.classes, backend);
+  // Replicas draw their own initial weights, so a run from a file's weights trains in one worker (as `snnc run`).
+  const parallel = weights ? { group: undefined, workers: 1 } : await startReplicas(experiment, data.train.classes, backend);
   let trainer: Trainer;
   try {
     trainer = new Trainer({ experiment, network: net, train: data.train, test: data.test, ...(parallel.group ? { replicas: parallel.group } : {}) });
@@ -115,6 +133,8 @@ async function train(experiment: Experiment, request: BackendRequest, assetUrl: 
   }
   const params = net.trainable.reduce((n, v) => n + v.size, 0);
   post({ kind: 'ready', backend, workers: parallel.workers, trainCount: data.train.count, testCount: data.test.count, batchesPerEpoch: trainer.batchesPerEpoch, epochs: experiment.epochs, params });
+  // What the file's network does before any training step changes it.
+  if (weights) await sendTrace(experiment, net, images.test, 'file', rows);
   try {
     const outcome = await trainer.run({
       signal: controller.signal,
@@ -149,7 +169,7 @@ const TRACE_SAMPLE = 0;
  * spikes. The trace draws its encoder randomness from its own seeded stream, so it neither
  * consumes the Trainer's stream nor changes any weight or running statistic.
  */
-async function sendTrace(experiment: Experiment, net: SnnNetwork, test: Dataset, epoch: number | null, rows: boolean): Promise<void> {
+async function sendTrace(experiment: Experiment, net: SnnNetwork, test: Dataset, epoch: number | 'file' | null, rows: boolean): Promise<void> {
   const shape = toRuntimeShape(experiment.model.input);
   // Row by row, the image's T rows are the T steps of one time-major sequence.
   const steps = rows ? experiment.model.steps : 1;
