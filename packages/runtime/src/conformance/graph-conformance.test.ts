@@ -6,7 +6,7 @@ import { lifDef } from '../model/__tests__/models.js';
 import { buildNodes } from '../model/network-nodes.js';
 import { collectWeights } from '../model/network-weights.js';
 import { loadBackend } from '../node/backend/index.js';
-import { firstEpochLoss, lossAndGradients } from './__tests__/tiny.js';
+import { firstEpochLoss, lossAndGradients, maxDiff } from './__tests__/tiny.js';
 import { useWebgpu } from './__tests__/webgpu.js';
 
 /**
@@ -40,15 +40,6 @@ function graphModel(): Model {
 
 type Grads = Awaited<ReturnType<typeof lossAndGradients>>;
 
-function maxDiff(a: Float32Array, ref: Float32Array): { diff: number; scale: number } {
-  let scale = 0;
-  let diff = 0;
-  for (let i = 0; i < ref.length; i++) {
-    scale = Math.max(scale, Math.abs(ref[i]!));
-    diff = Math.max(diff, Math.abs(a[i]! - ref[i]!));
-  }
-  return { diff, scale };
-}
 
 const webgpuDetail = await useWebgpu();
 await loadBackend('cpu');

@@ -103,3 +103,14 @@ export async function firstEpochLoss(model: Model, samples: number, batch: numbe
   }
   return { mean: perStep.reduce((a, b) => a + b, 0) / perStep.length, perStep };
 }
+
+/** The largest absolute difference between `a` and `ref`, and `ref`'s largest magnitude (to scale a tolerance by). */
+export function maxDiff(a: Float32Array, ref: Float32Array): { diff: number; scale: number } {
+  let scale = 0;
+  let diff = 0;
+  for (let i = 0; i < ref.length; i++) {
+    scale = Math.max(scale, Math.abs(ref[i]!));
+    diff = Math.max(diff, Math.abs(a[i]! - ref[i]!));
+  }
+  return { diff, scale };
+}
