@@ -6,7 +6,7 @@ import { checkGrammar } from './parser.js';
 function exprOf(src: string): AstExpr {
   const r = parse(`neuron n = ${src}`, { file: 'f.snn' });
   expect(r.diagnostics).toEqual([]);
-  return (r.ast!.statements[0] as NeuronStatement).value;
+  return (r.ast!.statements[0] as NeuronStatement).value!;
 }
 
 /** Fully parenthesised, to read precedence off the tree. */

@@ -8,7 +8,7 @@ function run(src: string, names: Record<string, number> = {}) {
   const ast = parse(`neuron n = ${src}`, { file: 'f.snn' }).ast!;
   const sink = new Sink();
   const env: ConstEnv = { names: new Map(Object.entries(names)), what: 'parameter' };
-  const q = evalConst((ast.statements[0] as NeuronStatement).value, env, sink, 'p');
+  const q = evalConst((ast.statements[0] as NeuronStatement).value!, env, sink, 'p');
   return { q, codes: sink.diagnostics.map((d) => `${d.code} ${d.message}${d.hint ? ` (${d.hint})` : ''}` ) };
 }
 

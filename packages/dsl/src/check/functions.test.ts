@@ -9,7 +9,7 @@ function lower(src: string, vars: Record<string, number> = { t: 1 }, consts: Rec
   const ast = parse(`neuron n = ${src}`, { file: 'f.snn' }).ast!;
   const sink = new Sink();
   const scope: ExprScope = { vars: new Map(Object.entries(vars)), consts: { names: new Map(Object.entries(consts)), what: 'parameter' }, preName: 'ab' };
-  const expr = lowerExpr((ast.statements[0] as NeuronStatement).value, scope, sink);
+  const expr = lowerExpr((ast.statements[0] as NeuronStatement).value!, scope, sink);
   return { expr, codes: sink.diagnostics.map((d) => `${d.code} ${d.message}${d.hint ? ` (${d.hint})` : ''}`) };
 }
 

@@ -24,7 +24,7 @@ describe('neurons', () => {
 
   it('reads reset: soft and a hard reset value', () => {
     const r = compileText('neuron a = IF(reset: soft)\nneuron b = IF(reset: -0.5)');
-    expect(r.ir!.neurons.map((n) => [n.reset, n.resetValue])).toEqual([
+    expect(r.ir!.neurons.map((n) => (n.kind === 'equations' ? [n.kind] : [n.reset, n.resetValue]))).toEqual([
       ['soft', 0],
       ['hard', -0.5],
     ]);

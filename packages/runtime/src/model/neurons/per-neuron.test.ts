@@ -23,13 +23,13 @@ function nirLif(perNeuron: string[] | undefined): EquationNeuron {
     state: [{ name: 'v', init: v('v_leak') }],
     scheme: 'exact',
     dt: 1e-3,
-    equations: [{ target: 'v', rhs: op('/', op('+', op('-', v('v_leak'), v('v')), op('*', v('r'), v('x'))), v('tau')) }],
+    equations: [{ target: 'v', form: 'ode', rhs: op('/', op('+', op('-', v('v_leak'), v('v')), op('*', v('r'), v('x'))), v('tau')) }],
     spike: { left: v('v'), op: '>', right: v('threshold') },
     reset: [{ target: 'v', value: v('reset') }],
     refractory: null,
     surrogate: { kind: 'atan', alpha: 2 },
     detachReset: false,
-  } as EquationNeuron;
+  };
   if (perNeuron) def.perNeuron = perNeuron;
   return def;
 }
