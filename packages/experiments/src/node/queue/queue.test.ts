@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isSnncError } from '@snnc/ir';
 import { collectSweep } from './collect.js';
 import { connectRedis, parseRedisUrl } from './connection.js';
@@ -26,8 +26,12 @@ const workers: ChildProcess[] = [];
 beforeAll(async () => {
   if (redisAvailable) redis = await startRedis();
 });
+// A test that fails mid-way must not leave its workers serving: they would take the next test's jobs.
+afterEach(async () => {
+  const live = workers.filter((w) => w.exitCode === null && w.signalCode === null);
+  await Promise.all(live.map((w) => new Promise((r) => { w.once('exit', r); w.kill('SIGKILL'); })));
+});
 afterAll(async () => {
-  for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
   await redis?.stop();
   rmSync(tmp, { recursive: true, force: true });
 });
@@ -131,8 +135,12 @@ describe.skipIf(!redisAvailable)('sweeps across machines on BullMQ + Redis', () 
     } finally {
       client.disconnect();
     }
+    // A worker stores the result in Redis before it prints `finished`, and on a busy machine the
+    // line can arrive after the result: wait for the lines, then check none came twice.
+    const finishedEvents = () => [...a.events, ...b.events].filter((e) => e.kind === 'finished');
+    await until('six finished lines', () => finishedEvents().length >= 6, 15_000);
     // b trained the killed point; across both workers each point finished exactly once
-    const finished = [...a.events, ...b.events].filter((e) => e.kind === 'finished').map((e) => e.pointId!);
+    const finished = finishedEvents().map((e) => e.pointId!);
     expect(finished.sort()).toEqual(sweep.points.map((p) => p.id).sort());
     expect(b.events.some((e) => e.kind === 'started' && e.pointId === killed)).toBe(true);
 
