@@ -135,15 +135,28 @@ describe("an opened .nir file runs with the file's weights", () => {
     await expect.poll(() => page.$$eval('#target option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['experiment:fromfile']);
     expect(await page.textContent('#status-text')).toBe('no errors');
     await page.selectOption('#target', 'experiment:fromfile');
+    // The tiny epoch can end (and redraw the raster) before a poll from here sees the first
+    // trace on a busy machine, so the page records that trace the moment it is drawn
+    // (data-epoch is set last, after the bands).
+    await page.evaluate(() => {
+      const raster = document.querySelector<HTMLElement>('#train-raster')!;
+      const w = window as unknown as { fileTrace?: { text: string; bands: [string, number][] } };
+      new MutationObserver(() => {
+        if (raster.dataset['epoch'] !== 'file' || w.fileTrace) return;
+        const bands = [...raster.querySelectorAll<HTMLElement>('[data-band]')].map((e) => [e.dataset['band']!, Number(e.dataset['spikes'])] as [string, number]);
+        w.fileTrace = { text: raster.textContent ?? '', bands };
+      }).observe(raster, { attributes: true, attributeFilter: ['data-epoch'] });
+    });
     await page.click('#btn-run');
-    await expect.poll(() => page.getAttribute('#train-raster', 'data-epoch'), { timeout: 60_000 }).toBe('file');
-    const bands = await page.$$eval('#train-raster [data-band]', (els) => els.map((e) => [(e as HTMLElement).dataset['band'], Number((e as HTMLElement).dataset['spikes'])]));
-    expect(bands).toEqual([['neuron_0', fromFile]]);
-    expect(await page.textContent('#train-raster')).toContain('with the weights from m.nir, before training');
+    await expect.poll(() => page.evaluate(() => (window as unknown as { fileTrace?: unknown }).fileTrace !== undefined), { timeout: 60_000 }).toBe(true);
+    const first = await page.evaluate(() => (window as unknown as { fileTrace: { text: string; bands: [string, number][] } }).fileTrace);
+    expect(first.bands).toEqual([['neuron_0', fromFile]]);
+    expect(first.text).toContain('with the weights from m.nir, before training');
     expect(await page.textContent('#epoch-log')).toContain('weights: 2 tensors from m.nir, not a fresh initialisation');
     await screenshot(page, 'nir-weights');
     await page.click('#btn-stop');
-    await expect.poll(() => page.getAttribute('#train-status', 'data-done'), { timeout: 30_000 }).toBe('aborted');
+    // Stopped, or already through its one short epoch on a slow machine: either way it ended cleanly.
+    await expect.poll(() => page.getAttribute('#train-status', 'data-done'), { timeout: 30_000 }).toMatch(/^(aborted|completed)$/);
     expect(s.errors).toEqual([]);
   });
 
