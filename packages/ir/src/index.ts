@@ -2,6 +2,7 @@ export * from './ir.js';
 export * from './graph.js';
 export * from './expr.js';
 export * from './neuron-math.js';
+export * from './neuron-kernel.js';
 export * from './builtin-neurons.js';
 export * from './source.js';
 export * from './codes.js';

@@ -40,8 +40,8 @@ function expectSame(a: { s: ArrayLike<number>; g: ArrayLike<number> }, b: { s: A
   expect(worst).toBeLessThanOrEqual(2e-6 * Math.max(1, scale));
 }
 
-describe('bptt neuron (tfjs ops, hand-written backward)', () => {
-  it.each(neuronConfigs().map((d, i) => [i, d] as const))('config %i: equals autodiff on cpu, wasm and (if built) tensorflow', async (i, def) => {
+describe('bptt neuron (tfjs ops, backward from the plan\'s derivatives)', () => {
+  it.each([...neuronConfigs(), neuronDef('alif'), neuronDef('alif', { reset: 'soft', beta: 0.5 })].map((d, i) => [i, d] as const))('config %i: equals autodiff on cpu, wasm and (if built) tensorflow', async (i, def) => {
     for (const backend of ['cpu', 'wasm', 'tensorflow'] as const) {
       try {
         await loadBackend(backend);
@@ -56,16 +56,25 @@ describe('bptt neuron (tfjs ops, hand-written backward)', () => {
 });
 
 describe.each(backends)('fused neuron kernel on %s', (backend) => {
-  it('is registered and used for IF/LIF, not for PLIF/ALIF', async () => {
+  it('is registered and used for IF/LIF/ALIF, not for PLIF (its tau is learned)', async () => {
     await loadBackend(backend);
     expect(fusedNeuronAvailable()).toBe(true);
     const mk = (d: NeuronDef) => buildNeuron({ kind: 'neuron', id: 'n', inShape: [1], outShape: [1], neuron: d }, 'auto');
     expect(mk(neuronDef('lif')).usesFused(false)).toBe(true);
     expect(mk(neuronDef('if')).usesFused(false)).toBe(true);
+    expect(mk(neuronDef('alif')).usesFused(false)).toBe(true);
     expect(mk(neuronDef('lif')).usesFused(true)).toBe(false); // membrane wanted
     expect(mk(neuronDef('plif')).usesFused(false)).toBe(false);
-    expect(mk(neuronDef('alif')).usesFused(false)).toBe(false);
-    expect(mk(neuronDef('alif')).path(false)).toBe('composed');
+    expect(mk(neuronDef('plif')).path(false)).toBe('composed');
+    expect(mk(neuronDef('alif', { detachReset: true })).path(false)).toBe('composed'); // see neuronPlanFor
+  });
+
+  it('ALIF (three states, a threshold that adapts) fused equals its composed ops', async () => {
+    await loadBackend(backend);
+    for (const [i, def] of [neuronDef('alif'), neuronDef('alif', { reset: 'soft', beta: 0.5, tauAdapt: 4 }), neuronDef('alif', { decayInput: false, resetValue: -0.25 })].entries()) {
+      const { fused, composed } = runBoth(def, 3 + 2 * i, 32, 40 + i);
+      expectSame(fused, composed);
+    }
   });
 
   it.each(neuronConfigs().map((d, i) => [i, d] as const))('config %i: spikes identical, gradients within float32 rounding', async (i, def) => {

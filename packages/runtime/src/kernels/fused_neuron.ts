@@ -1,18 +1,100 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ResetMode, SurrogateKind } from '@snnc/ir';
-import { neuronBackward, neuronForward, type FusedNeuronConfig } from './neuron_loops.js';
+import { planHash, type LiftedPlan, type Surrogate, type SurrogateKind } from '@snnc/ir';
+import { surrogateDerivative } from '../model/surrogate.js';
+import type { GeneratedNeuronKernel } from './codegen/kernel-types.js';
+import { GENERATED_NEURON_KERNELS } from './generated/neuron-kernels.generated.js';
 
 /**
- * The fused multi-step neuron as tfjs kernels: `SnncNeuronForward` (x -> [s, h]) and
- * `SnncNeuronBackward` ({dy, s, h} -> dx), each one pass over all T steps on the backend's
- * own typed arrays, registered for `cpu` (JS Float32Arrays) and `wasm` (views of the wasm
- * heap). Not registered for `tensorflow`: there the data would have to be copied out of
- * TensorFlow and back, which measured slower than the composed ops (docs/runtime.md).
+ * The fused multi-step neuron as tfjs kernels: `SnncNeuronForward` (x -> [y, h_0 .. h_{k-1},
+ * (blocked)]) and `SnncNeuronBackward` ({dy, y, h_i, (b), (x)} -> dx), each one pass over all T
+ * steps. The maths comes from the neuron's kernel plan (@snnc/ir `neuronKernelPlan`, derived
+ * from its `.snn` definition): on `cpu` and `wasm` as the JS loops generated from it at build
+ * time (kernels/generated/, by tools/codegen/neuron-kernels.mjs), on `webgpu` as WGSL emitted
+ * from it (webgpu/). Not registered for `tensorflow`: copying data out of TensorFlow into a JS
+ * kernel and back costs more than it saves; plan_bptt.ts runs the same plan as tfjs ops there.
  */
 export const NEURON_FORWARD = 'SnncNeuronForward';
 export const NEURON_BACKWARD = 'SnncNeuronBackward';
 export const FUSED_BACKENDS = ['cpu', 'wasm'] as const;
 export type FusedBackend = (typeof FUSED_BACKENDS)[number];
+
+/** One fused neuron layer's call: the lifted plan and how its input is laid out. */
+export interface FusedNeuronCall {
+  lifted: LiftedPlan;
+  steps: number;
+  /**
+   * The input is one static frame [B, ...] repeated at every step (direct encoding): the
+   * forward reads it T times and the backward sums its gradient over T.
+   */
+  staticInput: boolean;
+  surrogate: Surrogate;
+}
+
+/** What the kernels read from their attributes (tfjs attributes are plain values). */
+export interface FusedNeuronAttrs {
+  steps: number;
+  staticInput: boolean;
+  /** @snnc/ir `planHash(key)`: the generated JS kernel's name. */
+  hash: string;
+  /** The lifted plan's key: JSON of the plan (backends that emit code at run time parse it). */
+  key: string;
+  constants: number[];
+  states: number;
+  refractorySteps: number;
+  spiking: boolean;
+  readsInput: boolean;
+  surrogate: Surrogate;
+}
+
+function toAttrs(c: FusedNeuronCall): tf.NamedAttrMap {
+  const p = c.lifted.plan;
+  return {
+    steps: c.steps,
+    staticInput: c.staticInput,
+    hash: planHash(c.lifted.key),
+    key: c.lifted.key,
+    constants: c.lifted.constants,
+    states: p.state.length,
+    refractorySteps: p.refractorySteps,
+    spiking: p.spike !== null,
+    readsInput: p.backwardReadsInput,
+    surrogate: c.surrogate.kind,
+    alpha: c.surrogate.alpha,
+  };
+}
+
+export function fusedAttrs(a: tf.NamedAttrMap | undefined): FusedNeuronAttrs {
+  if (a === undefined) throw new Error('fused neuron kernel: expected attributes');
+  return {
+    steps: a['steps'] as number,
+    staticInput: a['staticInput'] === true,
+    hash: a['hash'] as string,
+    key: a['key'] as string,
+    constants: a['constants'] as number[],
+    states: a['states'] as number,
+    refractorySteps: a['refractorySteps'] as number,
+    spiking: a['spiking'] === true,
+    readsInput: a['readsInput'] === true,
+    surrogate: { kind: a['surrogate'] as SurrogateKind, alpha: a['alpha'] as number },
+  };
+}
+
+/** Number of forward outputs: y, one h per state, and the refractory mask where there is one. */
+export function forwardOutputs(a: FusedNeuronAttrs): number {
+  return 1 + a.states + (a.refractorySteps > 0 ? 1 : 0);
+}
+
+/** The generated JS kernel of a plan's shape, or undefined (then the plan runs as tfjs ops). */
+export function generatedKernel(lifted: LiftedPlan): GeneratedNeuronKernel | undefined {
+  const k = GENERATED_NEURON_KERNELS.get(planHash(lifted.key));
+  return k !== undefined && k.key === lifted.key ? k : undefined;
+}
+
+function kernelOf(a: FusedNeuronAttrs): GeneratedNeuronKernel {
+  const k = GENERATED_NEURON_KERNELS.get(a.hash);
+  if (k === undefined || k.key !== a.key) throw new Error(`fused neuron kernel: no generated kernel for plan ${a.hash}`);
+  return k;
+}
 
 /** The cpu backend's storage, structurally (avoids importing backend-cpu types). */
 interface CpuLike {
@@ -25,43 +107,16 @@ interface WasmLike {
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
 }
 
-function toAttrs(cfg: FusedNeuronConfig): tf.NamedAttrMap {
-  return {
-    steps: cfg.steps,
-    charge: cfg.charge,
-    invTau: cfg.invTau,
-    decayInput: cfg.decayInput,
-    threshold: cfg.threshold,
-    reset: cfg.reset,
-    vReset: cfg.vReset,
-    detachReset: cfg.detachReset,
-    surrogate: cfg.surrogate.kind,
-    alpha: cfg.surrogate.alpha,
-    staticInput: cfg.staticInput === true,
-  };
-}
-
-function fromAttrs(a: tf.NamedAttrMap | undefined): FusedNeuronConfig {
-  if (a === undefined) throw new Error('fused neuron kernel: expected attributes');
-  return {
-    steps: a['steps'] as number,
-    charge: a['charge'] as 'if' | 'lif',
-    invTau: a['invTau'] as number,
-    decayInput: a['decayInput'] as boolean,
-    threshold: a['threshold'] as number,
-    reset: a['reset'] as ResetMode,
-    vReset: a['vReset'] as number,
-    detachReset: a['detachReset'] as boolean,
-    surrogate: { kind: a['surrogate'] as SurrogateKind, alpha: a['alpha'] as number },
-    staticInput: a['staticInput'] === true,
-  };
-}
-
 function input(inputs: tf.NamedTensorInfoMap, name: string): tf.TensorInfo {
   const t = inputs[name];
   if (t === undefined) throw new Error(`fused neuron kernel: missing input \`${name}\``);
   if (t.dtype !== 'float32') throw new Error(`fused neuron kernel: expected float32 \`${name}\`, got ${t.dtype}`);
   return t;
+}
+
+/** The inputs of the backward kernel after dy, in order: y, h_i, (b). */
+export function savedNames(a: FusedNeuronAttrs): string[] {
+  return ['y', ...Array.from({ length: a.states }, (_, i) => `h${i}`), ...(a.refractorySteps > 0 ? ['b'] : [])];
 }
 
 function cpuValues(b: CpuLike, t: tf.TensorInfo): Float32Array {
@@ -71,13 +126,40 @@ function cpuValues(b: CpuLike, t: tf.TensorInfo): Float32Array {
 }
 
 /** Output shape: the input's, or T times its rows for a static input. */
-function seqShape(x: tf.TensorInfo, cfg: FusedNeuronConfig): number[] {
-  return cfg.staticInput ? [x.shape[0]! * cfg.steps, ...x.shape.slice(1)] : [...x.shape];
+export function seqShape(x: tf.TensorInfo, a: FusedNeuronAttrs): number[] {
+  return a.staticInput ? [x.shape[0]! * a.steps, ...x.shape.slice(1)] : [...x.shape];
 }
 
 /** Input-gradient shape: dy's, or one step's rows for a static input. */
-function xShape(dy: tf.TensorInfo, cfg: FusedNeuronConfig): number[] {
-  return cfg.staticInput ? [dy.shape[0]! / cfg.steps, ...dy.shape.slice(1)] : [...dy.shape];
+export function xShape(dy: tf.TensorInfo, a: FusedNeuronAttrs): number[] {
+  return a.staticInput ? [dy.shape[0]! / a.steps, ...dy.shape.slice(1)] : [...dy.shape];
+}
+
+/** Neurons per step, checking the layout (size divisible by T; x's size matches). */
+function perStep(size: number, xSize: number, a: FusedNeuronAttrs): number {
+  const T = a.steps;
+  if (!Number.isInteger(T) || T < 1 || size % T !== 0) throw new Error(`fused neuron: expected a size divisible by T=${T}, got ${size}`);
+  const n = size / T;
+  const want = a.staticInput ? n : size;
+  if (xSize !== want) throw new Error(`fused neuron: input has ${xSize} values, expected ${want}`);
+  return n;
+}
+
+type Views = (t: tf.TensorInfo) => Float32Array;
+
+function runForward(x: tf.TensorInfo, outs: Float32Array[], view: Views, a: FusedNeuronAttrs, shape: number[]): void {
+  const size = tf.util.sizeFromShape(shape);
+  const n = perStep(size, tf.util.sizeFromShape(x.shape), a);
+  kernelOf(a).forward(view(x), outs, a.constants, a.steps, n, a.staticInput ? 0 : n, a.refractorySteps);
+}
+
+function runBackward(inputs: tf.NamedTensorInfoMap, dx: Float32Array, view: Views, a: FusedNeuronAttrs): void {
+  const dy = input(inputs, 'dy');
+  const size = tf.util.sizeFromShape(dy.shape);
+  const n = perStep(size, dx.length, a);
+  const saved = savedNames(a).map((name) => view(input(inputs, name)));
+  const x = a.readsInput ? view(input(inputs, 'x')) : null;
+  kernelOf(a).backward(view(dy), saved, x, dx, a.constants, a.steps, n, a.staticInput ? 0 : n, surrogateDerivative(a.surrogate));
 }
 
 const kernels: Record<FusedBackend, { forward: tf.KernelFunc; backward: tf.KernelFunc }> = {
@@ -85,21 +167,18 @@ const kernels: Record<FusedBackend, { forward: tf.KernelFunc; backward: tf.Kerne
     forward: ({ inputs, backend, attrs }) => {
       const b = backend as CpuLike;
       const x = input(inputs, 'x');
-      const cfg = fromAttrs(attrs);
-      const shape = seqShape(x, cfg);
-      const size = tf.util.sizeFromShape(shape);
-      const s = new Float32Array(size);
-      const h = new Float32Array(size);
-      neuronForward(cpuValues(b, x), s, h, cfg);
-      return [b.makeTensorInfo(shape, 'float32', s), b.makeTensorInfo(shape, 'float32', h)];
+      const a = fusedAttrs(attrs);
+      const shape = seqShape(x, a);
+      const outs = Array.from({ length: forwardOutputs(a) }, () => new Float32Array(tf.util.sizeFromShape(shape)));
+      runForward(x, outs, (t) => cpuValues(b, t), a, shape);
+      return outs.map((o) => b.makeTensorInfo(shape, 'float32', o));
     },
     backward: ({ inputs, backend, attrs }) => {
       const b = backend as CpuLike;
-      const dy = input(inputs, 'dy');
-      const cfg = fromAttrs(attrs);
-      const shape = xShape(dy, cfg);
+      const a = fusedAttrs(attrs);
+      const shape = xShape(input(inputs, 'dy'), a);
       const dx = new Float32Array(tf.util.sizeFromShape(shape));
-      neuronBackward(cpuValues(b, dy), cpuValues(b, input(inputs, 's')), cpuValues(b, input(inputs, 'h')), dx, cfg);
+      runBackward(inputs, dx, (t) => cpuValues(b, t), a);
       return b.makeTensorInfo(shape, 'float32', dx);
     },
   },
@@ -107,23 +186,21 @@ const kernels: Record<FusedBackend, { forward: tf.KernelFunc; backward: tf.Kerne
     forward: ({ inputs, backend, attrs }) => {
       const b = backend as WasmLike;
       const x = input(inputs, 'x');
-      const cfg = fromAttrs(attrs);
+      const a = fusedAttrs(attrs);
+      const shape = seqShape(x, a);
       // Allocate every output before taking heap views: an allocation may grow (and move) the heap.
-      const s = b.makeOutput(seqShape(x, cfg), 'float32');
-      const h = b.makeOutput(seqShape(x, cfg), 'float32');
-      neuronForward(b.typedArrayFromHeap(x), b.typedArrayFromHeap(s), b.typedArrayFromHeap(h), cfg);
-      return [s, h];
+      const infos = Array.from({ length: forwardOutputs(a) }, () => b.makeOutput(shape, 'float32'));
+      const view = (t: tf.TensorInfo) => b.typedArrayFromHeap(t);
+      runForward(x, infos.map(view), view, a, shape);
+      return infos;
     },
     backward: ({ inputs, backend, attrs }) => {
       const b = backend as WasmLike;
-      const dy = input(inputs, 'dy');
-      const sIn = input(inputs, 's');
-      const hIn = input(inputs, 'h');
-      const cfg = fromAttrs(attrs);
-      const dx = b.makeOutput(xShape(dy, cfg), 'float32');
+      const a = fusedAttrs(attrs);
+      const dxInfo = b.makeOutput(xShape(input(inputs, 'dy'), a), 'float32');
       const view = (t: tf.TensorInfo) => b.typedArrayFromHeap(t);
-      neuronBackward(view(dy), view(sIn), view(hIn), view(dx), cfg);
-      return dx;
+      runBackward(inputs, view(dxInfo), view, a);
+      return dxInfo;
     },
   },
 };
@@ -146,20 +223,35 @@ export function fusedNeuronAvailable(backendName: string = tf.getBackend()): boo
 }
 
 /**
- * The fused multi-step neuron: x [T*B, ...] time-major (or [B, ...] repeated at every step
- * with `staticInput`) -> spikes [T*B, ...], with the surrogate gradient in the backward
- * kernel. Needs the kernels registered for the active backend.
+ * Whether the active backend can run this plan fused: the JS backends need its generated
+ * kernel; backends that emit code at run time (webgpu) take any plan.
  */
-export function fusedNeuron(x: tf.Tensor, cfg: FusedNeuronConfig): tf.Tensor {
-  const attrs = toAttrs(cfg);
+export function fusedNeuronRuns(lifted: LiftedPlan, backendName: string = tf.getBackend()): boolean {
+  if (!fusedNeuronAvailable(backendName)) return false;
+  return (FUSED_BACKENDS as readonly string[]).includes(backendName) ? generatedKernel(lifted) !== undefined : true;
+}
+
+/**
+ * The fused multi-step neuron: x [T*B, ...] time-major (or [B, ...] repeated at every step
+ * with `staticInput`) -> y [T*B, ...] (spikes, or the membrane of a non-spiking neuron), with
+ * the surrogate gradient in the backward kernel. Needs the kernels for the active backend.
+ */
+export function fusedNeuron(x: tf.Tensor, call: FusedNeuronCall): tf.Tensor {
+  const attrs = toAttrs(call);
+  const a = fusedAttrs(attrs);
+  const names = savedNames(a);
   const f = tf.customGrad((xIn, save) => {
-    const outs = tf.engine().runKernel(NEURON_FORWARD, { x: xIn as tf.Tensor }, attrs) as tf.Tensor[];
-    const [s, h] = outs as [tf.Tensor, tf.Tensor];
-    (save as tf.GradSaveFunc)([s, h]);
+    const xt = xIn as tf.Tensor;
+    const outs = tf.engine().runKernel(NEURON_FORWARD, { x: xt }, attrs) as tf.Tensor[];
+    (save as tf.GradSaveFunc)(a.readsInput ? [...outs, xt] : outs);
     return {
-      value: s,
-      gradFunc: (dy, saved) =>
-        tf.engine().runKernel(NEURON_BACKWARD, { dy, s: saved[0]!, h: saved[1]! }, attrs) as tf.Tensor,
+      value: outs[0]!,
+      gradFunc: (dy, saved) => {
+        const inputs: tf.NamedTensorMap = { dy: dy as tf.Tensor };
+        names.forEach((name, i) => (inputs[name] = saved[i]!));
+        if (a.readsInput) inputs['x'] = saved[names.length]!;
+        return tf.engine().runKernel(NEURON_BACKWARD, inputs, attrs) as tf.Tensor;
+      },
     };
   });
   return f(x.dtype === 'float32' ? x : tf.cast(x, 'float32'));

@@ -6,9 +6,11 @@ export {
   NEURON_FORWARD,
   fusedNeuron,
   fusedNeuronAvailable,
+  fusedNeuronRuns,
+  generatedKernel,
   registerFusedNeuronKernels,
   type FusedBackend,
+  type FusedNeuronCall,
 } from './fused_neuron.js';
-export { neuronBackward, neuronForward, type FusedNeuronConfig } from './neuron_loops.js';
 export { assertGradientsRegistered, gradientsRegistered } from './gradients.js';
-export { bpttNeuron } from './neuron_bptt.js';
+export { planBpttNeuron, type PlanBpttCall } from './plan_bptt.js';

@@ -1,5 +1,5 @@
 export { buildNetwork, type BuildOptions, type ForwardOptions, type LayerProbe, type LayerSpikes, type LayerTrace, type SnnNetwork } from './network.js';
-export { buildNeuron, fusedConfigFor, type NeuronImpl, type NeuronRuntime } from './layers/neuron.js';
+export { buildNeuron, neuronPlanFor, type NeuronImpl, type NeuronPlans, type NeuronRuntime } from './layers/neuron.js';
 export { toRuntimeShape } from './layout.js';
 export { encode, latencyEncode, poissonEncode } from './encoder.js';
 export { decode } from './decoder.js';

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertNever, recogniseLinearNeuron, type Layer, type NeuronDef } from '@snnc/ir';
+import { assertNever, builtinAsEquations, liftConstants, neuronKernelPlan, type Layer, type LiftedPlan, type NeuronDef, type NeuronKernelPlan } from '@snnc/ir';
 import { fusedNeuron } from '../../kernels/fused_neuron.js';
-import { bpttNeuron } from '../../kernels/neuron_bptt.js';
-import type { FusedNeuronConfig } from '../../kernels/neuron_loops.js';
+import { planBpttNeuron } from '../../kernels/plan_bptt.js';
 import type { ForwardContext, LayerRuntime } from '../context.js';
 import { makeVariable } from '../init.js';
 import { alifCell } from '../neurons/alif.js';
@@ -41,32 +40,32 @@ export interface NeuronRuntime extends LayerRuntime {
   path(wantMembrane: boolean): Path;
 }
 
-/** The fused kernel's config for `def`, or null where fusion does not apply (PLIF, ALIF). */
-export function fusedConfigFor(def: NeuronDef, steps: number): FusedNeuronConfig | null {
-  if (def.kind === 'equations') {
-    // a definition recognised (symbolically) as IF/LIF runs on their kernels; others composed
-    const shape = recogniseLinearNeuron(def);
-    return shape && { steps, ...shape, detachReset: def.detachReset, surrogate: def.surrogate };
-  }
-  const common = {
-    steps,
-    threshold: def.threshold,
-    reset: def.reset,
-    vReset: def.resetValue,
-    detachReset: def.detachReset,
-    surrogate: def.surrogate,
-  };
-  switch (def.kind) {
-    case 'if':
-      return { ...common, charge: 'if', invTau: 0, decayInput: false };
-    case 'lif':
-      return { ...common, charge: 'lif', invTau: 1 / def.tau, decayInput: def.decayInput };
-    case 'plif': // learnable tau: its gradient is not fused
-    case 'alif': // adaptive threshold: composed
-      return null;
-    default:
-      return assertNever(def);
-  }
+/** A neuron's kernel plan, with its numbers (for tfjs ops) and lifted (for generated kernels). */
+export interface NeuronPlans {
+  plan: NeuronKernelPlan;
+  lifted: LiftedPlan;
+}
+
+/**
+ * The kernel plan of `def` (@snnc/ir `neuronKernelPlan`: its update, spike and reset with their
+ * symbolic derivatives), or null where the fused and BPTT kernels do not apply: PLIF's and other
+ * trainable scalars and per-neuron parameters are learned or read through composed ops. The
+ * built-ins are planned from their definitions as equations (`builtinAsEquations`).
+ */
+export function neuronPlanFor(def: NeuronDef): NeuronPlans | null {
+  if (def.kind === 'plif') return null; // its 1/tau is learned
+  // The built-in ALIF's detach_reset cuts only the membrane's reset: its threshold still adapts
+  // through the undetached spike. As equations the adaptation is a reset (`fired = 1`), which
+  // detach_reset cuts too; the built-in keeps its own gradients through the composed ops.
+  if (def.kind === 'alif' && def.detachReset) return null;
+  const r = neuronKernelPlan(def.kind === 'equations' ? def : builtinAsEquations(def));
+  return r.ok ? { plan: r.plan, lifted: liftConstants(r.plan) } : null;
+}
+
+/** Runs a planned neuron on the fused kernels or the plan's tfjs-ops BPTT. */
+export function runPlanned(plans: NeuronPlans, def: NeuronDef, x: tf.Tensor, ctx: ForwardContext, path: 'fused' | 'bptt'): SequenceResult {
+  const call = { steps: ctx.steps, staticInput: !ctx.folded, surrogate: def.surrogate };
+  return { spikes: path === 'fused' ? fusedNeuron(x, { ...call, lifted: plans.lifted }) : planBpttNeuron(x, { ...call, plan: plans.plan }) };
 }
 
 /**
@@ -79,7 +78,7 @@ export function repeatSteps(x: tf.Tensor, steps: number): tf.Tensor {
 
 export function buildNeuron(layer: Extract<Layer, { kind: 'neuron' }>, impl: NeuronImpl): NeuronRuntime {
   const def = layer.neuron;
-  if (def.kind === 'equations') return buildEquationNeuron(layer.id, def, impl, fusedConfigFor(def, 1) !== null, toRuntimeShape(layer.outShape));
+  if (def.kind === 'equations') return buildEquationNeuron(layer.id, def, impl, toRuntimeShape(layer.outShape));
   const weights: Record<string, tf.Variable> = {};
   let cell: NeuronCell;
   switch (def.kind) {
@@ -101,16 +100,12 @@ export function buildNeuron(layer: Extract<Layer, { kind: 'neuron' }>, impl: Neu
     default:
       return assertNever(def);
   }
-  const linear = fusedConfigFor(def, 1) !== null; // IF/LIF: the fused and bptt paths apply
-  const path = (wantMembrane: boolean): Path => selectPath(impl, wantMembrane, linear, layer.id, def.kind);
+  const plans = neuronPlanFor(def); // IF/LIF/ALIF: the fused and bptt paths apply
+  const path = (wantMembrane: boolean): Path => selectPath(impl, wantMembrane, plans?.lifted ?? null, layer.id, def.kind);
   const usesFused = (wantMembrane: boolean): boolean => path(wantMembrane) === 'fused';
   const run = (x: tf.Tensor, ctx: ForwardContext, wantMembrane: boolean): SequenceResult => {
     const p = path(wantMembrane);
-    const cfg = p === 'composed' ? null : fusedConfigFor(def, ctx.steps);
-    if (cfg !== null) {
-      const full = { ...cfg, staticInput: !ctx.folded };
-      return { spikes: p === 'fused' ? fusedNeuron(x, full) : bpttNeuron(x, full) };
-    }
+    if (p !== 'composed' && plans !== null) return runPlanned(plans, def, x, ctx, p);
     return runComposed(cell, ctx.folded ? x : repeatSteps(x, ctx.steps), {
       steps: ctx.steps,
       reset: def.reset,

@@ -1,24 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { trainableInits, type EquationNeuron, type NeuronStepProgram } from '@snnc/ir';
 import { makeVariable } from '../init.js';
-import { fusedNeuron } from '../../kernels/fused_neuron.js';
-import { bpttNeuron } from '../../kernels/neuron_bptt.js';
 import type { ForwardContext } from '../context.js';
-import { fusedConfigFor, type NeuronImpl, type NeuronRuntime } from '../layers/neuron.js';
+import { neuronPlanFor, runPlanned, type NeuronImpl, type NeuronRuntime } from '../layers/neuron.js';
 import { equationStepper, stepProgram } from './equations.js';
 import { disposePerNeuron, perNeuronProgram, type PerNeuronProgram } from './per-neuron.js';
 import { selectPath } from './path.js';
 import type { SequenceResult } from './sequence.js';
 
 /**
- * The neuron layer of a definition-made neuron. A definition whose step has the IF/LIF shape
- * (recognised symbolically by @snnc/ir `recogniseLinearNeuron`: a user's own leaky neuron, the
- * library LIF written as equations) runs on the fused and BPTT kernels like the built-ins;
- * every other one, and membrane decoding, runs the composed ops built from its equations.
+ * The neuron layer of a definition-made neuron. Its kernel plan (@snnc/ir `neuronKernelPlan`)
+ * runs on the fused kernels generated from it (cpu/wasm, where its shape was generated; webgpu)
+ * or on the plan's tfjs-ops BPTT; membrane decoding, trainable scalars and per-neuron parameters
+ * run the composed ops built from its equations.
  * Its weights are the definition's `trainable` scalars (PLIF's w), learned through the composed ops,
  * and its `per_neuron` parameters (fixed tensors of the layer's units, see per-neuron.ts).
  */
-export function buildEquationNeuron(id: string, def: EquationNeuron, impl: NeuronImpl = 'auto', linear = false, units: readonly number[] = []): NeuronRuntime {
+export function buildEquationNeuron(id: string, def: EquationNeuron, impl: NeuronImpl = 'auto', units: readonly number[] = []): NeuronRuntime {
+  const plans = neuronPlanFor(def);
   // trainable scalars (`trainable w = ...`): one variable per layer, read by the expressions
   const start = trainableInits(def);
   const trainable: Record<string, tf.Variable> = Object.fromEntries(Object.entries(start).map(([name, v]) => [name, makeVariable(tf.scalar(v), true)]));
@@ -42,15 +41,11 @@ export function buildEquationNeuron(id: string, def: EquationNeuron, impl: Neuro
     const made = cached!.made;
     return { prog: made.program, env: new Map([...learned, ...made.constants]), initial: made.initial };
   };
-  const path = (wantMembrane: boolean) => selectPath(impl, wantMembrane, linear, id, `neuron \`${def.definition}\``);
+  const path = (wantMembrane: boolean) => selectPath(impl, wantMembrane, plans?.lifted ?? null, id, `neuron \`${def.definition}\``);
   const run = (x: tf.Tensor, ctx: ForwardContext, wantMembrane: boolean): SequenceResult => {
     const T = ctx.steps;
     const p = path(wantMembrane);
-    const cfg = p === 'composed' ? null : fusedConfigFor(def, T);
-    if (cfg !== null) {
-      const full = { ...cfg, staticInput: !ctx.folded };
-      return { spikes: p === 'fused' ? fusedNeuron(x, full) : bpttNeuron(x, full) };
-    }
+    if (p !== 'composed' && plans !== null) return runPlanned(plans, def, x, ctx, p);
     const rows = ctx.folded ? x.shape[0]! / T : x.shape[0]!;
     if (!Number.isInteger(rows)) throw new Error(`${id}: expected a leading axis divisible by T=${T}, got shape [${x.shape.join(', ')}]`);
     // a static input (direct encoding) is the same frame at every step

@@ -88,6 +88,12 @@ function binary(op: Extract<Expr, { kind: 'binary' }>['op'], a: Value, b: Value,
         break; // comparisons of constants: let the tensor path below handle them uniformly
     }
   }
+  // identities that are exact in float32 skip an op (the first step of a LIF from v = 0)
+  if (op === '+' && (a === 0 || b === 0)) return a === 0 ? b : a;
+  if (op === '-' && b === 0) return a;
+  if (op === '-' && a === 0 && typeof b !== 'number') return tf.neg(b);
+  if ((op === '*' || op === '/') && b === 1) return a;
+  if (op === '*' && a === 1) return b;
   switch (op) {
     case '+':
       return tf.add(a, b);
