@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { compile, libraryNeuron, libraryNeuronNames } from '@snnc/dsl';
 import { Random, type EquationNeuron } from '@snnc/ir';
-import { buildNeuron, takeFirst, Trainer, buildNetwork, type Dataset } from '@snnc/runtime';
+import { buildNeuron, generatedKernel, neuronPlanFor, takeFirst, Trainer, buildNetwork, type Dataset } from '@snnc/runtime';
 import { loadBackend, loadData } from '@snnc/runtime/node';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,6 +92,44 @@ describe('standard-library neurons in the runtime', () => {
       const fd = (at(i, h) - at(i, -h)) / (2 * h);
       expect(Math.abs(g[i]! - fd)).toBeLessThan(0.02 * scale + 1e-4);
     }
+  });
+
+  it.each(names)('%s: the kernels generated from its definition (fused cpu/wasm, plan BPTT) give the spikes and gradients of its composed ops', async (name) => {
+    const def = libraryNeuron(name)!;
+    const T = 9;
+    const n = 8;
+    const rng = new Random(17);
+    const drive = DRIVE[name] ?? 1.2;
+    const xv = Array.from({ length: T * n }, () => drive * (0.2 + 1.3 * rng.uniform()));
+    const rv = Array.from({ length: T * n }, () => rng.uniform(-1, 1));
+    const run = (impl: 'fused' | 'bptt' | 'composed') =>
+      tf.tidy(() => {
+        const layer = buildNeuron({ kind: 'neuron', id: 'n', inShape: [n], outShape: [n], neuron: def }, impl);
+        const ctx = { training: true, rng: new Random(0), steps: T, batch: 1, folded: true };
+        const x = tf.tensor2d(xv, [T, n]);
+        const r = tf.tensor2d(rv, [T, n]);
+        const g = tf.grad((xi: tf.Tensor) => tf.sum(tf.mul(layer.apply(xi, ctx), r)))(x);
+        return { y: Array.from(layer.apply(x, ctx).dataSync()), g: Array.from(g.dataSync()), path: layer.path(false) };
+      });
+    const planned = neuronPlanFor(def);
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await loadBackend(backend);
+      const composed = run('composed');
+      const others = planned === null ? [] : [run('bptt'), ...(generatedKernel(planned.lifted) ? [run('fused')] : [])];
+      if (name !== 'PLIF') expect(others.map((o) => o.path)).toEqual(['bptt', 'fused']); // PLIF learns its tau: composed only
+      const scale = Math.max(1e-6, ...composed.g.map(Math.abs));
+      for (const o of others) {
+        o.y.forEach((y, i) => expect(y).toBeCloseTo(composed.y[i]!, 4));
+        o.g.forEach((g, i) => expect(Math.abs(g - composed.g[i]!)).toBeLessThan(1e-4 * scale));
+      }
+    }
+    await loadBackend('cpu');
+  });
+
+  it('the generated kernels file is up to date with the definitions (node tools/codegen/neuron-kernels.mjs)', () => {
+    const r = spawnSync(process.execPath, ['tools/codegen/neuron-kernels.mjs', '--check'], { cwd: path.resolve(import.meta.dirname, '../../..'), encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 
   it.each(names)('%s: a tiny MNIST model with it as hidden layer trains (loss falls, gradient reaches the first layer)', async (name) => {

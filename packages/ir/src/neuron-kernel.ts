@@ -83,10 +83,7 @@ export function neuronKernelPlan(def: EquationNeuron): PlanResult {
   }
   const update = state.map((s) => reciprocals(simplify(current.get(s)!)));
 
-  // reset_i(h): the assignments run in order, each reading what earlier ones assigned
-  const after = new Map<string, Expr>(state.map((s) => [s, v(s)]));
-  for (const a of prog.reset) after.set(a.target, simplify(subst(a.value, after)));
-  const delta = state.map((s) => reciprocals(cancel(simplify(bin('-', v(s), after.get(s)!)))));
+  const delta = resetDeltas(state, prog.reset);
 
   const spike = prog.spike && { diff: reciprocals(simplify(bin('-', prog.spike.left, prog.spike.right))), strict: prog.spike.op === '>' };
   const updateJac = update.map((h) => state.map((s) => derivative(h, s)));
@@ -122,6 +119,18 @@ export function neuronKernelPlan(def: EquationNeuron): PlanResult {
       surrogate: def.surrogate,
     },
   };
+}
+
+/**
+ * delta_i = h_i - reset_i(h) per state, so that z = h - s delta(h) is the state after the step
+ * (literal 0 for a state the reset leaves alone). The assignments run in order, each reading what
+ * earlier ones assigned, so later ones are composed with earlier ones. The composed tfjs ops and
+ * every kernel reset this way, so their spikes agree.
+ */
+export function resetDeltas(state: readonly string[], reset: readonly { target: string; value: Expr }[]): Expr[] {
+  const after = new Map<string, Expr>(state.map((s) => [s, v(s)]));
+  for (const a of reset) after.set(a.target, simplify(subst(a.value, after)));
+  return state.map((s) => reciprocals(cancel(simplify(bin('-', v(s), after.get(s)!)))));
 }
 
 function subst(e: Expr, by: ReadonlyMap<string, Expr>): Expr {

@@ -7,8 +7,13 @@ export { spikeFunction, surrogateDerivative, surrogateDerivativeTensor } from '.
 export {
   conv2d,
   convGradientFor,
+  fusedNeuron,
   fusedNeuronAvailable,
+  generatedKernel,
+  planBpttNeuron,
   registerFusedNeuronKernels,
   type ConvGradient,
+  type FusedNeuronCall,
+  type PlanBpttCall,
 } from '../kernels/index.js';
 export { applyWeightInit, initBound, kernelFans } from './weight-init.js';

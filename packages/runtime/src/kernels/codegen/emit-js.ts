@@ -179,12 +179,14 @@ export function emitKernel(lifted: LiftedPlan): EmittedKernel {
     const test = `${fn32(plan.spike!.diff, h)} ${plan.spike!.strict ? '>' : '>='} 0`;
     fwd.push(`      const sp = ${refractory ? `!b && ` : ''}${test} ? 1 : 0;`);
     fwd.push(`      Y[j] = sp;`);
-    fwd.push(`      if (sp === 1) {`);
-    for (const i of idx) fwd.push(literalValue(plan.delta[i]!) === 0 ? `        z${i} = h${i};` : `        z${i} = f(h${i} - ${fn32(plan.delta[i]!, h)});`);
-    if (refractory) fwd.push(`        rc = refr;`);
-    fwd.push(`      } else {`);
-    for (const i of idx) fwd.push(`        z${i} = h${i};`);
-    fwd.push(`      }`);
+    for (const i of idx) {
+      const d = plan.delta[i]!;
+      // delta = h itself is a reset to 0 (h - h), written as the constant
+      const reset = d.kind === 'var' && d.name === plan.state[i] ? '0' : `f(h${i} - ${fn32(d, h)})`;
+      if (literalValue(d) !== 0) fwd.push(`      z${i} = sp === 1 ? ${reset} : h${i};`);
+      else fwd.push(`      z${i} = h${i};`);
+    }
+    if (refractory) fwd.push(`      if (sp === 1) rc = refr;`);
   } else {
     fwd.push(`      Y[j] = h${m};`);
     for (const i of idx) fwd.push(`      z${i} = h${i};`);

@@ -19,11 +19,7 @@ function k11f61946Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k1) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - h0);
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? 0 : h0;
     }
   }
 }
@@ -69,11 +65,7 @@ function k52f35a5dForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k1) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - h0);
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? 0 : h0;
     }
   }
 }
@@ -120,11 +112,7 @@ function k7a8ad324Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k2) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - h0);
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? 0 : h0;
     }
   }
 }
@@ -173,11 +161,7 @@ function kc10d9539Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k2) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - h0);
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? 0 : h0;
     }
   }
 }
@@ -240,15 +224,9 @@ function k7f2a1560Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H2[j] = h2;
       const sp = f(h0 - f(k6 + f(k7 * h1))) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - h0);
-        z1 = h1;
-        z2 = f(h2 - f(h2 - k8));
-      } else {
-        z0 = h0;
-        z1 = h1;
-        z2 = h2;
-      }
+      z0 = sp === 1 ? 0 : h0;
+      z1 = h1;
+      z2 = sp === 1 ? f(h2 - f(h2 - k8)) : h2;
     }
   }
 }
@@ -327,15 +305,9 @@ function kff54b767Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H2[j] = h2;
       const sp = f(h0 - f(k6 + f(k7 * h1))) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - h0);
-        z1 = h1;
-        z2 = f(h2 - f(h2 - k8));
-      } else {
-        z0 = h0;
-        z1 = h1;
-        z2 = h2;
-      }
+      z0 = sp === 1 ? 0 : h0;
+      z1 = h1;
+      z2 = sp === 1 ? f(h2 - f(h2 - k8)) : h2;
     }
   }
 }
@@ -405,13 +377,8 @@ function kd098c2e2Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H1[j] = h1;
       const sp = f(h0 - k7) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - h0);
-        z1 = h1;
-      } else {
-        z0 = h0;
-        z1 = h1;
-      }
+      z0 = sp === 1 ? 0 : h0;
+      z1 = h1;
     }
   }
 }
@@ -476,13 +443,8 @@ function k0c3f36f3Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H1[j] = h1;
       const sp = f(h0 - k7) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - h0);
-        z1 = h1;
-      } else {
-        z0 = h0;
-        z1 = h1;
-      }
+      z0 = sp === 1 ? 0 : h0;
+      z1 = h1;
     }
   }
 }
@@ -715,12 +677,8 @@ function k3feb367eForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = !b && f(h0 - k3) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - h0);
-        rc = refr;
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? 0 : h0;
+      if (sp === 1) rc = refr;
     }
   }
 }
@@ -777,12 +735,8 @@ function kd119bbe5Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = !b && f(h0 - k3) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - h0);
-        rc = refr;
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? 0 : h0;
+      if (sp === 1) rc = refr;
     }
   }
 }
@@ -849,13 +803,8 @@ function k6219aebeForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H1[j] = h1;
       const sp = f(h0 - k11) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - f(h0 - k12));
-        z1 = f(h1 - k13);
-      } else {
-        z0 = h0;
-        z1 = h1;
-      }
+      z0 = sp === 1 ? f(h0 - f(h0 - k12)) : h0;
+      z1 = sp === 1 ? f(h1 - k13) : h1;
     }
   }
 }
@@ -947,13 +896,8 @@ function k8c3e9440Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H1[j] = h1;
       const sp = f(h0 - k11) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - f(h0 - k12));
-        z1 = f(h1 - k13);
-      } else {
-        z0 = h0;
-        z1 = h1;
-      }
+      z0 = sp === 1 ? f(h0 - f(h0 - k12)) : h0;
+      z1 = sp === 1 ? f(h1 - k13) : h1;
     }
   }
 }
@@ -1043,13 +987,8 @@ function k28902383Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H1[j] = h1;
       const sp = h0 >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - f(h0 - k13));
-        z1 = h1;
-      } else {
-        z0 = h0;
-        z1 = h1;
-      }
+      z0 = sp === 1 ? f(h0 - f(h0 - k13)) : h0;
+      z1 = h1;
     }
   }
 }
@@ -1141,13 +1080,8 @@ function kcf056be0Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H1[j] = h1;
       const sp = h0 >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - f(h0 - k13));
-        z1 = h1;
-      } else {
-        z0 = h0;
-        z1 = h1;
-      }
+      z0 = sp === 1 ? f(h0 - f(h0 - k13)) : h0;
+      z1 = h1;
     }
   }
 }
@@ -1233,13 +1167,8 @@ function k6274ae0bForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H1[j] = h1;
       const sp = f(h1 - k8) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - h0);
-        z1 = f(h1 - h1);
-      } else {
-        z0 = h0;
-        z1 = h1;
-      }
+      z0 = sp === 1 ? 0 : h0;
+      z1 = sp === 1 ? 0 : h1;
     }
   }
 }
@@ -1307,13 +1236,8 @@ function kc7bcfbdbForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H1[j] = h1;
       const sp = f(h1 - k8) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - h0);
-        z1 = f(h1 - h1);
-      } else {
-        z0 = h0;
-        z1 = h1;
-      }
+      z0 = sp === 1 ? 0 : h0;
+      z1 = sp === 1 ? 0 : h1;
     }
   }
 }
@@ -1371,11 +1295,7 @@ function k6d1ad1b9Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k1) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - f(h0 - k2));
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? f(h0 - f(h0 - k2)) : h0;
     }
   }
 }
@@ -1423,11 +1343,7 @@ function kfb3268fbForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k1) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - f(h0 - k2));
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? f(h0 - f(h0 - k2)) : h0;
     }
   }
 }
@@ -1474,11 +1390,7 @@ function kf3125af4Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k1) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - k2);
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? f(h0 - k2) : h0;
     }
   }
 }
@@ -1525,11 +1437,7 @@ function k0116d788Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k1) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - k2);
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? f(h0 - k2) : h0;
     }
   }
 }
@@ -1575,11 +1483,7 @@ function ka3916654Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k1) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - k2);
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? f(h0 - k2) : h0;
     }
   }
 }
@@ -1627,11 +1531,7 @@ function k7d96e24eForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k2) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - h0);
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? 0 : h0;
     }
   }
 }
@@ -1679,11 +1579,7 @@ function kebf2146dForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k2) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - h0);
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? 0 : h0;
     }
   }
 }
@@ -1733,11 +1629,7 @@ function kb29bda82Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k3) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - f(h0 - k4));
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? f(h0 - f(h0 - k4)) : h0;
     }
   }
 }
@@ -1789,11 +1681,7 @@ function kd15af78cForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k3) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - f(h0 - k4));
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? f(h0 - f(h0 - k4)) : h0;
     }
   }
 }
@@ -1844,11 +1732,7 @@ function kc307b76dForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k3) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - f(h0 - k4));
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? f(h0 - f(h0 - k4)) : h0;
     }
   }
 }
@@ -1899,11 +1783,7 @@ function k1b1a9f02Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k3) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - f(h0 - k4));
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? f(h0 - f(h0 - k4)) : h0;
     }
   }
 }
@@ -1952,11 +1832,7 @@ function ke26e4f71Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k2) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - k3);
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? f(h0 - k3) : h0;
     }
   }
 }
@@ -2006,11 +1882,7 @@ function k68e889c0Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k2) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - k3);
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? f(h0 - k3) : h0;
     }
   }
 }
@@ -2059,11 +1931,7 @@ function kb20784e4Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k2) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - k3);
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? f(h0 - k3) : h0;
     }
   }
 }
@@ -2112,11 +1980,7 @@ function kf5a3629aForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k2) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - k3);
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? f(h0 - k3) : h0;
     }
   }
 }
@@ -2164,11 +2028,7 @@ function k97a0e884Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k2) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - k3);
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? f(h0 - k3) : h0;
     }
   }
 }
@@ -2219,11 +2079,7 @@ function kb119ac36Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k2) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - k3);
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? f(h0 - k3) : h0;
     }
   }
 }
@@ -2274,11 +2130,7 @@ function ke18b1d3dForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k3) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - k4);
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? f(h0 - k4) : h0;
     }
   }
 }
@@ -2329,11 +2181,7 @@ function k1b935f37Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k3) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - k4);
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? f(h0 - k4) : h0;
     }
   }
 }
@@ -2383,11 +2231,7 @@ function k1583a4c3Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k3) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - k4);
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? f(h0 - k4) : h0;
     }
   }
 }
@@ -2437,11 +2281,7 @@ function kd2578bb2Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k3) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - k4);
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? f(h0 - k4) : h0;
     }
   }
 }
@@ -2490,11 +2330,7 @@ function kc7120ef1Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k3) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - k4);
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? f(h0 - k4) : h0;
     }
   }
 }
@@ -2546,11 +2382,7 @@ function ka1d7c022Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H0[j] = h0;
       const sp = f(h0 - k3) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - k4);
-      } else {
-        z0 = h0;
-      }
+      z0 = sp === 1 ? f(h0 - k4) : h0;
     }
   }
 }
@@ -2613,15 +2445,9 @@ function k34936966Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H2[j] = h2;
       const sp = f(h0 - f(k6 + f(k7 * h1))) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - h0);
-        z1 = h1;
-        z2 = f(h2 - f(h2 - k8));
-      } else {
-        z0 = h0;
-        z1 = h1;
-        z2 = h2;
-      }
+      z0 = sp === 1 ? 0 : h0;
+      z1 = h1;
+      z2 = sp === 1 ? f(h2 - f(h2 - k8)) : h2;
     }
   }
 }
@@ -2701,15 +2527,9 @@ function k7a2fe16dForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H2[j] = h2;
       const sp = f(h0 - f(k7 + f(k8 * h1))) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - f(h0 - k9));
-        z1 = h1;
-        z2 = f(h2 - f(h2 - k10));
-      } else {
-        z0 = h0;
-        z1 = h1;
-        z2 = h2;
-      }
+      z0 = sp === 1 ? f(h0 - f(h0 - k9)) : h0;
+      z1 = h1;
+      z2 = sp === 1 ? f(h2 - f(h2 - k10)) : h2;
     }
   }
 }
@@ -2792,15 +2612,9 @@ function k04ea7948Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H2[j] = h2;
       const sp = f(h0 - f(k7 + f(k8 * h1))) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - f(h0 - k9));
-        z1 = h1;
-        z2 = f(h2 - f(h2 - k10));
-      } else {
-        z0 = h0;
-        z1 = h1;
-        z2 = h2;
-      }
+      z0 = sp === 1 ? f(h0 - f(h0 - k9)) : h0;
+      z1 = h1;
+      z2 = sp === 1 ? f(h2 - f(h2 - k10)) : h2;
     }
   }
 }
@@ -2882,15 +2696,9 @@ function k51ed91edForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H2[j] = h2;
       const sp = f(h0 - f(k6 + f(k7 * h1))) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - f(k8 + f(k9 * h1)));
-        z1 = h1;
-        z2 = f(h2 - f(h2 - k10));
-      } else {
-        z0 = h0;
-        z1 = h1;
-        z2 = h2;
-      }
+      z0 = sp === 1 ? f(h0 - f(k8 + f(k9 * h1))) : h0;
+      z1 = h1;
+      z2 = sp === 1 ? f(h2 - f(h2 - k10)) : h2;
     }
   }
 }
@@ -2976,15 +2784,9 @@ function k5152b2edForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H2[j] = h2;
       const sp = f(h0 - f(k6 + f(k7 * h1))) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - f(k8 + f(k9 * h1)));
-        z1 = h1;
-        z2 = f(h2 - f(h2 - k10));
-      } else {
-        z0 = h0;
-        z1 = h1;
-        z2 = h2;
-      }
+      z0 = sp === 1 ? f(h0 - f(k8 + f(k9 * h1))) : h0;
+      z1 = h1;
+      z2 = sp === 1 ? f(h2 - f(h2 - k10)) : h2;
     }
   }
 }
@@ -3070,15 +2872,9 @@ function kb95442aeForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H2[j] = h2;
       const sp = f(h0 - f(k7 + f(k8 * h1))) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - f(k9 + f(k10 * h1)));
-        z1 = h1;
-        z2 = f(h2 - f(h2 - k11));
-      } else {
-        z0 = h0;
-        z1 = h1;
-        z2 = h2;
-      }
+      z0 = sp === 1 ? f(h0 - f(k9 + f(k10 * h1))) : h0;
+      z1 = h1;
+      z2 = sp === 1 ? f(h2 - f(h2 - k11)) : h2;
     }
   }
 }
@@ -3165,15 +2961,9 @@ function k973e04e3Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
       H2[j] = h2;
       const sp = f(h0 - f(k7 + f(k8 * h1))) >= 0 ? 1 : 0;
       Y[j] = sp;
-      if (sp === 1) {
-        z0 = f(h0 - f(k9 + f(k10 * h1)));
-        z1 = h1;
-        z2 = f(h2 - f(h2 - k11));
-      } else {
-        z0 = h0;
-        z1 = h1;
-        z2 = h2;
-      }
+      z0 = sp === 1 ? f(h0 - f(k9 + f(k10 * h1))) : h0;
+      z1 = h1;
+      z2 = sp === 1 ? f(h2 - f(h2 - k11)) : h2;
     }
   }
 }

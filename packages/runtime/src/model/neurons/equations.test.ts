@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { builtinAsEquations, Random, recogniseLinearNeuron, simulateNeuron, type BuiltinNeuron, type EquationNeuron, type Expr } from '@snnc/ir';
+import { builtinAsEquations, Random, simulateNeuron, type BuiltinNeuron, type EquationNeuron, type Expr } from '@snnc/ir';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBackend } from '../../node/backend/index.js';
-import { buildNeuron, fusedConfigFor } from '../layers/neuron.js';
+import { buildNeuron, neuronPlanFor } from '../layers/neuron.js';
+import { generatedKernel } from '../../kernels/fused_neuron.js';
 import { lifDef, neuronDef } from '../__tests__/models.js';
 import { constant, runNeuron } from '../__tests__/run_neuron.js';
 import { neuronConfigs } from '../../kernels/__tests__/neuron-configs.js';
@@ -172,28 +173,59 @@ describe('equation neurons (composed tfjs ops from the IR)', () => {
     x.dispose();
   });
 
-  it('recognises the IF/LIF shape symbolically: the built-ins written as equations get exactly their kernel configs', () => {
-    const defs = [...neuronConfigs(), neuronDef('lif', { tau: 3, resetValue: 0.25 }), neuronDef('lif', { decayInput: false, tau: 4 })] as BuiltinNeuron[];
+  it('the built-ins and their definitions as equations share one generated kernel shape', () => {
+    const defs = [...neuronConfigs(), neuronDef('lif', { tau: 3, resetValue: 0.25 }), neuronDef('lif', { decayInput: false, tau: 4 }), neuronDef('alif')] as BuiltinNeuron[];
     for (const def of defs) {
-      const cfg = fusedConfigFor(builtinAsEquations(def), 5);
-      expect(cfg).toEqual(fusedConfigFor(def, 5));
+      const plans = neuronPlanFor(def)!;
+      expect(plans.lifted.key).toBe(neuronPlanFor(builtinAsEquations(def))!.lifted.key);
     }
-    // ALIF (two more states) and PLIF's learned tau are not kernels
-    expect(recogniseLinearNeuron(builtinAsEquations(neuronDef('alif') as BuiltinNeuron))).toBeNull();
+    // the report's LIF and the library LIF run on a kernel generated at build time
+    expect(generatedKernel(neuronPlanFor(lifEq(2))!.lifted)).toBeDefined();
+    expect(generatedKernel(neuronPlanFor(neuronDef('lif'))!.lifted)).toBeDefined();
+    // PLIF's learned tau has no plan: composed ops
+    expect(neuronPlanFor(neuronDef('plif'))).toBeNull();
   });
 
-  it('recognises continuous LIFs (Euler and exact steps) and leaves other dynamics to the composed ops', () => {
+  it('plans continuous LIFs (Euler and exact steps) and nonlinear dynamics alike', () => {
     const ode = (scheme: 'euler' | 'exact') =>
       eqNeuron({ scheme, dt: 1e-3, params: { tau: 0.004 }, equations: [{ target: 'v', form: 'ode', rhs: op('/', op('-', v('x'), v('v')), v('tau')) }] });
-    expect(recogniseLinearNeuron(ode('euler'))).toMatchObject({ charge: 'lif', decayInput: true, threshold: 1, reset: 'hard', vReset: 0 });
-    expect(recogniseLinearNeuron(ode('euler'))!.invTau).toBeCloseTo(0.25, 12); // dt / tau
-    expect(recogniseLinearNeuron(ode('exact'))!.invTau).toBeCloseTo(1 - Math.exp(-0.25), 12);
+    const jac = (def: EquationNeuron) => {
+      const p = neuronPlanFor(def)!.plan;
+      return [p.updateJac[0]![0]!, p.inputJac[0]!].map((e) => (e.kind === 'num' ? e.value : NaN));
+    };
+    expect(jac(ode('euler'))[0]).toBeCloseTo(0.75, 12); // 1 - dt / tau
+    expect(jac(ode('euler'))[1]).toBeCloseTo(0.25, 12);
+    expect(jac(ode('exact'))[0]).toBeCloseTo(Math.exp(-0.25), 12);
+    expect(jac(ode('exact'))[1]).toBeCloseTo(1 - Math.exp(-0.25), 12);
     const quadratic = eqNeuron({ equations: [{ target: 'v', form: 'assign', rhs: op('+', v('v'), op('^', v('x'), n(2))) }] });
-    expect(recogniseLinearNeuron(quadratic)).toBeNull();
-    expect(recogniseLinearNeuron({ ...ode('euler'), refractory: { unit: 'steps', value: 1 } })).toBeNull();
+    expect(neuronPlanFor(quadratic)!.plan.backwardReadsInput).toBe(true); // d/dx = 2 x
+    expect(neuronPlanFor({ ...ode('euler'), refractory: { unit: 'steps', value: 1 } })!.plan.refractorySteps).toBe(1);
   });
 
-  it('a recognised definition runs on the fused kernel with the spikes of its composed ops', () => {
+  it('a nonlinear definition without a generated kernel runs the plan\'s BPTT with the spikes and gradients of its composed ops', () => {
+    const quadratic = eqNeuron({ equations: [{ target: 'v', form: 'assign', rhs: op('+', op('*', v('v'), n(0.7)), op('*', v('x'), v('x'))) }] });
+    const T = 7;
+    const rng = new Random(8);
+    const xv = Array.from({ length: T * 6 }, () => rng.uniform(-0.2, 1.2));
+    const rv = Array.from({ length: T * 6 }, () => rng.uniform(-1, 1));
+    const run = (impl: 'bptt' | 'composed') =>
+      tf.tidy(() => {
+        const layer = buildNeuron({ kind: 'neuron', id: 'n', inShape: [6], outShape: [6], neuron: quadratic }, impl);
+        const ctx = { training: true, rng: new Random(0), steps: T, batch: 1, folded: true };
+        const x = tf.tensor2d(xv, [T, 6]);
+        const r = tf.tensor2d(rv, [T, 6]);
+        const g = tf.grad((xi: tf.Tensor) => tf.sum(tf.mul(layer.apply(xi, ctx), r)))(x);
+        return { s: Array.from(layer.apply(x, ctx).dataSync()), g: Array.from(g.dataSync()), path: layer.path(false) };
+      });
+    const a = run('bptt');
+    const b = run('composed');
+    expect(a.path).toBe('bptt');
+    expect(a.s).toEqual(b.s);
+    expect(a.s.some((s) => s === 1)).toBe(true);
+    a.g.forEach((g, i) => expect(g).toBeCloseTo(b.g[i]!, 5));
+  });
+
+  it('a LIF definition runs on the fused kernel with the spikes of its composed ops', () => {
     const def = { ...lifEq(2), reset: [{ target: 'v', value: op('-', v('v'), v('threshold')) }] }; // soft reset
     const rng = new Random(5);
     const xs = Array.from({ length: 9 }, () => Array.from({ length: 6 }, () => rng.uniform() * 2));

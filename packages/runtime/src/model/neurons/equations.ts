@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertNever, neuronStep, type EquationNeuron, type Expr, type NeuronStepProgram } from '@snnc/ir';
+import { assertNever, literalValue, neuronStep, reciprocals, resetDeltas, type EquationNeuron, type Expr, type NeuronStepProgram } from '@snnc/ir';
 import { detach, spikeFunction } from '../surrogate.js';
 
 /**
@@ -173,11 +173,21 @@ export interface EquationStepper {
   step(x: tf.Tensor): { spikes: tf.Tensor; membrane: tf.Tensor };
 }
 
-/** The step program of `def`, or an Error naming why there is none (never for compiler output). */
+/**
+ * The step program of `def`, or an Error naming why there is none (never for compiler output).
+ * Division by a constant runs as multiplication by its reciprocal, as in the kernels
+ * (@snnc/ir `reciprocals`), so the composed ops and the kernels compute the same float32 values.
+ */
 export function stepProgram(def: EquationNeuron, keepTrainable = false): NeuronStepProgram {
   const r = neuronStep(def, def.dt, keepTrainable);
   if (!r.ok) throw new Error(`neuron \`${def.name}\`: ${r.reason}`);
-  return r.program;
+  const p = r.program;
+  return {
+    ...p,
+    updates: p.updates.map((u) => ({ target: u.target, rhs: reciprocals(u.rhs) })),
+    spike: p.spike && { left: reciprocals(p.spike.left), op: p.spike.op, right: reciprocals(p.spike.right) },
+    reset: p.reset.map((a) => ({ target: a.target, value: reciprocals(a.value) })),
+  };
 }
 
 /**
@@ -193,6 +203,11 @@ export function equationStepper(
   initial: ReadonlyMap<string, tf.Tensor> = new Map(),
 ): EquationStepper {
   const spike = spikeFunction(def.surrogate);
+  // z = h - s delta(h), the reset of the kernels (@snnc/ir `resetDeltas`)
+  const names = def.state.map((s) => s.name);
+  const deltas = resetDeltas(names, prog.reset)
+    .map((delta, i) => ({ target: names[i]!, delta }))
+    .filter((d) => literalValue(d.delta) !== 0);
   const state = new Map<string, Value>();
   let refractory: tf.Tensor | null = null;
   return {
@@ -224,10 +239,9 @@ export function equationStepper(
         // no spike while refractory (the condition of a `where` gets no gradient)
         if (blocked) s = tf.where(blocked, tf.zerosLike(s), s);
         const sr = def.detachReset ? detach(s) : s;
-        for (const r of prog.reset) {
-          const cur = asTensor(env.get(r.target)!, shape);
-          env.set(r.target, tf.add(cur, tf.mul(sr, tf.sub(exprToTensor(r.value, env, shape), cur))));
-        }
+        // every delta reads the state before the reset
+        const after = deltas.map((d) => [d.target, tf.sub(asTensor(env.get(d.target)!, shape), tf.mul(sr, exprToTensor(d.delta, env, shape)))] as const);
+        for (const [target, value] of after) env.set(target, value);
         if (prog.refractorySteps > 0) {
           const fired = condition(tf.greater, s, 0);
           const left = refractory ? tf.relu(tf.sub(refractory, 1)) : tf.zeros(shape as number[]);
