@@ -1,9 +1,4 @@
-export { WEBGPU_BACKEND, neuronConfigFromAttrs, registerWebgpuNeuronKernels } from './neuron_kernels.js';
-export {
-  NeuronBackwardProgram,
-  NeuronMembraneProgram,
-  SpikesFromMembraneProgram,
-  surrogateWgsl,
-  type ProgramUniformValue,
-  type WebgpuProgram,
-} from './neuron_programs.js';
+export { WEBGPU_BACKEND, registerWebgpuNeuronKernels } from './neuron_kernels.js';
+export { NeuronPlanProgram } from './neuron_programs.js';
+export { surrogateWgsl } from './surrogate_wgsl.js';
+export type { ProgramUniformValue, WebgpuProgram } from './webgpu_program.js';

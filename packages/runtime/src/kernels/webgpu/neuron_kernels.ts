@@ -1,20 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ResetMode, SurrogateKind } from '@snnc/ir';
-import { NEURON_BACKWARD, NEURON_FORWARD } from '../fused_neuron.js';
-import type { FusedNeuronConfig } from '../neuron_loops.js';
-import {
-  NeuronBackwardProgram,
-  NeuronMembraneProgram,
-  SpikesFromMembraneProgram,
-  type ProgramUniformValue,
-  type WebgpuProgram,
-} from './neuron_programs.js';
+import { emitWgslBackward, emitWgslForward, type WgslRun } from '../codegen/emit-wgsl.js';
+import { forwardOutputs, fusedAttrs, NEURON_BACKWARD, NEURON_FORWARD, seqShape, xShape, type FusedNeuronAttrs } from '../fused_neuron.js';
+import { NeuronPlanProgram } from './neuron_programs.js';
+import type { ProgramUniformValue, WebgpuProgram } from './webgpu_program.js';
 
 /**
- * Registers the fused neuron kernels (`SnncNeuronForward`, `SnncNeuronBackward`, the names
- * and attributes kernels/fused_neuron.ts uses for cpu and wasm) for tfjs's `webgpu` backend,
- * so `fusedNeuron` and the model's `auto` neuron path run as WGSL compute shaders there.
- * Browser-safe: it touches only tfjs's kernel registry and the backend passed in at run time.
+ * Registers the fused neuron kernels (`SnncNeuronForward`, `SnncNeuronBackward`, with the
+ * attributes of kernels/fused_neuron.ts) for tfjs's `webgpu` backend: WGSL emitted at run time
+ * from the plan in the `key` attribute (codegen/emit-wgsl.ts), so any neuron with a kernel plan
+ * runs fused there. Browser-safe: it touches only tfjs's kernel registry and the backend
+ * passed in at run time.
  */
 export const WEBGPU_BACKEND = 'webgpu';
 
@@ -44,66 +39,44 @@ function input(inputs: tf.NamedTensorInfoMap, name: string): tf.TensorInfo {
   return t;
 }
 
-/** The attributes fused_neuron.ts's fusedNeuron passes (its toAttrs), back as a config. */
-export function neuronConfigFromAttrs(a: tf.NamedAttrMap | undefined): FusedNeuronConfig {
-  if (a === undefined) throw new Error('webgpu neuron kernel: expected attributes');
-  const num = (k: string): number => {
-    const v = a[k];
-    if (typeof v !== 'number') throw new Error(`webgpu neuron kernel: expected a number attribute \`${k}\`, got ${typeof v}`);
-    return v;
-  };
-  const charge = a['charge'] as unknown;
-  if (charge !== 'if' && charge !== 'lif') throw new Error(`webgpu neuron kernel: expected charge 'if' or 'lif', got ${String(charge)}`);
-  return {
-    steps: num('steps'),
-    charge,
-    invTau: num('invTau'),
-    decayInput: a['decayInput'] === true,
-    threshold: num('threshold'),
-    reset: a['reset'] as ResetMode,
-    vReset: num('vReset'),
-    detachReset: a['detachReset'] === true,
-    surrogate: { kind: a['surrogate'] as SurrogateKind, alpha: num('alpha') },
-    staticInput: a['staticInput'] === true,
-  };
+/** Neurons per step, checking the layout (size divisible by T; x's size matches). */
+function perStep(size: number, xSize: number, a: FusedNeuronAttrs): number {
+  const T = a.steps;
+  if (!Number.isInteger(T) || T < 1 || size % T !== 0) throw new Error(`webgpu neuron kernel: expected a size divisible by T=${T}, got ${size}`);
+  const n = size / T;
+  const want = a.staticInput ? n : size;
+  if (xSize !== want) throw new Error(`webgpu neuron kernel: input has ${xSize} values, expected ${want}`);
+  return n;
 }
 
-/** Neurons per step: n = rows-per-step * features, checking the T-fold of a sequence input. */
-function neuronsPerStep(shape: number[], cfg: FusedNeuronConfig, isSequence: boolean): number {
-  const size = tf.util.sizeFromShape(shape);
-  const T = cfg.steps;
-  if (!Number.isInteger(T) || T < 1) throw new Error(`webgpu neuron kernel: expected steps >= 1, got ${T}`);
-  if (!isSequence) return size;
-  if (size % T !== 0) throw new Error(`webgpu neuron kernel: expected a size divisible by T=${T}, got [${shape.join(', ')}]`);
-  return size / T;
+function runOf(a: FusedNeuronAttrs, n: number): WgslRun {
+  return { steps: a.steps, n, refractorySteps: a.refractorySteps, alpha: a.surrogate.alpha, constants: a.constants };
 }
 
 const forward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const b = asWebgpu(backend);
   const x = input(inputs, 'x');
-  const cfg = neuronConfigFromAttrs(attrs);
-  const isStatic = cfg.staticInput === true;
-  const n = neuronsPerStep(x.shape, cfg, !isStatic);
-  const outShape = isStatic ? [x.shape[0]! * cfg.steps, ...x.shape.slice(1)] : [...x.shape];
-  const h = b.runWebGPUProgram(new NeuronMembraneProgram(outShape, n, cfg), [x], 'float32', NeuronMembraneProgram.uniformValues(n, cfg));
-  const s = b.runWebGPUProgram(
-    new SpikesFromMembraneProgram(outShape, n * cfg.steps),
-    [h],
-    'float32',
-    SpikesFromMembraneProgram.uniformValues(cfg),
-  );
-  return [s, h];
+  const a = fusedAttrs(attrs);
+  const shape = seqShape(x, a);
+  const n = perStep(tf.util.sizeFromShape(shape), tf.util.sizeFromShape(x.shape), a);
+  const run = runOf(a, n);
+  // one program per output (see emit-wgsl.ts): each runs the recurrence and stores one value
+  return Array.from({ length: forwardOutputs(a) }, (_, o) => {
+    const emitted = emitWgslForward(a.key, o, a.staticInput);
+    return b.runWebGPUProgram(new NeuronPlanProgram(shape, n, emitted), emitted.inputs.map((name) => input(inputs, name)), 'float32', emitted.uniformValues(run));
+  });
 };
 
 const backward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const b = asWebgpu(backend);
+  const a = fusedAttrs(attrs);
   const dy = input(inputs, 'dy');
-  const s = input(inputs, 's');
-  const h = input(inputs, 'h');
-  const cfg = neuronConfigFromAttrs(attrs);
-  const n = neuronsPerStep(dy.shape, cfg, true);
-  const outShape = cfg.staticInput === true ? [dy.shape[0]! / cfg.steps, ...dy.shape.slice(1)] : [...dy.shape];
-  return b.runWebGPUProgram(new NeuronBackwardProgram(outShape, n, cfg), [dy, s, h], 'float32', NeuronBackwardProgram.uniformValues(n, cfg));
+  const shape = xShape(dy, a);
+  const n = perStep(tf.util.sizeFromShape(dy.shape), tf.util.sizeFromShape(shape), a);
+  const emitted = emitWgslBackward(a.key, a.staticInput, a.surrogate.kind);
+  // the saved tensors the emitted code reads (a plan's backward needs not read all of them)
+  const tensors = emitted.inputs.map((name) => input(inputs, name));
+  return b.runWebGPUProgram(new NeuronPlanProgram(shape, n, emitted), tensors, 'float32', emitted.uniformValues(runOf(a, n)));
 };
 
 /** Registers both kernels for `webgpu` in tfjs's global registry; idempotent. */
