@@ -4,7 +4,7 @@
 // and of the built-in IF/LIF/ALIF variants, emitted from their .snn definitions through
 // @snnc/ir's kernel plans. Run after changing packages/dsl/stdlib/neurons.snn, the plan or the
 // emitter (needs `npm run build`):
-//   node tools/codegen/neuron-kernels.mjs           write the file
+//   npm run gen:kernels (node tools/codegen/neuron-kernels.mjs)   write the file
 //   node tools/codegen/neuron-kernels.mjs --check   exit 1 when the committed file is stale
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

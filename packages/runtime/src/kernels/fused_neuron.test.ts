@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Random, type NeuronDef } from '@snnc/ir';
+import { builtinAsEquations, Random, type BuiltinNeuron, type NeuronDef } from '@snnc/ir';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBackend, type BackendName } from '../node/backend/index.js';
 import { buildNeuron } from '../model/layers/neuron.js';
@@ -51,6 +51,34 @@ describe('bptt neuron (tfjs ops, backward from the plan\'s derivatives)', () => 
       const T = 1 + (i % 6);
       const { fused: bptt, composed } = runBoth(def, T, 32, 300 + i, 'bptt');
       expectSame(bptt, composed);
+    }
+  });
+});
+
+describe('bptt neuron memory', () => {
+  it('forward + backward leave only the gradient behind (multi-state, refractory, nonlinear; T 1 and 4)', async () => {
+    await loadBackend('cpu');
+    const refractory: NeuronDef = { ...builtinAsEquations(neuronDef('lif') as BuiltinNeuron), refractory: { unit: 'steps', value: 2 } };
+    const quadratic: NeuronDef = {
+      ...builtinAsEquations(neuronDef('lif') as BuiltinNeuron),
+      equations: [{ target: 'v', form: 'assign', rhs: { kind: 'binary', op: '*', left: { kind: 'var', name: 'x' }, right: { kind: 'var', name: 'x' } } }],
+    };
+    for (const def of [neuronDef('lif'), neuronDef('alif'), refractory, quadratic]) {
+      for (const T of [1, 4]) {
+        const x = tf.randomUniform([T * 64, 32], 0, 2);
+        const profile = async (impl: 'bptt') => {
+          const layer = buildNeuron({ kind: 'neuron', id: 'n', inShape: [32], outShape: [32], neuron: def }, impl);
+          const ctx = { training: true, rng: new Random(1), steps: T, batch: 64, folded: true };
+          let g: tf.Tensor | null = null;
+          const info = await tf.profile(() => {
+            g = tf.grad((xi: tf.Tensor) => tf.sum(layer.apply(xi, ctx)))(x);
+          });
+          g!.dispose();
+          return info;
+        };
+        expect((await profile('bptt')).newTensors).toBe(1);
+        x.dispose();
+      }
     }
   });
 });
