@@ -233,6 +233,8 @@ export function planBpttNeuron(x: tf.Tensor, call: PlanBpttCall): tf.Tensor {
         for (const v of gz) if (v !== null && !pieces.has(v)) v.dispose();
         tf.dispose([...factors]);
         const dx = scoped(() => {
+          // a static input's gradient is the sum over the steps: add the pieces, no concat
+          if (isStatic && T > 1 && Jx.every((v) => !isTensor(v))) return full(sum(idx.map((i) => times(tf.addN(gh[i]!), Jx[i]!))) ?? 0, stepShape);
           const ghSeq = gh.map((ts) => (T === 1 ? ts[0]! : tf.concat(ts, 0)));
           const dxSeq = full(sum(idx.map((i) => times(ghSeq[i]!, Jx[i]!))) ?? 0, seqShape);
           return !isStatic || T === 1 ? dxSeq : tf.addN(tf.split(dxSeq, T, 0));
