@@ -17,3 +17,4 @@ export * from './isolation.js';
 export * from './sequence-data.js';
 export * from './energy.js';
 export * from './validate.js';
+export * from './learning-defaults.js';

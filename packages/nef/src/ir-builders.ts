@@ -1,4 +1,4 @@
-import { NENGO_DEFAULTS, type Connection, type Ensemble, type EncoderDist, type Expr, type LearningRule, type NefEndpoint, type NefInput, type NefNeuron, type Network, type Probe, type ProbeAttr, type Signal, type Synapse } from '@snnc/ir';
+import { LEARNING_RULE_DEFAULTS, NENGO_DEFAULTS, type Connection, type Ensemble, type EncoderDist, type Expr, type LearningRule, type NefEndpoint, type NefInput, type NefNeuron, type Network, type Probe, type ProbeAttr, type Signal, type Synapse } from '@snnc/ir';
 
 /**
  * Small constructors for NEF IR with the compiler's defaults (Nengo 4.1's): for tests,
@@ -39,12 +39,14 @@ export function synapse(s: number | Synapse | null): Synapse | null {
   return typeof s === 'number' ? { kind: 'lowpass', tau: s } : s;
 }
 
-/** Nengo 4.1's default rules: PES(1e-4), BCM(1e-9), Oja(1e-6, beta 1), Voja(1e-2); synapses 5 ms. */
+const L = LEARNING_RULE_DEFAULTS;
+const lowpass = (tau: number) => ({ kind: 'lowpass' as const, tau });
+/** Nengo 4.1's default rules (@snnc/ir LEARNING_RULE_DEFAULTS); a post synapse defaults to the pre one. */
 export const LEARNING_DEFAULTS = {
-  pes: (): LearningRule => ({ kind: 'pes', learningRate: 1e-4, preSynapse: { kind: 'lowpass', tau: 0.005 } }),
-  bcm: (): LearningRule => ({ kind: 'bcm', learningRate: 1e-9, preSynapse: { kind: 'lowpass', tau: 0.005 }, postSynapse: { kind: 'lowpass', tau: 0.005 }, thetaSynapse: { kind: 'lowpass', tau: 1 } }),
-  oja: (): LearningRule => ({ kind: 'oja', learningRate: 1e-6, preSynapse: { kind: 'lowpass', tau: 0.005 }, postSynapse: { kind: 'lowpass', tau: 0.005 }, beta: 1 }),
-  voja: (): LearningRule => ({ kind: 'voja', learningRate: 1e-2, postSynapse: { kind: 'lowpass', tau: 0.005 } }),
+  pes: (): LearningRule => ({ kind: 'pes', learningRate: L.PES.learningRate, preSynapse: lowpass(L.PES.preSynapse) }),
+  bcm: (): LearningRule => ({ kind: 'bcm', learningRate: L.BCM.learningRate, preSynapse: lowpass(L.BCM.preSynapse), postSynapse: lowpass(L.BCM.preSynapse), thetaSynapse: lowpass(L.BCM.thetaSynapse) }),
+  oja: (): LearningRule => ({ kind: 'oja', learningRate: L.Oja.learningRate, preSynapse: lowpass(L.Oja.preSynapse), postSynapse: lowpass(L.Oja.preSynapse), beta: L.Oja.beta }),
+  voja: (): LearningRule => ({ kind: 'voja', learningRate: L.Voja.learningRate, postSynapse: lowpass(L.Voja.postSynapse) }),
 };
 
 /** The endpoint of a connection's learning rule (its error or learning signal). */

@@ -8,7 +8,7 @@
 //   tensorflow  the tfjs-ops BPTT: planBpttNeuron (from the plan) vs the old bpttNeuron
 // Shape: the report network's first neuron layer (batch 64, 32 channels at 28x28, T 4).
 //
-//   npm run build && node tools/bench/neuron/bench.mjs [--reps 15] [--batch 64] [--json FILE]
+//   npm run build && node tools/bench/neuron/bench.mjs [--reps 41] [--batch 64] [--json FILE]
 import fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { builtinAsEquations, liftConstants, neuronKernelPlan } from '@snnc/ir';
@@ -29,7 +29,7 @@ function args(argv) {
 }
 
 const opts = args(process.argv.slice(2));
-const REPS = Number(opts.reps ?? 15);
+const REPS = Number(opts.reps ?? 41);
 const B = Number(opts.batch ?? 64);
 const T = 4;
 const n = B * 32 * 28 * 28; // neurons per step
@@ -46,10 +46,16 @@ const oldCfg = { steps: T, charge: 'lif', invTau: 0.5, decayInput: true, thresho
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Alternates a and b, REPS times each after one warm-up, so load drifts hit both alike. */
+/**
+ * Alternates a and b, REPS times each after two warm-ups, so load drifts hit both alike; the
+ * ratio is the median of the per-pair ratios (more stable on a shared 2-core machine than the
+ * ratio of medians).
+ */
 function paired(a, b) {
-  a();
-  b();
+  for (let w = 0; w < 2; w++) {
+    a();
+    b();
+  }
   const ta = [];
   const tb = [];
   for (let r = 0; r < REPS; r++) {
@@ -59,14 +65,14 @@ function paired(a, b) {
       out.push(performance.now() - t0);
     }
   }
-  return { generated: median(ta), handwritten: median(tb) };
+  return { generated: median(ta), handwritten: median(tb), ratio: median(ta.map((t, i) => t / tb[i])) };
 }
 
 const rows = [];
 function record(path, r) {
-  const ratio = r.generated / r.handwritten;
+  const ratio = r.ratio ?? NaN;
   rows.push({ path, neurons: n, steps: T, generatedMs: +r.generated.toFixed(2), handwrittenMs: r.handwritten === undefined ? null : +r.handwritten.toFixed(2), ratio: Number.isFinite(ratio) ? +ratio.toFixed(3) : null });
-  console.log(`${path.padEnd(11)} generated ${r.generated.toFixed(1).padStart(7)} ms   hand-written ${r.handwritten === undefined ? '      -' : r.handwritten.toFixed(1).padStart(7)} ms   ${Number.isFinite(ratio) ? `time ratio ${ratio.toFixed(3)}` : ''}`);
+  console.log(`${path.padEnd(11)} generated ${r.generated.toFixed(1).padStart(7)} ms   hand-written ${r.handwritten === undefined ? '      -' : r.handwritten.toFixed(1).padStart(7)} ms   ${Number.isFinite(ratio) ? `time ratio (median of pairs) ${ratio.toFixed(3)}` : ''}`);
 }
 
 // --- the JS loops

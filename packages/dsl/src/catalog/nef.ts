@@ -1,4 +1,4 @@
-import { IR_RANGES, NENGO_DEFAULTS } from '@snnc/ir';
+import { IR_RANGES, LEARNING_RULE_DEFAULTS, NENGO_DEFAULTS } from '@snnc/ir';
 import type { CallableEntry, ParamEntry } from './types.js';
 
 /** Ranges from the IR, so the compiler and validateIR agree. */
@@ -140,7 +140,10 @@ export const CONNECTION_ENTRY: CallableEntry = {
   ],
 };
 
-const rate = (value: number, text: string, doc: string): ParamEntry => ({ name: 'learning_rate', type: 'number', num: { min: 0 }, default: { value, text }, doc });
+const rate = (value: number, doc: string): ParamEntry => ({ name: 'learning_rate', type: 'number', num: { min: 0 }, default: { value, text: value.toExponential() }, doc });
+/** A time constant in seconds as the language writes it: `5ms`, `1s`. */
+const seconds = (value: number) => ({ value, text: value >= 1 ? `${value}s` : `${+(value * 1000).toPrecision(6)}ms` });
+const L = LEARNING_RULE_DEFAULTS;
 const ruleSynapse = (name: string, dflt: ParamEntry['default'], doc: string): ParamEntry => ({ name, type: 'number', num: { min: 0, unit: 'time' }, unit: 'seconds', choices: ['none'], default: dflt, doc });
 
 /** Nengo 4.1's learning rules with its defaults (rates per second, synapses lowpass). */
@@ -149,17 +152,17 @@ export const LEARNING_ENTRIES: readonly CallableEntry[] = [
     name: 'PES',
     kind: 'learning',
     doc: 'prescribed error sensitivity: dD = -rate dt / n_pre error a_pre; the error comes from `connect e -> c.learning`',
-    params: [rate(1e-4, '1e-4', 'learning rate (divided by the number of pre neurons, as in Nengo)'), ruleSynapse('pre_synapse', { value: 0.005, text: '5ms' }, 'filter on the pre activities')],
+    params: [rate(L.PES.learningRate, 'learning rate (divided by the number of pre neurons, as in Nengo)'), ruleSynapse('pre_synapse', seconds(L.PES.preSynapse), 'filter on the pre activities')],
   },
   {
     name: 'BCM',
     kind: 'learning',
     doc: 'Bienenstock-Cooper-Munro: dW = rate dt a_post (a_post - theta) a_pre, theta the slowly filtered post activity',
     params: [
-      rate(1e-9, '1e-9', 'learning rate'),
-      ruleSynapse('pre_synapse', { value: 0.005, text: '5ms' }, 'filter on the pre activities'),
+      rate(L.BCM.learningRate, 'learning rate'),
+      ruleSynapse('pre_synapse', seconds(L.BCM.preSynapse), 'filter on the pre activities'),
       ruleSynapse('post_synapse', { text: 'the pre synapse' }, 'filter on the post activities'),
-      ruleSynapse('theta_synapse', { value: 1, text: '1s' }, 'filter giving theta from the post activities'),
+      ruleSynapse('theta_synapse', seconds(L.BCM.thetaSynapse), 'filter giving theta from the post activities'),
     ],
   },
   {
@@ -167,17 +170,17 @@ export const LEARNING_ENTRIES: readonly CallableEntry[] = [
     kind: 'learning',
     doc: "Oja's rule: dW = rate dt (a_post a_pre - beta a_post^2 W)",
     params: [
-      rate(1e-6, '1e-6', 'learning rate'),
-      ruleSynapse('pre_synapse', { value: 0.005, text: '5ms' }, 'filter on the pre activities'),
+      rate(L.Oja.learningRate, 'learning rate'),
+      ruleSynapse('pre_synapse', seconds(L.Oja.preSynapse), 'filter on the pre activities'),
       ruleSynapse('post_synapse', { text: 'the pre synapse' }, 'filter on the post activities'),
-      { name: 'beta', type: 'number', num: { min: 0 }, default: { value: 1, text: '1' }, doc: 'weight of the forgetting term' },
+      { name: 'beta', type: 'number', num: { min: 0 }, default: { value: L.Oja.beta, text: String(L.Oja.beta) }, doc: 'weight of the forgetting term' },
     ],
   },
   {
     name: 'Voja',
     kind: 'learning',
     doc: "vector Oja: moves the post ensemble's encoders towards the input; an optional learning signal comes from `connect s -> c.learning`",
-    params: [rate(1e-2, '1e-2', 'learning rate'), ruleSynapse('post_synapse', { value: 0.005, text: '5ms' }, 'filter on the post activities')],
+    params: [rate(L.Voja.learningRate, 'learning rate'), ruleSynapse('post_synapse', seconds(L.Voja.postSynapse), 'filter on the post activities')],
   },
 ];
 
