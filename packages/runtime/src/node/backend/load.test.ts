@@ -43,6 +43,9 @@ describe('loadBackend', () => {
       expect(tfResult.ok.name).toBe('tensorflow');
       expect(tfResult.ok.detail).toMatch(/^tensorflow \(tfjs-node 4\.22\.0, TensorFlow \d+\.\d+/);
       expect(tf.getBackend()).toBe('tensorflow'); // one shared tfjs-core
+      // oneDNN on unless the user said otherwise (TensorFlow's default leaves it off on AVX2 CPUs)
+      if (process.env['TF_ENABLE_ONEDNN_OPTS'] !== '0') expect(tfResult.ok.detail).not.toMatch(/oneDNN off/);
+      expect(['0', '1']).toContain(process.env['TF_ENABLE_ONEDNN_OPTS']);
       // no fused kernels there (copies in and out of TensorFlow): IF/LIF take the bptt path
       expect(fusedNeuronAvailable('tensorflow')).toBe(false);
       const lif = buildNeuron({ kind: 'neuron', id: 'n', inShape: [1], outShape: [1], neuron: neuronDef('lif') }, 'auto');
