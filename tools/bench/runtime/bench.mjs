@@ -29,6 +29,21 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 // The PyTorch peer: TORCH_LIF, else the shared folder beside the repository (../shared).
 const TORCH = process.env.TORCH_LIF ?? path.resolve(HERE, '../../../../shared/peers/torch_lif/lif_snn.py');
 
+/**
+ * The system BLAS (Debian's alternatives link) and TF_ENABLE_ONEDNN_OPTS: Debian's PyTorch runs
+ * its convolutions on the system BLAS, which made it 5x slower on the CSNN with the reference
+ * BLAS than with OpenBLAS here (docs/benchmarks.md §10), so every run says which it had.
+ */
+function blasInfo() {
+  let blas = 'unknown';
+  try {
+    blas = fs.realpathSync('/etc/alternatives/libblas.so.3-x86_64-linux-gnu').replace('/usr/lib/x86_64-linux-gnu/', '');
+  } catch {
+    // not Debian's alternatives
+  }
+  return `system BLAS ${blas}; TF_ENABLE_ONEDNN_OPTS=${process.env.TF_ENABLE_ONEDNN_OPTS ?? '(unset: snnc sets 1)'}`;
+}
+
 function args(argv) {
   const a = {};
   for (let i = 0; i < argv.length; i++) {
@@ -225,7 +240,7 @@ async function main() {
     rows.push(r);
     console.error(JSON.stringify(r));
   };
-  console.error(`# ${new Date().toISOString()} ${os.cpus()[0]?.model} x${os.cpus().length}; loadavg at start ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  console.error(`# ${new Date().toISOString()} ${os.cpus()[0]?.model} x${os.cpus().length}; loadavg at start ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}; ${blasInfo()}`);
   const workloads = list(a.workloads, WORKLOADS);
   const bad = workloads.filter((w) => !WORKLOADS.includes(w));
   if (bad.length) throw new Error(`--workloads: unknown ${bad.join(', ')} (known: ${WORKLOADS.join(', ')})`);
