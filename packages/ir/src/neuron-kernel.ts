@@ -1,6 +1,6 @@
 import { assertNever, type Expr } from './expr.js';
 import type { EquationNeuron, Surrogate } from './ir.js';
-import { derivative, neuronStep, simplify, substitute } from './neuron-math.js';
+import { derivative, neuronStep, simplify, substituteExprs } from './neuron-math.js';
 
 /**
  * The fused multi-step kernel of a neuron, as expressions: what one step computes forward and,
@@ -76,7 +76,7 @@ export function neuronKernelPlan(def: EquationNeuron): PlanResult {
   // substituting the expressions assigned so far composes them into functions of (z, x).
   const current = new Map<string, Expr>(state.map((s) => [s, v(s)]));
   if (prog.sequential) {
-    for (const u of prog.updates) current.set(u.target, simplify(subst(u.rhs, current)));
+    for (const u of prog.updates) current.set(u.target, simplify(substituteExprs(u.rhs, current)));
   } else {
     const next = prog.updates.map((u) => [u.target, u.rhs] as const);
     for (const [t, rhs] of next) current.set(t, rhs);
@@ -129,27 +129,8 @@ export function neuronKernelPlan(def: EquationNeuron): PlanResult {
  */
 export function resetDeltas(state: readonly string[], reset: readonly { target: string; value: Expr }[]): Expr[] {
   const after = new Map<string, Expr>(state.map((s) => [s, v(s)]));
-  for (const a of reset) after.set(a.target, simplify(subst(a.value, after)));
+  for (const a of reset) after.set(a.target, simplify(substituteExprs(a.value, after)));
   return state.map((s) => reciprocals(cancel(simplify(bin('-', v(s), after.get(s)!)))));
-}
-
-function subst(e: Expr, by: ReadonlyMap<string, Expr>): Expr {
-  switch (e.kind) {
-    case 'num':
-      return e;
-    case 'var':
-      return by.get(e.name) ?? e;
-    case 'index':
-      return { ...e, target: subst(e.target, by) };
-    case 'unary':
-      return { ...e, arg: subst(e.arg, by) };
-    case 'binary':
-      return { ...e, left: subst(e.left, by), right: subst(e.right, by) };
-    case 'call':
-      return { ...e, args: e.args.map((a) => subst(a, by)) };
-    default:
-      return assertNever(e);
-  }
 }
 
 /** Whether `e` reads the name. */

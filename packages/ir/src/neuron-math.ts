@@ -14,19 +14,24 @@ const call = (fn: Extract<Expr, { kind: 'call' }>['fn'], ...args: Expr[]): Expr 
 
 /** Replaces named variables by constants (parameters by their values). */
 export function substitute(e: Expr, values: Readonly<Record<string, number>>): Expr {
+  return substituteExprs(e, new Map(Object.entries(values).map(([k, v]) => [k, num(v)])));
+}
+
+/** Replaces named variables by expressions. */
+export function substituteExprs(e: Expr, by: ReadonlyMap<string, Expr>): Expr {
   switch (e.kind) {
     case 'num':
       return e;
     case 'var':
-      return Object.prototype.hasOwnProperty.call(values, e.name) ? num(values[e.name]!) : e;
+      return by.get(e.name) ?? e;
     case 'index':
-      return { ...e, target: substitute(e.target, values) };
+      return { ...e, target: substituteExprs(e.target, by) };
     case 'unary':
-      return { ...e, arg: substitute(e.arg, values) };
+      return { ...e, arg: substituteExprs(e.arg, by) };
     case 'binary':
-      return { ...e, left: substitute(e.left, values), right: substitute(e.right, values) };
+      return { ...e, left: substituteExprs(e.left, by), right: substituteExprs(e.right, by) };
     case 'call':
-      return { ...e, args: e.args.map((a) => substitute(a, values)) };
+      return { ...e, args: e.args.map((a) => substituteExprs(a, by)) };
     default:
       return assertNever(e);
   }
