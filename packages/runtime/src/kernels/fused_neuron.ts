@@ -136,7 +136,7 @@ export function xShape(dy: tf.TensorInfo, a: FusedNeuronAttrs): number[] {
 }
 
 /** Neurons per step, checking the layout (size divisible by T; x's size matches). */
-function perStep(size: number, xSize: number, a: FusedNeuronAttrs): number {
+export function perStep(size: number, xSize: number, a: FusedNeuronAttrs): number {
   const T = a.steps;
   if (!Number.isInteger(T) || T < 1 || size % T !== 0) throw new Error(`fused neuron: expected a size divisible by T=${T}, got ${size}`);
   const n = size / T;

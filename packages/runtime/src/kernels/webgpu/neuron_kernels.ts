@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { emitWgslBackward, emitWgslForward, type WgslRun } from '../codegen/emit-wgsl.js';
-import { forwardOutputs, fusedAttrs, NEURON_BACKWARD, NEURON_FORWARD, seqShape, xShape, type FusedNeuronAttrs } from '../fused_neuron.js';
+import { forwardOutputs, fusedAttrs, NEURON_BACKWARD, NEURON_FORWARD, perStep, seqShape, xShape, type FusedNeuronAttrs } from '../fused_neuron.js';
 import { NeuronPlanProgram } from './neuron_programs.js';
 import type { ProgramUniformValue, WebgpuProgram } from './webgpu_program.js';
 
@@ -37,16 +37,6 @@ function input(inputs: tf.NamedTensorInfoMap, name: string): tf.TensorInfo {
   if (t === undefined) throw new Error(`webgpu neuron kernel: missing input \`${name}\``);
   if (t.dtype !== 'float32') throw new Error(`webgpu neuron kernel: expected float32 \`${name}\`, got ${t.dtype}`);
   return t;
-}
-
-/** Neurons per step, checking the layout (size divisible by T; x's size matches). */
-function perStep(size: number, xSize: number, a: FusedNeuronAttrs): number {
-  const T = a.steps;
-  if (!Number.isInteger(T) || T < 1 || size % T !== 0) throw new Error(`webgpu neuron kernel: expected a size divisible by T=${T}, got ${size}`);
-  const n = size / T;
-  const want = a.staticInput ? n : size;
-  if (xSize !== want) throw new Error(`webgpu neuron kernel: input has ${xSize} values, expected ${want}`);
-  return n;
 }
 
 function runOf(a: FusedNeuronAttrs, n: number): WgslRun {
