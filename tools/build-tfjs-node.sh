@@ -37,8 +37,16 @@ works() {
   " 2>/dev/null)
 }
 
+# snnc's own TensorFlow ops (the fused neuron kernels) link the library this script installs, so
+# they are built (or found up to date, in ~0 s) after every successful build or restore. The
+# backend works without them (slower neuron layers), so a failure here only warns.
+native_ops() {
+  bash "$ROOT/tools/build-native-ops.sh" || echo "build-tfjs-node: the native neuron ops did not build; the tensorflow backend runs neurons as tfjs ops" >&2
+}
+
 if [ "$FORCE" != "--force" ] && works; then
   echo "build-tfjs-node: already built, nothing to do (--force rebuilds)"
+  native_ops
   exit 0
 fi
 
@@ -66,6 +74,7 @@ if [ "$FORCE" != "--force" ] && [ -f "$ADDON_CACHE/complete" ]; then
   copy_tree "$ADDON_CACHE/lib/napi-v8" "$PKG/lib/napi-v8"
   cp "$ADDON_CACHE/custom-binary.json" "$PKG/scripts/custom-binary.json"
   if works; then
+    native_ops
     exit 0
   fi
   echo "build-tfjs-node: the kept build does not load any more; rebuilding" >&2
@@ -121,6 +130,7 @@ if works; then
   cp "$PKG/scripts/custom-binary.json" "$ADDON_CACHE/custom-binary.json"
   date -u +%Y-%m-%dT%H:%M:%SZ > "$ADDON_CACHE/complete"
   echo "build-tfjs-node: kept in $ADDON_CACHE (restored from there after npm ci)"
+  native_ops
   exit 0
 fi
 echo "build-tfjs-node: built, but the smoke test failed" >&2

@@ -10,8 +10,10 @@ import { GENERATED_NEURON_KERNELS } from './generated/neuron-kernels.generated.j
  * steps. The maths comes from the neuron's kernel plan (@snnc/ir `neuronKernelPlan`, derived
  * from its `.snn` definition): on `cpu` and `wasm` as the JS loops generated from it at build
  * time (kernels/generated/, by tools/codegen/neuron-kernels.mjs), on `webgpu` as WGSL emitted
- * from it (webgpu/). Not registered for `tensorflow`: copying data out of TensorFlow into a JS
- * kernel and back costs more than it saves; plan_bptt.ts runs the same plan as tfjs ops there.
+ * from it (webgpu/), and on `tensorflow` as the native TensorFlow ops compiled from C generated
+ * from it (packages/runtime/native/, registered by node/backend/tf_native_ops.ts when built).
+ * A JS kernel is never registered for `tensorflow`: copying data out of TensorFlow and back costs
+ * more than it saves; without the native ops plan_bptt.ts runs the plan as tfjs ops there.
  */
 export const NEURON_FORWARD = 'SnncNeuronForward';
 export const NEURON_BACKWARD = 'SnncNeuronBackward';
@@ -217,6 +219,19 @@ export function registerFusedNeuronKernels(): void {
   }
 }
 
+/**
+ * Backends whose fused kernels are a native library compiled from the generated kernels: they
+ * run exactly the plan shapes the library holds (by planHash).
+ */
+const nativeShapes = new Map<string, ReadonlySet<string>>();
+
+/** Registers a native library's fused kernels for `backendName`; `shapes` are the plan hashes it holds. */
+export function registerNativeFusedKernels(backendName: string, shapes: ReadonlySet<string>, forward: tf.KernelFunc, backward: tf.KernelFunc): void {
+  tf.registerKernel({ kernelName: NEURON_FORWARD, backendName, kernelFunc: forward });
+  tf.registerKernel({ kernelName: NEURON_BACKWARD, backendName, kernelFunc: backward });
+  nativeShapes.set(backendName, shapes);
+}
+
 /** Whether the active backend has the fused kernels. */
 export function fusedNeuronAvailable(backendName: string = tf.getBackend()): boolean {
   return tf.getKernel(NEURON_FORWARD, backendName) !== undefined && tf.getKernel(NEURON_BACKWARD, backendName) !== undefined;
@@ -224,10 +239,13 @@ export function fusedNeuronAvailable(backendName: string = tf.getBackend()): boo
 
 /**
  * Whether the active backend can run this plan fused: the JS backends need its generated
- * kernel; backends that emit code at run time (webgpu) take any plan.
+ * kernel, a native library (tensorflow) its compiled one; backends that emit code at run time
+ * (webgpu) take any plan.
  */
 export function fusedNeuronRuns(lifted: LiftedPlan, backendName: string = tf.getBackend()): boolean {
   if (!fusedNeuronAvailable(backendName)) return false;
+  const native = nativeShapes.get(backendName);
+  if (native !== undefined) return generatedKernel(lifted) !== undefined && native.has(planHash(lifted.key));
   return (FUSED_BACKENDS as readonly string[]).includes(backendName) ? generatedKernel(lifted) !== undefined : true;
 }
 

@@ -46,10 +46,13 @@ describe('loadBackend', () => {
       // oneDNN on unless the user said otherwise (TensorFlow's default leaves it off on AVX2 CPUs)
       if (process.env['TF_ENABLE_ONEDNN_OPTS'] !== '0') expect(tfResult.ok.detail).not.toMatch(/oneDNN off/);
       expect(['0', '1']).toContain(process.env['TF_ENABLE_ONEDNN_OPTS']);
-      // no fused kernels there (copies in and out of TensorFlow): IF/LIF take the bptt path
-      expect(fusedNeuronAvailable('tensorflow')).toBe(false);
+      // fused kernels there only as the native ops (tools/build-native-ops.sh), never as JS kernels
+      // (copies in and out of TensorFlow); without them IF/LIF take the bptt path
+      const native = /native neuron ops/.test(tfResult.ok.detail);
+      expect(fusedNeuronAvailable('tensorflow')).toBe(native);
       const lif = buildNeuron({ kind: 'neuron', id: 'n', inShape: [1], outShape: [1], neuron: neuronDef('lif') }, 'auto');
-      expect(lif.path(false)).toBe('bptt');
+      expect(lif.path(false)).toBe(native ? 'fused' : 'bptt');
+      if (!native) expect(tfResult.ok.detail).toMatch(/neuron ops as tfjs ops/);
       expect((await loadBackend('auto')).name).toBe('tensorflow');
     } else {
       const e = tfResult.err;

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
+import { describeNativeOps, loadNativeOps } from './tf_native_ops.js';
 
 /**
  * Loads `@tensorflow/tfjs-node` (backend `tensorflow`) if it is installed AND its native addon
@@ -39,5 +40,6 @@ export async function loadTfjsNode(): Promise<string> {
   const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
   const tfVersion = binding?.TF_Version ?? 'unknown';
   const onednn = process.env['TF_ENABLE_ONEDNN_OPTS'] === '0' ? ', oneDNN off' : '';
-  return `tensorflow (tfjs-node ${mod.version?.['tfjs-node'] ?? '?'}, TensorFlow ${tfVersion}${onednn})`;
+  const native = describeNativeOps(loadNativeOps());
+  return `tensorflow (tfjs-node ${mod.version?.['tfjs-node'] ?? '?'}, TensorFlow ${tfVersion}${onednn}, ${native})`;
 }

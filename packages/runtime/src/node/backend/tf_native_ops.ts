@@ -1,0 +1,119 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { assertNever } from '@snnc/ir';
+import { fusedAttrs, forwardOutputs, NEURON_BACKWARD, NEURON_FORWARD, registerNativeFusedKernels, savedNames } from '../../kernels/fused_neuron.js';
+import { NATIVE_NEURON_KERNELS_DIGEST } from '../../kernels/generated/neuron-kernels.generated.js';
+
+/**
+ * snnc's native TensorFlow ops (packages/runtime/native/, built by tools/build-native-ops.sh):
+ * the fused neuron kernels, generated from the same plans as the JS kernels, as TensorFlow CPU
+ * ops. On the `tensorflow` backend a neuron layer then runs in one pass per direction instead of
+ * ~7 tfjs ops per time step (docs/runtime.md, "Native neuron ops").
+ */
+export const NATIVE_OPS_PATH = fileURLToPath(new URL('../../../native/build/snnc_tf_ops.node', import.meta.url));
+
+/** What the addon exports once it has registered its ops. */
+interface NativeOps {
+  digest: string;
+  kernels: string[];
+}
+
+/** tfjs-node's backend, structurally: runs a TensorFlow op by name (as its own kernels do). */
+interface TfNodeBackend {
+  binding: { TF_ATTR_INT: number; TF_ATTR_STRING: number; TF_ATTR_BOOL: number };
+  executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: tf.TensorInfo[], numOutputs: number): tf.TensorInfo[];
+}
+interface OpAttr {
+  name: string;
+  type: number;
+  value: number | string | boolean;
+}
+
+/** How loading went: `loaded`, or why the tfjs-ops path stays (for the backend's detail line). */
+export type NativeOpsStatus = { kind: 'loaded'; kernels: number } | { kind: 'absent' } | { kind: 'stale' } | { kind: 'failed'; reason: string };
+
+let status: NativeOpsStatus | null = null;
+
+function input(inputs: tf.NamedTensorInfoMap, name: string): tf.TensorInfo {
+  const t = inputs[name];
+  if (t === undefined) throw new Error(`native neuron op: missing input \`${name}\``);
+  return t;
+}
+
+function forward({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
+  const b = backend as unknown as TfNodeBackend;
+  const a = fusedAttrs(attrs);
+  const n = forwardOutputs(a);
+  const op: OpAttr[] = [
+    { name: 'num_outputs', type: b.binding.TF_ATTR_INT, value: n },
+    { name: 'hash', type: b.binding.TF_ATTR_STRING, value: a.hash },
+    // Shortest round-trip decimals: strtod reads back the exact doubles (a float attribute would round).
+    { name: 'constants', type: b.binding.TF_ATTR_STRING, value: a.constants.map(String).join(' ') },
+    { name: 'steps', type: b.binding.TF_ATTR_INT, value: a.steps },
+    { name: 'static_input', type: b.binding.TF_ATTR_BOOL, value: a.staticInput },
+    { name: 'refractory_steps', type: b.binding.TF_ATTR_INT, value: a.refractorySteps },
+  ];
+  return b.executeMultipleOutputs('SnncNeuronForward', op, [input(inputs, 'x')], n);
+}
+
+function backward({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
+  const b = backend as unknown as TfNodeBackend;
+  const a = fusedAttrs(attrs);
+  const saved = savedNames(a).map((name) => input(inputs, name));
+  const dy = input(inputs, 'dy');
+  // The op always takes an x; neurons whose backward does not read it get dy in its place.
+  const x = a.readsInput ? input(inputs, 'x') : dy;
+  const op: OpAttr[] = [
+    { name: 'num_saved', type: b.binding.TF_ATTR_INT, value: saved.length },
+    { name: 'hash', type: b.binding.TF_ATTR_STRING, value: a.hash },
+    { name: 'constants', type: b.binding.TF_ATTR_STRING, value: a.constants.map(String).join(' ') },
+    { name: 'steps', type: b.binding.TF_ATTR_INT, value: a.steps },
+    { name: 'static_input', type: b.binding.TF_ATTR_BOOL, value: a.staticInput },
+    { name: 'surrogate', type: b.binding.TF_ATTR_STRING, value: `${a.surrogate.kind} ${a.surrogate.alpha}` },
+  ];
+  return b.executeMultipleOutputs('SnncNeuronBackward', op, [dy, ...saved, x], 1)[0]!;
+}
+
+/**
+ * Loads the native ops into TensorFlow and registers them as the `tensorflow` backend's fused
+ * neuron kernels; call after tfjs-node has loaded (it loads the TensorFlow library they link).
+ * Never throws: without the library (not built, or built from other kernel sources) the
+ * backend keeps running neuron plans as tfjs ops. SNNC_NATIVE_OPS=0 turns it off.
+ */
+export function loadNativeOps(): NativeOpsStatus {
+  if (status !== null) return status;
+  if (process.env['SNNC_NATIVE_OPS'] === '0') return (status = { kind: 'failed', reason: 'SNNC_NATIVE_OPS=0' });
+  let ops: NativeOps;
+  try {
+    ops = createRequire(import.meta.url)(NATIVE_OPS_PATH) as NativeOps;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'MODULE_NOT_FOUND') return (status = { kind: 'absent' });
+    return (status = { kind: 'failed', reason: e instanceof Error ? e.message.split('\n')[0]! : String(e) });
+  }
+  // Built from other kernel sources than this runtime's (a pull without a rebuild): its kernels
+  // might not be the maths this runtime's plans mean.
+  if (ops.digest !== NATIVE_NEURON_KERNELS_DIGEST) return (status = { kind: 'stale' });
+  for (const kernelName of [NEURON_FORWARD, NEURON_BACKWARD]) {
+    if (tf.getKernel(kernelName, 'tensorflow') !== undefined) tf.unregisterKernel(kernelName, 'tensorflow');
+  }
+  registerNativeFusedKernels('tensorflow', new Set(ops.kernels), forward as tf.KernelFunc, backward as tf.KernelFunc);
+  return (status = { kind: 'loaded', kernels: ops.kernels.length });
+}
+
+/** A few words for the backend's detail line. */
+export function describeNativeOps(s: NativeOpsStatus): string {
+  switch (s.kind) {
+    case 'loaded':
+      return 'native neuron ops';
+    case 'absent':
+      return 'neuron ops as tfjs ops (tools/build-native-ops.sh builds native ones)';
+    case 'stale':
+      return 'neuron ops as tfjs ops (native ops built from older kernels: rerun tools/build-native-ops.sh)';
+    case 'failed':
+      return `neuron ops as tfjs ops (native ops: ${s.reason})`;
+    default:
+      return assertNever(s);
+  }
+}
