@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds snnc's native TensorFlow ops (packages/runtime/native/: the fused neuron kernels generated
-# from the neuron definitions, as TensorFlow CPU ops) into
+# from the neuron definitions, and max pooling that keeps its winners, as TensorFlow CPU ops) into
 # packages/runtime/native/build/snnc_tf_ops.node, a Node addon that the `tensorflow` backend
 # loads after @tensorflow/tfjs-node (runtime src/node/backend/tf_native_ops.ts).
 #
@@ -48,7 +48,7 @@ mkdir -p "$SRC/build"
 # TensorFlow framework library tfjs-node's addon has already loaded into the process.
 "$CC" -std=gnu11 -O3 -ffp-contract=off -fno-math-errno -fPIC -shared -Wall -Wextra -Wno-unused-parameter -Wno-unused-variable -Wno-unused-but-set-variable \
   -I"$DEPS/include" -I"$NODE_INCLUDE" \
-  -o "$OUT.tmp" "$SRC/snnc_tf_ops.c" "$SRC/neuron_kernels.generated.c" \
+  -o "$OUT.tmp" "$SRC"/*.c \
   -L"$DEPS/lib" -l:libtensorflow_framework.so.2 -lpthread -lm -Wl,-rpath,"$DEPS/lib"
 mv "$OUT.tmp" "$OUT"
 echo "build-native-ops: built $OUT"

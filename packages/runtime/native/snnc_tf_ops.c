@@ -22,22 +22,12 @@
 #define NAPI_VERSION 8
 #include <errno.h>
 #include <node_api.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <tensorflow/c/kernels.h>
-/* ops.h declares these as bare structs (C++ style); C needs the typedefs first. */
-typedef struct TF_DimensionHandle TF_DimensionHandle;
-typedef struct TF_OpDefinitionBuilder TF_OpDefinitionBuilder;
-typedef struct TF_ShapeHandle TF_ShapeHandle;
-typedef struct TF_ShapeInferenceContext TF_ShapeInferenceContext;
-#include <tensorflow/c/ops.h>
-#include <tensorflow/c/tf_status.h>
-#include <tensorflow/c/tf_tensor.h>
-
 #include "snnc_neuron.h"
+#include "snnc_parallel.h"
+#include "snnc_tf.h"
 
 /* At most this many lifted constants (the library's neurons use up to ~12). */
 #define MAX_CONSTANTS 64
@@ -51,20 +41,6 @@ typedef struct {
   int64_t refractory_steps;
   snnc_surrogate surrogate;
 } neuron_attrs;
-
-static void fail_construction(TF_OpKernelConstruction *ctx, const char *msg) {
-  TF_Status *s = TF_NewStatus();
-  TF_SetStatus(s, TF_INVALID_ARGUMENT, msg);
-  TF_OpKernelConstruction_Failure(ctx, s);
-  TF_DeleteStatus(s);
-}
-
-static void fail_compute(TF_OpKernelContext *ctx, const char *msg) {
-  TF_Status *s = TF_NewStatus();
-  TF_SetStatus(s, TF_INVALID_ARGUMENT, msg);
-  TF_OpKernelContext_Failure(ctx, s);
-  TF_DeleteStatus(s);
-}
 
 /* A string attribute into buf (NUL-terminated); 0 on failure. */
 static int string_attr(TF_OpKernelConstruction *ctx, const char *name, char *buf, size_t cap, TF_Status *s) {
@@ -163,7 +139,7 @@ done:
   TF_DeleteStatus(s);
   if (err != NULL) {
     free(a);
-    fail_construction(ctx, err);
+    snnc_fail_construction(ctx, err);
     return NULL;
   }
   return a;
@@ -173,12 +149,6 @@ static void *forward_create(TF_OpKernelConstruction *ctx) { return read_attrs(ct
 static void *backward_create(TF_OpKernelConstruction *ctx) { return read_attrs(ctx, 1); }
 static void attrs_delete(void *a) { free(a); }
 
-/*
- * Threads: the neurons split into contiguous ranges of whole blocks, one per thread. TensorFlow's
- * own thread pool is idle while this op runs (eager ops run one at a time here), and one core's
- * memory bandwidth is what bounds these loops. SNNC_NATIVE_THREADS overrides the core count.
- */
-#define MAX_THREADS 64
 /* Below this many neurons per thread a thread costs more than it saves. */
 #define MIN_PER_THREAD (16 * SNNC_BLOCK)
 
@@ -189,49 +159,19 @@ typedef struct {
   float *const *out;
   const float *const *saved;
   float *dx;
-  int64_t n, lo, hi;
+  int64_t n;
 } job;
 
-static void *run_job(void *p) {
+static void run_neurons(void *p, int64_t lo, int64_t hi) {
   const job *j = p;
   const neuron_attrs *a = j->a;
   const int64_t stride = a->static_input ? 0 : j->n;
-  if (j->backward) a->kernel->backward(j->dy, j->saved, j->x, j->dx, a->constants, a->steps, j->n, stride, a->surrogate, j->lo, j->hi);
-  else a->kernel->forward(j->x, j->out, a->constants, a->steps, j->n, stride, a->refractory_steps, j->lo, j->hi);
-  return NULL;
+  if (j->backward) a->kernel->backward(j->dy, j->saved, j->x, j->dx, a->constants, a->steps, j->n, stride, a->surrogate, lo, hi);
+  else a->kernel->forward(j->x, j->out, a->constants, a->steps, j->n, stride, a->refractory_steps, lo, hi);
 }
 
-static int thread_count(int64_t n) {
-  static int cores = 0;
-  if (cores == 0) {
-    const char *env = getenv("SNNC_NATIVE_THREADS");
-    long c = env != NULL ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
-    cores = c < 1 ? 1 : c > MAX_THREADS ? MAX_THREADS : (int)c;
-  }
-  const int64_t most = n / MIN_PER_THREAD;
-  return most < 1 ? 1 : most < cores ? (int)most : cores;
-}
-
-/* Runs `base` over all n neurons, split across threads; a thread that cannot start runs inline. */
-static void run_split(job base) {
-  const int threads = thread_count(base.n);
-  const int64_t blocks = (base.n + SNNC_BLOCK - 1) / SNNC_BLOCK;
-  const int64_t per = (blocks + threads - 1) / threads * SNNC_BLOCK;
-  job jobs[MAX_THREADS];
-  pthread_t tids[MAX_THREADS];
-  int started[MAX_THREADS] = {0};
-  for (int t = 0; t < threads; t++) {
-    jobs[t] = base;
-    jobs[t].lo = t * per < base.n ? t * per : base.n;
-    jobs[t].hi = (t + 1) * per < base.n ? (t + 1) * per : base.n;
-  }
-  for (int t = 1; t < threads; t++) started[t] = pthread_create(&tids[t], NULL, run_job, &jobs[t]) == 0;
-  run_job(&jobs[0]);
-  for (int t = 1; t < threads; t++) {
-    if (started[t]) pthread_join(tids[t], NULL);
-    else run_job(&jobs[t]);
-  }
-}
+/* All n neurons, in ranges of whole blocks across the cores. */
+static void run_split(job j) { snnc_parallel_for(j.n, SNNC_BLOCK, MIN_PER_THREAD, run_neurons, &j); }
 
 static int64_t element_count(const TF_Tensor *t) {
   int64_t n = 1;
@@ -251,7 +191,7 @@ static void forward_compute(void *kernel, TF_OpKernelContext *ctx) {
     goto done;
   }
   if (num_out < 2 || num_out > MAX_SAVED || TF_TensorType(x) != TF_FLOAT || TF_NumDims(x) < 1 || TF_NumDims(x) > 8) {
-    fail_compute(ctx, "SnncNeuronForward: expected a float32 input of rank 1-8 and 2-16 outputs");
+    snnc_fail_compute(ctx, "SnncNeuronForward: expected a float32 input of rank 1-8 and 2-16 outputs");
     goto done;
   }
   int64_t dims[8];
@@ -260,7 +200,7 @@ static void forward_compute(void *kernel, TF_OpKernelContext *ctx) {
   if (a->static_input) dims[0] *= a->steps;
   const int64_t size = element_count(x) * (a->static_input ? a->steps : 1);
   if (size % a->steps != 0) {
-    fail_compute(ctx, "SnncNeuronForward: the input's size is not divisible by the number of steps");
+    snnc_fail_compute(ctx, "SnncNeuronForward: the input's size is not divisible by the number of steps");
     goto done;
   }
   const int64_t n = size / a->steps;
@@ -290,7 +230,7 @@ static void backward_compute(void *kernel, TF_OpKernelContext *ctx) {
   TF_Tensor *dx = NULL;
   const int num_in = TF_NumInputs(ctx);
   if (num_in < 3 || num_in > MAX_SAVED + 2) {
-    fail_compute(ctx, "SnncNeuronBackward: expected dy, 1-16 saved tensors and x");
+    snnc_fail_compute(ctx, "SnncNeuronBackward: expected dy, 1-16 saved tensors and x");
     goto done;
   }
   for (int i = 0; i < num_in; i++) {
@@ -300,7 +240,7 @@ static void backward_compute(void *kernel, TF_OpKernelContext *ctx) {
       goto done;
     }
     if (TF_TensorType(in[i]) != TF_FLOAT) {
-      fail_compute(ctx, "SnncNeuronBackward: expected float32 inputs");
+      snnc_fail_compute(ctx, "SnncNeuronBackward: expected float32 inputs");
       goto done;
     }
   }
@@ -308,14 +248,14 @@ static void backward_compute(void *kernel, TF_OpKernelContext *ctx) {
   const int64_t size = element_count(dy);
   const int rank = TF_NumDims(dy);
   if (rank < 1 || rank > 8 || size % a->steps != 0) {
-    fail_compute(ctx, "SnncNeuronBackward: dy must have rank 1-8 and a size divisible by the number of steps");
+    snnc_fail_compute(ctx, "SnncNeuronBackward: dy must have rank 1-8 and a size divisible by the number of steps");
     goto done;
   }
   const int num_saved = num_in - 2;
   const float *saved[MAX_SAVED];
   for (int i = 0; i < num_saved; i++) {
     if (element_count(in[1 + i]) != size) {
-      fail_compute(ctx, "SnncNeuronBackward: a saved tensor's size differs from dy's");
+      snnc_fail_compute(ctx, "SnncNeuronBackward: a saved tensor's size differs from dy's");
       goto done;
     }
     saved[i] = TF_TensorData(in[1 + i]);
@@ -325,7 +265,7 @@ static void backward_compute(void *kernel, TF_OpKernelContext *ctx) {
   for (int d = 0; d < rank; d++) dims[d] = TF_Dim(dy, d);
   if (a->static_input) {
     if (dims[0] % a->steps != 0) {
-      fail_compute(ctx, "SnncNeuronBackward: dy's first dimension is not divisible by the number of steps");
+      snnc_fail_compute(ctx, "SnncNeuronBackward: dy's first dimension is not divisible by the number of steps");
       goto done;
     }
     dims[0] /= a->steps;
@@ -334,7 +274,7 @@ static void backward_compute(void *kernel, TF_OpKernelContext *ctx) {
   const TF_Tensor *x = in[num_in - 1];
   /* The x input is read only by neurons whose Jacobians depend on it; otherwise any tensor. */
   if (a->kernel->reads_input && element_count(x) != dx_size) {
-    fail_compute(ctx, "SnncNeuronBackward: this neuron's backward reads x, which must have dx's size");
+    snnc_fail_compute(ctx, "SnncNeuronBackward: this neuron's backward reads x, which must have dx's size");
     goto done;
   }
   const float *x_data = TF_TensorData(x);
@@ -352,8 +292,6 @@ done:
   TF_DeleteStatus(s);
 }
 
-static void unknown_shapes(TF_ShapeInferenceContext *ctx, TF_Status *status) { TF_ShapeInferenceContextSetUnknownShape(ctx, status); }
-
 /* Registers both ops and their CPU kernels once per process; NULL or the error. */
 static const char *register_ops(void) {
   static int done = 0;
@@ -370,7 +308,7 @@ static const char *register_ops(void) {
   TF_OpDefinitionBuilderAddAttr(f, "steps: int >= 1");
   TF_OpDefinitionBuilderAddAttr(f, "static_input: bool");
   TF_OpDefinitionBuilderAddAttr(f, "refractory_steps: int >= 0");
-  TF_OpDefinitionBuilderSetShapeInferenceFunction(f, unknown_shapes);
+  TF_OpDefinitionBuilderSetShapeInferenceFunction(f, snnc_unknown_shapes);
   TF_RegisterOpDefinition(f, s);
   if (TF_GetCode(s) == TF_OK) {
     TF_OpDefinitionBuilder *b = TF_NewOpDefinitionBuilder("SnncNeuronBackward");
@@ -384,7 +322,7 @@ static const char *register_ops(void) {
     TF_OpDefinitionBuilderAddAttr(b, "steps: int >= 1");
     TF_OpDefinitionBuilderAddAttr(b, "static_input: bool");
     TF_OpDefinitionBuilderAddAttr(b, "surrogate: string");
-    TF_OpDefinitionBuilderSetShapeInferenceFunction(b, unknown_shapes);
+    TF_OpDefinitionBuilderSetShapeInferenceFunction(b, snnc_unknown_shapes);
     TF_RegisterOpDefinition(b, s);
   }
   if (TF_GetCode(s) == TF_OK) {
@@ -395,6 +333,7 @@ static const char *register_ops(void) {
     TF_KernelBuilder *k = TF_NewKernelBuilder("SnncNeuronBackward", "CPU", backward_create, backward_compute, attrs_delete);
     TF_RegisterKernelBuilder("SnncNeuronBackwardCpu", k, s);
   }
+  if (TF_GetCode(s) == TF_OK) snnc_register_maxpool_ops(s);
   if (TF_GetCode(s) != TF_OK) snprintf(error, sizeof error, "registering the snnc TensorFlow ops failed: %s", TF_Message(s));
   TF_DeleteStatus(s);
   return error[0] ? error : NULL;

@@ -14,3 +14,4 @@ export {
 } from './fused_neuron.js';
 export { assertGradientsRegistered, gradientsRegistered } from './gradients.js';
 export { planBpttNeuron, type PlanBpttCall } from './plan_bptt.js';
+export { ARGMAX_MAX_POOL, ARGMAX_MAX_POOL_GRAD, argmaxMaxPool, argmaxMaxPoolAvailable } from './argmax_maxpool.js';

@@ -9,6 +9,8 @@ export {
   convGradientFor,
   fusedNeuron,
   fusedNeuronAvailable,
+  argmaxMaxPool,
+  argmaxMaxPoolAvailable,
   fusedNeuronRuns,
   generatedKernel,
   NEURON_FORWARD,

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { assertNever } from '@snnc/ir';
+import { ARGMAX_MAX_POOL, ARGMAX_MAX_POOL_GRAD } from '../../kernels/argmax_maxpool.js';
 import { fusedAttrs, forwardOutputs, NEURON_BACKWARD, NEURON_FORWARD, registerNativeFusedKernels, savedNames } from '../../kernels/fused_neuron.js';
 import { NATIVE_NEURON_KERNELS_DIGEST } from '../../kernels/generated/neuron-kernels.generated.js';
 
@@ -27,7 +28,7 @@ interface TfNodeBackend {
 interface OpAttr {
   name: string;
   type: number;
-  value: number | string | boolean;
+  value: number | number[] | string | boolean;
 }
 
 /** How loading went: `loaded`, or why the tfjs-ops path stays (for the backend's detail line). */
@@ -75,6 +76,29 @@ function backward({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.
   return b.executeMultipleOutputs('SnncNeuronBackward', op, [dy, ...saved, x], 1)[0]!;
 }
 
+/** The max pool's window and stride: tfjs attribute -> op attribute. */
+const POOL_ATTRS = [
+  ['kernelH', 'kernel_h'],
+  ['kernelW', 'kernel_w'],
+  ['strideH', 'stride_h'],
+  ['strideW', 'stride_w'],
+] as const;
+
+function poolAttrs(b: TfNodeBackend, attrs: tf.NamedAttrMap | undefined): OpAttr[] {
+  return POOL_ATTRS.map(([from, name]) => ({ name, type: b.binding.TF_ATTR_INT, value: attrs?.[from] as number }));
+}
+
+function maxPool({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
+  const b = backend as unknown as TfNodeBackend;
+  return b.executeMultipleOutputs('SnncMaxPool', poolAttrs(b, attrs), [input(inputs, 'x')], 2);
+}
+
+function maxPoolGrad({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
+  const b = backend as unknown as TfNodeBackend;
+  const shape = { name: 'input_shape', type: b.binding.TF_ATTR_INT, value: (attrs?.['inputShape'] as number[] | undefined) ?? [] };
+  return b.executeMultipleOutputs('SnncMaxPoolGrad', [...poolAttrs(b, attrs), shape], [input(inputs, 'dy'), input(inputs, 'argmax')], 1)[0]!;
+}
+
 /**
  * Loads the native ops into TensorFlow and registers them as the `tensorflow` backend's fused
  * neuron kernels; call after tfjs-node has loaded (it loads the TensorFlow library they link).
@@ -99,6 +123,12 @@ export function loadNativeOps(): NativeOpsStatus {
     if (tf.getKernel(kernelName, 'tensorflow') !== undefined) tf.unregisterKernel(kernelName, 'tensorflow');
   }
   registerNativeFusedKernels('tensorflow', new Set(ops.kernels), forward as tf.KernelFunc, backward as tf.KernelFunc);
+  for (const [kernelName, kernelFunc] of [
+    [ARGMAX_MAX_POOL, maxPool],
+    [ARGMAX_MAX_POOL_GRAD, maxPoolGrad],
+  ] as const) {
+    if (tf.getKernel(kernelName, 'tensorflow') === undefined) tf.registerKernel({ kernelName, backendName: 'tensorflow', kernelFunc: kernelFunc as tf.KernelFunc });
+  }
   return (status = { kind: 'loaded', kernels: ops.kernels.length });
 }
 
