@@ -56,29 +56,35 @@ typedef struct {
   int64_t H, W, C, OH, OW;
 } pool_job;
 
-/* Rows [lo, hi) of the B * OH output rows. */
+/* Rows [lo, hi) of the B * OH output rows; each window offset's pass runs along a whole row. */
 static void pool_forward_rows(void *p, int64_t lo, int64_t hi) {
   const pool_job *j = p;
   const pool_attrs *a = j->a;
-  const int64_t C = j->C;
+  const int64_t C = j->C, OW = j->OW;
   for (int64_t row = lo; row < hi; row++) {
     const int64_t b = row / j->OH, oh = row % j->OH;
-    for (int64_t ow = 0; ow < j->OW; ow++) {
-      float *y = j->y + (row * j->OW + ow) * C;
-      int32_t *arg = j->arg + (row * j->OW + ow) * C;
-      const float *first = j->x + ((b * j->H + oh * a->sh) * j->W + ow * a->sw) * C;
-      memcpy(y, first, (size_t)C * sizeof(float));
-      memset(arg, 0, (size_t)C * sizeof(int32_t));
-      for (int64_t dh = 0; dh < a->kh; dh++) {
-        for (int64_t dw = 0; dw < a->kw; dw++) {
-          if (dh == 0 && dw == 0) continue;
-          const float *xs = j->x + ((b * j->H + oh * a->sh + dh) * j->W + ow * a->sw + dw) * C;
-          const int32_t off = (int32_t)(dh * a->kw + dw);
+    float *y = j->y + row * OW * C;
+    int32_t *arg = j->arg + row * OW * C;
+    for (int64_t dh = 0; dh < a->kh; dh++) {
+      for (int64_t dw = 0; dw < a->kw; dw++) {
+        const float *xs = j->x + ((b * j->H + oh * a->sh + dh) * j->W + dw) * C;
+        const int32_t off = (int32_t)(dh * a->kw + dw);
+        if (off == 0) {
+          for (int64_t ow = 0; ow < OW; ow++) {
+            memcpy(y + ow * C, xs + ow * a->sw * C, (size_t)C * sizeof(float));
+            memset(arg + ow * C, 0, (size_t)C * sizeof(int32_t));
+          }
+          continue;
+        }
+        for (int64_t ow = 0; ow < OW; ow++) {
+          const float *xw = xs + ow * a->sw * C;
+          float *yw = y + ow * C;
+          int32_t *aw = arg + ow * C;
           for (int64_t c = 0; c < C; c++) {
             /* strictly greater: the first maximum in row-major order wins */
-            const int take = xs[c] > y[c];
-            y[c] = take ? xs[c] : y[c];
-            arg[c] = take ? off : arg[c];
+            const int take = xw[c] > yw[c];
+            yw[c] = take ? xw[c] : yw[c];
+            aw[c] = take ? off : aw[c];
           }
         }
       }
@@ -86,13 +92,17 @@ static void pool_forward_rows(void *p, int64_t lo, int64_t hi) {
   }
 }
 
-/* Images [lo, hi): windows never cross images, so threads never add into the same dx. */
+/*
+ * Images [lo, hi): windows never cross images, so threads never add into the same dx. Each image
+ * is zeroed just before its scatter, while it is in cache.
+ */
 static void pool_backward_images(void *p, int64_t lo, int64_t hi) {
   const pool_job *j = p;
   const pool_attrs *a = j->a;
   const int64_t C = j->C;
-  memset(j->dx + lo * j->H * j->W * C, 0, (size_t)((hi - lo) * j->H * j->W * C) * sizeof(float));
+  const int64_t image = j->H * j->W * C;
   for (int64_t b = lo; b < hi; b++) {
+    memset(j->dx + b * image, 0, (size_t)image * sizeof(float));
     for (int64_t oh = 0; oh < j->OH; oh++) {
       for (int64_t ow = 0; ow < j->OW; ow++) {
         const int64_t o = ((b * j->OH + oh) * j->OW + ow) * C;
