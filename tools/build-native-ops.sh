@@ -42,11 +42,13 @@ if [ "${1:-}" != "--force" ] && [ -f "$OUT" ] && [ -z "$(find "$SRC" -maxdepth 1
 fi
 
 mkdir -p "$SRC/build"
-# -ffp-contract=off: no fused multiply-add, so the float forward rounds every operation as the JS
+# -march=native: the library is built where it runs (it stays in this checkout, ignored by git),
+# and AVX2 made the neuron backward 35 % faster here; SNNC_NATIVE_MARCH=-march=x86-64-v2 (or
+# any -m flags) builds for other CPUs. -ffp-contract=off: no fused multiply-add, so the float forward rounds every operation as the JS
 # kernels (Math.fround) do and all backends give the same spikes. The generated loops declare a
 # value per state whether or not a given Jacobian reads it, hence the unused-variable switches. The library links the
 # TensorFlow framework library tfjs-node's addon has already loaded into the process.
-"$CC" -std=gnu11 -O3 -ffp-contract=off -fno-math-errno -fPIC -shared -Wall -Wextra -Wno-unused-parameter -Wno-unused-variable -Wno-unused-but-set-variable \
+"$CC" -std=gnu11 -O3 ${SNNC_NATIVE_MARCH:--march=native} -ffp-contract=off -fno-math-errno -fPIC -shared -Wall -Wextra -Wno-unused-parameter -Wno-unused-variable -Wno-unused-but-set-variable \
   -I"$DEPS/include" -I"$NODE_INCLUDE" \
   -o "$OUT.tmp" "$SRC"/*.c \
   -L"$DEPS/lib" -l:libtensorflow_framework.so.2 -lpthread -lm -Wl,-rpath,"$DEPS/lib"
