@@ -13,7 +13,8 @@
 //     --workers N      wasm replicas (default: one per core, as `snnc run`)
 //     --no-torch --no-lif --no-train --no-ablation
 //     --lif-steps 4,8,16,32  --lif-batch 16  --cpu-iters 2 (the cpu backend takes ~30 s/step)
-//     --profile        one tf.profile()d step per backend: the kernels that dominate
+//     --profile        one tf.profile()d step per backend: the kernels that dominate, by kernel
+//                      and by kernel and input shapes
 //     --json FILE      also write every row as JSON (each with its `workload`)
 // Each row runs in its own process (clean peak RSS: worker threads count, they share it); rows
 // run one after another, never in parallel. Each row records the load: other processes' CPU
@@ -83,10 +84,23 @@ async function child(a) {
     };
     step(0);
     const info = await tf.profile(() => { step(1); });
+    // tf.customGrad forwards are recorded as a scope ('unnamed scope') AND as the kernels inside
+    // them: counting both would count their time twice, so scopes are left out of the totals.
     const byKernel = new Map();
-    for (const k of info.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (await k.kernelTimeMs));
+    const byShape = new Map();
+    for (const k of info.kernels) {
+      if (k.name === 'unnamed scope') continue;
+      const ms = await k.kernelTimeMs;
+      byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + ms);
+      const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
+      const e = byShape.get(key) ?? { ms: 0, calls: 0 };
+      e.ms += ms;
+      e.calls++;
+      byShape.set(key, e);
+    }
     const total = [...byKernel.values()].reduce((s, v) => s + v, 0);
     out.profile = [...byKernel.entries()].sort((p, q) => q[1] - p[1]).slice(0, 14).map(([name, ms]) => ({ name, ms: +ms.toFixed(1), share: +(ms / total).toFixed(3) }));
+    out.profileByShape = [...byShape.entries()].sort((p, q) => q[1].ms - p[1].ms).slice(0, 20).map(([kernel, e]) => ({ kernel, ms: +e.ms.toFixed(1), calls: e.calls }));
     out.kernelMsTotal = +total.toFixed(1);
     out.peakBytes = info.peakBytes;
     return out;
