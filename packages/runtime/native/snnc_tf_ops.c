@@ -22,6 +22,7 @@
 #define NAPI_VERSION 8
 #include <errno.h>
 #include <node_api.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,12 +293,14 @@ done:
   TF_DeleteStatus(s);
 }
 
-/* Registers both ops and their CPU kernels once per process; NULL or the error. */
-static const char *register_ops(void) {
-  static int done = 0;
-  static char error[512];
-  if (done) return error[0] ? error : NULL;
-  done = 1;
+/*
+ * Registers the ops and their CPU kernels once per process (the addon may be loaded by several
+ * Node environments, e.g. worker threads); `registration_error` is empty when it worked.
+ */
+static char registration_error[512];
+static pthread_once_t registration_once = PTHREAD_ONCE_INIT;
+
+static void register_once(void) {
   TF_Status *s = TF_NewStatus();
   TF_OpDefinitionBuilder *f = TF_NewOpDefinitionBuilder("SnncNeuronForward");
   TF_OpDefinitionBuilderAddInput(f, "x: float");
@@ -334,9 +337,14 @@ static const char *register_ops(void) {
     TF_RegisterKernelBuilder("SnncNeuronBackwardCpu", k, s);
   }
   if (TF_GetCode(s) == TF_OK) snnc_register_maxpool_ops(s);
-  if (TF_GetCode(s) != TF_OK) snprintf(error, sizeof error, "registering the snnc TensorFlow ops failed: %s", TF_Message(s));
+  if (TF_GetCode(s) != TF_OK) snprintf(registration_error, sizeof registration_error, "registering the snnc TensorFlow ops failed: %s", TF_Message(s));
   TF_DeleteStatus(s);
-  return error[0] ? error : NULL;
+}
+
+/* NULL once the ops are registered, else why not. */
+static const char *register_ops(void) {
+  pthread_once(&registration_once, register_once);
+  return registration_error[0] ? registration_error : NULL;
 }
 
 /* module.exports = { digest, kernels: [hash, ...] } once the ops are registered. */
