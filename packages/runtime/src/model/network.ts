@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Layer, Model, Random } from '@snnc/ir';
+import { registerArgmaxMaxPoolKernels } from '../kernels/argmax_maxpool.js';
 import { registerFusedNeuronKernels } from '../kernels/fused_neuron.js';
 import { planGraph } from './graph-plan.js';
 import type { NeuronImpl } from './layers/neuron.js';
@@ -100,6 +101,7 @@ export interface BuildOptions {
  */
 export function buildNetwork(model: Model, opts: BuildOptions): SnnNetwork {
   registerFusedNeuronKernels();
+  registerArgmaxMaxPoolKernels();
   const nodes = buildNodes(model, opts.seed, opts.neuronImpl ?? 'auto');
   const plan = planGraph(model, nodes, { stepwise: opts.stepwise ?? false });
   const { trainable, variables } = collectWeights(nodes);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { SnncError, assertNever, type BackendName, type BackendRequest } from '@snnc/ir';
+import { registerArgmaxMaxPoolKernels } from '../../kernels/argmax_maxpool.js';
 import { registerFusedNeuronKernels } from '../../kernels/fused_neuron.js';
 import { registerNodeGradients } from './gradients.js';
 import { loadTfjsNode } from './tfjs_node.js';
@@ -28,6 +29,7 @@ export async function loadBackend(req: BackendRequest): Promise<LoadedBackend> {
   tf.env().set('PROD', true); // silences the cpu backend's "looks like you are running in Node" banner
   registerNodeGradients();
   registerFusedNeuronKernels();
+  registerArgmaxMaxPoolKernels();
   // webgpu first only on a real GPU adapter: auto never takes a software one (node/backend/webgpu.ts)
   const order: BackendName[] = req === 'auto' ? ['webgpu', 'tensorflow', 'wasm', 'cpu'] : [req];
   const reasons: string[] = [];
