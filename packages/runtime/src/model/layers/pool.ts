@@ -15,7 +15,7 @@ export function buildPool(layer: PoolLayer, op: 'max' | 'avg'): LayerRuntime {
       if (x.rank !== 4) throw new Error(`${layer.id}: expected a rank-4 NHWC input, got rank ${x.rank}`);
       const x4 = x as tf.Tensor4D;
       if (op === 'avg') return tf.avgPool(x4, layer.size, layer.stride, 'valid');
-      // The native winner-keeping max pool where the backend has it (tensorflow with the native ops).
+      // The winner-keeping max pool where the backend has it (cpu and wasm: JS loops; tensorflow: the native ops).
       return argmaxMaxPoolAvailable() ? argmaxMaxPool(x4, layer.size, layer.stride) : tf.maxPool(x4, layer.size, layer.stride, 'valid');
     },
   };

@@ -22,7 +22,8 @@ export interface LoadedBackend {
  * Makes a tfjs backend active for training. `auto` takes `webgpu` (Dawn, only on a hardware
  * GPU adapter), else `tensorflow` (tfjs-node, when present and working), else `wasm`, else `cpu`. An explicitly requested backend that cannot
  * load throws SnncError SNN7006; it never falls back silently. Also registers what training
- * needs: tfjs's gradients and the fused neuron kernels (cpu, wasm); the conv/BN gradient
+ * needs: tfjs's gradients, the fused neuron kernels and the winner-keeping max pool (cpu, wasm;
+ * tensorflow gets native ones when built, node/backend/tf_native_ops.ts); the conv/BN gradient
  * choices follow the active backend at run time (kernels/conv2d.ts).
  */
 export async function loadBackend(req: BackendRequest): Promise<LoadedBackend> {
