@@ -195,7 +195,11 @@ export function fmtBytes(n: number): string {
   return `${u === 0 ? n : n.toPrecision(3)} ${units[u]}`;
 }
 
-/** A count with thousands separators, or in powers of ten when it is huge. */
+/**
+ * A count with thousands separators, or in powers of ten when it is huge. Not toLocaleString:
+ * its first call loads ICU's locale data, ~30 ms of every `snnc check` (issue 15's start-up budget).
+ */
 function fmtCount(n: number): string {
-  return n < 1e9 ? Math.round(n).toLocaleString('en-US') : n.toExponential(2).replace('e+', 'e');
+  if (n >= 1e9) return n.toExponential(2).replace('e+', 'e');
+  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
