@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkOffsets, maxPoolBackward, maxPoolForward, poolGeometry, pooledSize, type PoolGeometry } from './argmax_maxpool_loops.js';
+import { cpuFloat32, cpuInt32, heapFloat32, heapInt32, type CpuLike, type WasmLike } from './js_backend_memory.js';
 
 /**
  * Max pooling that keeps each window's winner: `SnncMaxPool` (x -> [y, argmax]) and
@@ -13,6 +14,7 @@ import { checkOffsets, maxPoolBackward, maxPoolForward, poolGeometry, pooledSize
  */
 export const ARGMAX_MAX_POOL = 'SnncMaxPool';
 export const ARGMAX_MAX_POOL_GRAD = 'SnncMaxPoolGrad';
+const WHO = 'snnc max pool';
 /** The backends with JS kernels; never tensorflow (copying out of TensorFlow and back costs more). */
 export const ARGMAX_MAX_POOL_JS_BACKENDS = ['cpu', 'wasm'] as const;
 type JsBackend = (typeof ARGMAX_MAX_POOL_JS_BACKENDS)[number];
@@ -35,17 +37,6 @@ export function argmaxMaxPool(x: tf.Tensor4D, size: [number, number], stride: [n
     };
   });
   return f(x) as tf.Tensor4D;
-}
-
-/** The cpu backend's storage, structurally (avoids importing backend-cpu types). */
-interface CpuLike {
-  data: { get(dataId: object): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: 'float32' | 'int32', values: Float32Array | Int32Array): tf.TensorInfo;
-}
-/** The wasm backend's heap access (BackendWasm.makeOutput / typedArrayFromHeap). */
-interface WasmLike {
-  makeOutput(shape: number[], dtype: 'float32' | 'int32'): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array;
 }
 
 function input(inputs: tf.NamedTensorInfoMap, name: string, dtype: 'float32' | 'int32'): tf.TensorInfo {
@@ -77,22 +68,6 @@ function backwardGeometry(inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap 
   return { dy, argmax, g };
 }
 
-function cpuValues(b: CpuLike, t: tf.TensorInfo): Float32Array | Int32Array {
-  const v = b.data.get(t.dataId).values;
-  if (!(v instanceof Float32Array || v instanceof Int32Array)) throw new Error('snnc max pool (cpu): expected Float32Array or Int32Array storage');
-  return v;
-}
-
-function asFloat(v: Float32Array | Int32Array): Float32Array {
-  if (!(v instanceof Float32Array)) throw new Error('snnc max pool: expected float32 values');
-  return v;
-}
-
-function asInt(v: Float32Array | Int32Array): Int32Array {
-  if (!(v instanceof Int32Array)) throw new Error('snnc max pool: expected int32 values');
-  return v;
-}
-
 const kernels: Record<JsBackend, { forward: tf.KernelFunc; backward: tf.KernelFunc }> = {
   cpu: {
     forward: ({ inputs, backend, attrs }) => {
@@ -100,16 +75,16 @@ const kernels: Record<JsBackend, { forward: tf.KernelFunc; backward: tf.KernelFu
       const { x, g, shape } = forwardGeometry(inputs, attrs);
       const y = new Float32Array(pooledSize(g));
       const argmax = new Int32Array(pooledSize(g));
-      maxPoolForward(g, asFloat(cpuValues(b, x)), y, argmax);
+      maxPoolForward(g, cpuFloat32(b, x, WHO), y, argmax);
       return [b.makeTensorInfo(shape, 'float32', y), b.makeTensorInfo(shape, 'int32', argmax)];
     },
     backward: ({ inputs, backend, attrs }) => {
       const b = backend as unknown as CpuLike;
       const { dy, argmax, g } = backwardGeometry(inputs, attrs);
-      const offsets = asInt(cpuValues(b, argmax));
+      const offsets = cpuInt32(b, argmax, WHO);
       checkOffsets(g, offsets);
       const dx = new Float32Array(g.B * g.H * g.W * g.C);
-      maxPoolBackward(g, asFloat(cpuValues(b, dy)), offsets, dx);
+      maxPoolBackward(g, cpuFloat32(b, dy, WHO), offsets, dx);
       return b.makeTensorInfo([g.B, g.H, g.W, g.C], 'float32', dx);
     },
   },
@@ -120,16 +95,16 @@ const kernels: Record<JsBackend, { forward: tf.KernelFunc; backward: tf.KernelFu
       // Allocate every output before taking heap views: an allocation may grow (and move) the heap.
       const y = b.makeOutput(shape, 'float32');
       const argmax = b.makeOutput(shape, 'int32');
-      maxPoolForward(g, asFloat(b.typedArrayFromHeap(x)), asFloat(b.typedArrayFromHeap(y)), asInt(b.typedArrayFromHeap(argmax)));
+      maxPoolForward(g, heapFloat32(b, x, WHO), heapFloat32(b, y, WHO), heapInt32(b, argmax, WHO));
       return [y, argmax];
     },
     backward: ({ inputs, backend, attrs }) => {
       const b = backend as unknown as WasmLike;
       const { dy, argmax, g } = backwardGeometry(inputs, attrs);
       // Checked before dx exists: a refused call leaves no output behind.
-      checkOffsets(g, asInt(b.typedArrayFromHeap(argmax)));
+      checkOffsets(g, heapInt32(b, argmax, WHO));
       const dx = b.makeOutput([g.B, g.H, g.W, g.C], 'float32');
-      maxPoolBackward(g, asFloat(b.typedArrayFromHeap(dy)), asInt(b.typedArrayFromHeap(argmax)), asFloat(b.typedArrayFromHeap(dx)));
+      maxPoolBackward(g, heapFloat32(b, dy, WHO), heapInt32(b, argmax, WHO), heapFloat32(b, dx, WHO));
       return dx;
     },
   },

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { cpuFloat32, heapFloat32, type CpuLike, type WasmLike } from './js_backend_memory.js';
 
 /**
  * Training batch norm's element-wise passes as JS kernels on the `cpu` and `wasm` backends'
@@ -37,17 +38,6 @@ export const BN_GRAD_SUMS = 'SnncBatchNormGradSums';
 export const BN_GRAD_INPUT = 'SnncBatchNormGradInput';
 export const JS_BATCH_NORM_BACKENDS = ['cpu', 'wasm'] as const;
 type JsBackend = (typeof JS_BATCH_NORM_BACKENDS)[number];
-
-/** The cpu backend's storage, structurally (avoids importing backend-cpu types). */
-interface CpuLike {
-  data: { get(dataId: object): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
-}
-/** The wasm backend's heap access (BackendWasm.makeOutput / typedArrayFromHeap). */
-interface WasmLike {
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-}
 
 function input(inputs: tf.NamedTensorInfoMap, name: string): tf.TensorInfo {
   const t = inputs[name];
@@ -218,13 +208,9 @@ interface Io {
 }
 
 function cpuIo(backend: unknown): Io {
-  const b = backend as CpuLike;
+  const b = backend as unknown as CpuLike;
   return {
-    view(t) {
-      const v = b.data.get(t.dataId).values;
-      if (!(v instanceof Float32Array)) throw new Error('batch norm kernel (cpu): expected Float32Array storage');
-      return v;
-    },
+    view: (t) => cpuFloat32(b, t, 'batch norm kernel (cpu)'),
     outputs(shapes) {
       const arrays = shapes.map((s) => new Float32Array(tf.util.sizeFromShape(s)));
       return { infos: shapes.map((s, i) => b.makeTensorInfo(s, 'float32', arrays[i]!)), arrays };
@@ -233,13 +219,13 @@ function cpuIo(backend: unknown): Io {
 }
 
 function wasmIo(backend: unknown): Io {
-  const b = backend as WasmLike;
+  const b = backend as unknown as WasmLike;
   return {
-    view: (t) => b.typedArrayFromHeap(t),
+    view: (t) => heapFloat32(b, t, 'batch norm kernel (wasm)'),
     outputs(shapes) {
       // Every output before any heap view: an allocation may grow (and move) the heap.
       const infos = shapes.map((s) => b.makeOutput(s, 'float32'));
-      return { infos, arrays: infos.map((t) => b.typedArrayFromHeap(t)) };
+      return { infos, arrays: infos.map((t) => heapFloat32(b, t, 'batch norm kernel (wasm)')) };
     },
   };
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { planHash, type LiftedPlan, type Surrogate, type SurrogateKind } from '@snnc/ir';
 import { surrogateDerivative } from '../model/surrogate.js';
 import type { GeneratedNeuronKernel } from './codegen/kernel-types.js';
+import { cpuFloat32, heapFloat32, type CpuLike, type WasmLike } from './js_backend_memory.js';
 import { GENERATED_NEURON_KERNELS } from './generated/neuron-kernels.generated.js';
 
 /**
@@ -16,6 +17,7 @@ import { GENERATED_NEURON_KERNELS } from './generated/neuron-kernels.generated.j
  * more than it saves; without the native ops plan_bptt.ts runs the plan as tfjs ops there.
  */
 export const NEURON_FORWARD = 'SnncNeuronForward';
+const WHO = 'fused neuron kernel';
 export const NEURON_BACKWARD = 'SnncNeuronBackward';
 export const FUSED_BACKENDS = ['cpu', 'wasm'] as const;
 export type FusedBackend = (typeof FUSED_BACKENDS)[number];
@@ -98,17 +100,6 @@ function kernelOf(a: FusedNeuronAttrs): GeneratedNeuronKernel {
   return k;
 }
 
-/** The cpu backend's storage, structurally (avoids importing backend-cpu types). */
-interface CpuLike {
-  data: { get(dataId: object): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
-}
-/** The wasm backend's heap access (BackendWasm.makeOutput / typedArrayFromHeap). */
-interface WasmLike {
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-}
-
 function input(inputs: tf.NamedTensorInfoMap, name: string): tf.TensorInfo {
   const t = inputs[name];
   if (t === undefined) throw new Error(`fused neuron kernel: missing input \`${name}\``);
@@ -119,12 +110,6 @@ function input(inputs: tf.NamedTensorInfoMap, name: string): tf.TensorInfo {
 /** The inputs of the backward kernel after dy, in order: y, h_i, (b). */
 export function savedNames(a: FusedNeuronAttrs): string[] {
   return ['y', ...Array.from({ length: a.states }, (_, i) => `h${i}`), ...(a.refractorySteps > 0 ? ['b'] : [])];
-}
-
-function cpuValues(b: CpuLike, t: tf.TensorInfo): Float32Array {
-  const v = b.data.get(t.dataId).values;
-  if (!(v instanceof Float32Array)) throw new Error('fused neuron kernel (cpu): expected Float32Array storage');
-  return v;
 }
 
 /** Output shape: the input's, or T times its rows for a static input. */
@@ -167,40 +152,40 @@ function runBackward(inputs: tf.NamedTensorInfoMap, dx: Float32Array, view: View
 const kernels: Record<FusedBackend, { forward: tf.KernelFunc; backward: tf.KernelFunc }> = {
   cpu: {
     forward: ({ inputs, backend, attrs }) => {
-      const b = backend as CpuLike;
+      const b = backend as unknown as CpuLike;
       const x = input(inputs, 'x');
       const a = fusedAttrs(attrs);
       const shape = seqShape(x, a);
       const outs = Array.from({ length: forwardOutputs(a) }, () => new Float32Array(tf.util.sizeFromShape(shape)));
-      runForward(x, outs, (t) => cpuValues(b, t), a, shape);
+      runForward(x, outs, (t) => cpuFloat32(b, t, WHO), a, shape);
       return outs.map((o) => b.makeTensorInfo(shape, 'float32', o));
     },
     backward: ({ inputs, backend, attrs }) => {
-      const b = backend as CpuLike;
+      const b = backend as unknown as CpuLike;
       const a = fusedAttrs(attrs);
       const shape = xShape(input(inputs, 'dy'), a);
       const dx = new Float32Array(tf.util.sizeFromShape(shape));
-      runBackward(inputs, dx, (t) => cpuValues(b, t), a);
+      runBackward(inputs, dx, (t) => cpuFloat32(b, t, WHO), a);
       return b.makeTensorInfo(shape, 'float32', dx);
     },
   },
   wasm: {
     forward: ({ inputs, backend, attrs }) => {
-      const b = backend as WasmLike;
+      const b = backend as unknown as WasmLike;
       const x = input(inputs, 'x');
       const a = fusedAttrs(attrs);
       const shape = seqShape(x, a);
       // Allocate every output before taking heap views: an allocation may grow (and move) the heap.
       const infos = Array.from({ length: forwardOutputs(a) }, () => b.makeOutput(shape, 'float32'));
-      const view = (t: tf.TensorInfo) => b.typedArrayFromHeap(t);
+      const view = (t: tf.TensorInfo) => heapFloat32(b, t, WHO);
       runForward(x, infos.map(view), view, a, shape);
       return infos;
     },
     backward: ({ inputs, backend, attrs }) => {
-      const b = backend as WasmLike;
+      const b = backend as unknown as WasmLike;
       const a = fusedAttrs(attrs);
       const dxInfo = b.makeOutput(xShape(input(inputs, 'dy'), a), 'float32');
-      const view = (t: tf.TensorInfo) => b.typedArrayFromHeap(t);
+      const view = (t: tf.TensorInfo) => heapFloat32(b, t, WHO);
       runBackward(inputs, view(dxInfo), view, a);
       return dxInfo;
     },
