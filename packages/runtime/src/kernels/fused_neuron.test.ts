@@ -112,12 +112,19 @@ describe.each(backends)('fused neuron kernel on %s', (backend) => {
     expectSame(fused, composed);
   });
 
+  // 600 neurons: two full blocks of the kernels' blocked loops (JS_NEURON_BLOCK = 256) and a part one.
+  it.each(neuronConfigs().filter((_, i) => i % 3 === 0).map((d, i) => [i, d] as const))('config %i over several neuron blocks: spikes identical, gradients within float32 rounding', async (i, def) => {
+    await loadBackend(backend);
+    const { fused, composed } = runBoth(def, 2 + (i % 4), 600, 300 + i);
+    expectSame(fused, composed);
+  });
+
   it.each(neuronConfigs().filter((_, i) => i % 4 === 0).map((d, i) => [i, d] as const))(
     'config %i with a static input (direct encoding): same spikes, gradient summed over T',
     async (i, def) => {
       await loadBackend(backend);
       const T = 2 + i;
-      const rows = 6;
+      const rows = i % 2 === 0 ? 6 : 150; // 150 rows: 600 neurons, more than two blocks of the blocked loops
       const rng = new Random(7 + i);
       const xv = Float32Array.from({ length: rows * 4 }, () => rng.uniform(-0.5, 2.5));
       const rv = Float32Array.from({ length: T * rows * 4 }, () => rng.uniform(-1, 1));

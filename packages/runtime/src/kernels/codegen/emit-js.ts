@@ -17,6 +17,9 @@ import { assertNever, constantSlot, literalValue, planHash, PLAN_SPIKE, PLAN_SUR
 
 type Env = ReadonlyMap<string, string>;
 
+/** Neurons per block of the emitted loops (the C kernels' SNNC_BLOCK is the same size). */
+export const JS_NEURON_BLOCK = 256;
+
 function fn32(e: Expr, env: Env): string {
   return emit(e, env, true);
 }
@@ -163,34 +166,49 @@ export function emitKernel(lifted: LiftedPlan): EmittedKernel {
   if (refractory) fwd.push(`  const B = out[${k + 1}]!;`);
   else fwd.push(`  void refr;`);
   const fwdConsts = fwd.length;
-  fwd.push(`  for (let i = 0; i < n; i++) {`);
-  for (const i of idx) fwd.push(`    let z${i} = ${fn32(plan.init[i]!, z)};`);
-  if (refractory) fwd.push(`    let rc = 0;`);
-  fwd.push(`    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {`);
-  fwd.push(`      const X = x[xi]!;`);
-  for (const i of idx) fwd.push(`      ${refractory && i === m ? 'let' : 'const'} h${i} = ${fn32(plan.update[i]!, z)};`);
+  // Blocked loops (time outside, JS_NEURON_BLOCK neurons inside, the state of a block in small
+  // arrays): the neuron-outer order touches T rows n floats apart for every neuron, and when
+  // n * 4 bytes is a multiple of 4 KiB (28x28x32 layers are) those rows share L1 sets and thrash.
+  // Float64Array holds any state value exactly, so the arithmetic is unchanged.
+  for (const i of idx) fwd.push(`  const Z${i} = new Float64Array(${JS_NEURON_BLOCK});`);
+  if (refractory) fwd.push(`  const RC = new Int32Array(${JS_NEURON_BLOCK});`);
+  fwd.push(`  for (let lo = 0; lo < n; lo += ${JS_NEURON_BLOCK}) {`);
+  fwd.push(`    const len = Math.min(${JS_NEURON_BLOCK}, n - lo);`);
+  for (const i of idx) fwd.push(`    Z${i}.fill(${fn32(plan.init[i]!, z)}, 0, len);`);
+  if (refractory) fwd.push(`    RC.fill(0, 0, len);`);
+  fwd.push(`    for (let t = 0; t < T; t++) {`);
+  fwd.push(`      const jo = t * n + lo;`);
+  fwd.push(`      const xo = t * xStride + lo;`);
+  fwd.push(`      for (let q = 0; q < len; q++) {`);
+  fwd.push(`        const j = jo + q;`);
+  fwd.push(`        const X = x[xo + q]!;`);
+  fwd.push(`        ${idx.map((i) => `const z${i} = Z${i}[q]!;`).join(' ')}`);
+  if (refractory) fwd.push(`        let rc = RC[q]!;`);
+  for (const i of idx) fwd.push(`        ${refractory && i === m ? 'let' : 'const'} h${i} = ${fn32(plan.update[i]!, z)};`);
   if (refractory) {
-    fwd.push(`      const b = rc > 0;`);
-    fwd.push(`      if (b) { h${m} = z${m}; rc--; }`);
-    fwd.push(`      B[j] = b ? 1 : 0;`);
+    fwd.push(`        const b = rc > 0;`);
+    fwd.push(`        if (b) { h${m} = z${m}; rc--; }`);
+    fwd.push(`        B[j] = b ? 1 : 0;`);
   }
-  for (const i of idx) fwd.push(`      H${i}[j] = h${i};`);
+  for (const i of idx) fwd.push(`        H${i}[j] = h${i};`);
   if (spiking) {
     const test = `${fn32(plan.spike!.diff, h)} ${plan.spike!.strict ? '>' : '>='} 0`;
-    fwd.push(`      const sp = ${refractory ? `!b && ` : ''}${test} ? 1 : 0;`);
-    fwd.push(`      Y[j] = sp;`);
+    fwd.push(`        const sp = ${refractory ? `!b && ` : ''}${test} ? 1 : 0;`);
+    fwd.push(`        Y[j] = sp;`);
     for (const i of idx) {
       const d = plan.delta[i]!;
       // delta = h itself is a reset to 0 (h - h), written as the constant
       const reset = d.kind === 'var' && d.name === plan.state[i] ? '0' : `f(h${i} - ${fn32(d, h)})`;
-      if (literalValue(d) !== 0) fwd.push(`      z${i} = sp === 1 ? ${reset} : h${i};`);
-      else fwd.push(`      z${i} = h${i};`);
+      if (literalValue(d) !== 0) fwd.push(`        Z${i}[q] = sp === 1 ? ${reset} : h${i};`);
+      else fwd.push(`        Z${i}[q] = h${i};`);
     }
-    if (refractory) fwd.push(`      if (sp === 1) rc = refr;`);
+    if (refractory) fwd.push(`        RC[q] = sp === 1 ? refr : rc;`);
   } else {
-    fwd.push(`      Y[j] = h${m};`);
-    for (const i of idx) fwd.push(`      z${i} = h${i};`);
+    fwd.push(`        Y[j] = h${m};`);
+    for (const i of idx) fwd.push(`        Z${i}[q] = h${i};`);
+    if (refractory) fwd.push(`        RC[q] = rc;`);
   }
+  fwd.push(`      }`);
   fwd.push(`    }`);
   fwd.push(`  }`);
   fwd.push(`}`);
@@ -207,37 +225,46 @@ export function emitKernel(lifted: LiftedPlan): EmittedKernel {
   else bwd.push(`  if (x === null) throw new Error('fused neuron: this neuron\\'s backward reads its input');`);
   const bwdConsts = bwd.length;
   bwd.push(`  const isStatic = xStride === 0;`);
-  bwd.push(`  for (let i = 0; i < n; i++) {`);
-  bwd.push(`    ${idx.map((i) => `let gz${i} = 0;`).join(' ')}`);
-  bwd.push(`    let gx = 0;`);
-  bwd.push(`    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {`);
-  for (const i of idx) bwd.push(`      const h${i} = H${i}[j]!;`);
-  if (refractory) bwd.push(`      const b = B[j]! !== 0;`);
+  for (const i of idx) bwd.push(`  const GZ${i} = new Float64Array(${JS_NEURON_BLOCK});`);
+  bwd.push(`  const GX = new Float64Array(${JS_NEURON_BLOCK});`);
+  bwd.push(`  for (let lo = 0; lo < n; lo += ${JS_NEURON_BLOCK}) {`);
+  bwd.push(`    const len = Math.min(${JS_NEURON_BLOCK}, n - lo);`);
+  bwd.push(`    ${idx.map((i) => `GZ${i}.fill(0, 0, len);`).join(' ')}`);
+  bwd.push(`    GX.fill(0, 0, len);`);
+  bwd.push(`    for (let t = T - 1; t >= 0; t--) {`);
+  bwd.push(`      const jo = t * n + lo;`);
+  bwd.push(`      const xo = t * xStride + lo;`);
+  bwd.push(`      for (let q = 0; q < len; q++) {`);
+  bwd.push(`        const j = jo + q;`);
+  bwd.push(`        const xi = xo + q;`);
+  bwd.push(`        ${idx.map((i) => `let gz${i} = GZ${i}[q]!;`).join(' ')}`);
+  for (const i of idx) bwd.push(`        const h${i} = H${i}[j]!;`);
+  if (refractory) bwd.push(`        const b = B[j]! !== 0;`);
   if (spiking) {
-    bwd.push(`      const sp = Y[j]!;`);
-    bwd.push(`      const g = ${refractory ? 'b ? 0 : ' : ''}sg(${fn64(plan.spike!.diff, h)});`);
-    bwd.push(`      const gs = dy[j]! * g;`);
+    bwd.push(`        const sp = Y[j]!;`);
+    bwd.push(`        const g = ${refractory ? 'b ? 0 : ' : ''}sg(${fn64(plan.spike!.diff, h)});`);
+    bwd.push(`        const gs = dy[j]! * g;`);
     for (const jj of idx) {
       const direct = literalValue(plan.diffJac[jj]!) === 0 ? [] : [literalValue(plan.diffJac[jj]!) === 1 ? 'gs' : `gs * ${fn64(plan.diffJac[jj]!, h)}`];
       const carried = dot(idx.map((ii) => ({ value: `gz${ii}`, factor: plan.resetJac[ii]![jj]!, code: fn64(plan.resetJac[ii]![jj]!, h) })));
-      bwd.push(`      const gh${jj} = ${[...direct, carried].join(' + ')};`);
+      bwd.push(`        const gh${jj} = ${[...direct, carried].join(' + ')};`);
     }
   } else {
-    for (const jj of idx) bwd.push(`      const gh${jj} = gz${jj}${jj === m ? ' + dy[j]!' : ''};`);
+    for (const jj of idx) bwd.push(`        const gh${jj} = gz${jj}${jj === m ? ' + dy[j]!' : ''};`);
   }
   if (plan.backwardReadsState) {
-    bwd.push(`      ${idx.map((i) => `let p${i}: number;`).join(' ')}`);
-    bwd.push(`      if (t > 0) {`);
-    for (const i of idx) bwd.push(`        const q${i} = H${i}[j - n]!;`);
+    bwd.push(`        ${idx.map((i) => `let p${i}: number;`).join(' ')}`);
+    bwd.push(`        if (t > 0) {`);
+    for (const i of idx) bwd.push(`          const q${i} = H${i}[j - n]!;`);
     if (spiking) {
-      bwd.push(`        const sq = Y[j - n]!;`);
-      for (const i of idx) bwd.push(literalValue(plan.delta[i]!) === 0 ? `        p${i} = q${i};` : `        p${i} = sq !== 0 ? q${i} - ${fn64(plan.delta[i]!, hp)} : q${i};`);
-    } else for (const i of idx) bwd.push(`        p${i} = q${i};`);
-    bwd.push(`      } else {`);
-    for (const i of idx) bwd.push(`        p${i} = ${fn64(plan.init[i]!, zp)};`);
-    bwd.push(`      }`);
+      bwd.push(`          const sq = Y[j - n]!;`);
+      for (const i of idx) bwd.push(literalValue(plan.delta[i]!) === 0 ? `          p${i} = q${i};` : `          p${i} = sq !== 0 ? q${i} - ${fn64(plan.delta[i]!, hp)} : q${i};`);
+    } else for (const i of idx) bwd.push(`          p${i} = q${i};`);
+    bwd.push(`        } else {`);
+    for (const i of idx) bwd.push(`          p${i} = ${fn64(plan.init[i]!, zp)};`);
+    bwd.push(`        }`);
   }
-  if (plan.backwardReadsInput) bwd.push(`      const X = x![xi]!;`);
+  if (plan.backwardReadsInput) bwd.push(`        const X = x![xi]!;`);
   // dL/dz[t-1] and dL/dx[t]; while refractory the membrane's row is the identity (held)
   const gzRow = (skipM: boolean) =>
     idx.map((jj) => {
@@ -247,18 +274,19 @@ export function emitKernel(lifted: LiftedPlan): EmittedKernel {
     });
   const gxOf = (skipM: boolean) => dot(idx.filter((ii) => !(skipM && ii === m)).map((ii) => ({ value: `gh${ii}`, factor: plan.inputJac[ii]!, code: fn64(plan.inputJac[ii]!, zp) })));
   if (refractory) {
-    bwd.push(`      let gxt: number;`);
-    bwd.push(`      if (b) { ${gzRow(true).join(' ')} gxt = ${gxOf(true)}; }`);
-    bwd.push(`      else { ${gzRow(false).join(' ')} gxt = ${gxOf(false)}; }`);
+    bwd.push(`        let gxt: number;`);
+    bwd.push(`        if (b) { ${gzRow(true).join(' ')} gxt = ${gxOf(true)}; }`);
+    bwd.push(`        else { ${gzRow(false).join(' ')} gxt = ${gxOf(false)}; }`);
   } else {
-    for (const line of gzRow(false)) bwd.push(`      ${line}`);
-    bwd.push(`      const gxt = ${gxOf(false)};`);
+    for (const line of gzRow(false)) bwd.push(`        ${line}`);
+    bwd.push(`        const gxt = ${gxOf(false)};`);
   }
-  bwd.push(`      if (isStatic) gx += gxt;`);
-  bwd.push(`      else dx[xi] = gxt;`);
+  bwd.push(`        ${idx.map((i) => `GZ${i}[q] = gz${i};`).join(' ')}`);
+  bwd.push(`        if (isStatic) GX[q] = GX[q]! + gxt;`);
+  bwd.push(`        else dx[xi] = gxt;`);
+  bwd.push(`      }`);
   bwd.push(`    }`);
-  bwd.push(`    if (isStatic) dx[i] = gx;`);
-  bwd.push(`    ${idx.map((i) => `void gz${i};`).join(' ')}`);
+  bwd.push(`    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;`);
   bwd.push(`  }`);
   bwd.push(`}`);
   declareConstants(fwd, fwdConsts, 'k', (slot) => `f(c[${slot}]!)`);

@@ -11,15 +11,23 @@ function k11f61946Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   void refr;
   const k0 = f(c[0]!);
   const k1 = f(c[1]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + X);
-      H0[j] = h0;
-      const sp = f(h0 - k1) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? 0 : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(z0 + X);
+        H0[j] = h0;
+        const sp = f(h0 - k1) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? 0 : h0;
+      }
     }
   }
 }
@@ -31,22 +39,32 @@ function k11f61946Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c1 = c[1]!;
   const c2 = c[2]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c1));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * ((c2 - sp) - (h0 * g));
-      gz0 = gh0;
-      const gxt = gh0;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c1));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * ((c2 - sp) - (h0 * g));
+        gz0 = gh0;
+        const gxt = gh0;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -57,15 +75,23 @@ function k52f35a5dForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   void refr;
   const k0 = f(c[0]!);
   const k1 = f(c[1]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + X);
-      H0[j] = h0;
-      const sp = f(h0 - k1) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? 0 : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(z0 + X);
+        H0[j] = h0;
+        const sp = f(h0 - k1) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? 0 : h0;
+      }
     }
   }
 }
@@ -77,22 +103,32 @@ function k52f35a5dBackward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c1 = c[1]!;
   const c2 = c[2]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c1));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c2 - sp);
-      gz0 = gh0;
-      const gxt = gh0;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c1));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c2 - sp);
+        gz0 = gh0;
+        const gxt = gh0;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -104,15 +140,23 @@ function k7a8ad324Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k0 = f(c[0]!);
   const k1 = f(c[1]!);
   const k2 = f(c[2]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + f(f(X - z0) * k1));
-      H0[j] = h0;
-      const sp = f(h0 - k2) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? 0 : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(z0 + f(f(X - z0) * k1));
+        H0[j] = h0;
+        const sp = f(h0 - k2) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? 0 : h0;
+      }
     }
   }
 }
@@ -126,22 +170,32 @@ function k7a8ad324Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c4 = c[4]!;
   const c5 = c[5]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c2));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * ((c5 - sp) - (h0 * g));
-      gz0 = gh0 * c3;
-      const gxt = gh0 * c4;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c2));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * ((c5 - sp) - (h0 * g));
+        gz0 = gh0 * c3;
+        const gxt = gh0 * c4;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -153,15 +207,23 @@ function kc10d9539Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k0 = f(c[0]!);
   const k1 = f(c[1]!);
   const k2 = f(c[2]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + f(f(X - z0) * k1));
-      H0[j] = h0;
-      const sp = f(h0 - k2) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? 0 : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(z0 + f(f(X - z0) * k1));
+        H0[j] = h0;
+        const sp = f(h0 - k2) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? 0 : h0;
+      }
     }
   }
 }
@@ -175,22 +237,32 @@ function kc10d9539Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c4 = c[4]!;
   const c5 = c[5]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c2));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c5 - sp);
-      gz0 = gh0 * c3;
-      const gxt = gh0 * c4;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c2));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c5 - sp);
+        gz0 = gh0 * c3;
+        const gxt = gh0 * c4;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -210,23 +282,33 @@ function k7f2a1560Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k6 = f(c[6]!);
   const k7 = f(c[7]!);
   const k8 = f(c[8]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    let z1 = k1;
-    let z2 = k2;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + f(f(X - z0) * k3));
-      const h1 = f(f(z1 * k4) + z2);
-      const h2 = k5;
-      H0[j] = h0;
-      H1[j] = h1;
-      H2[j] = h2;
-      const sp = f(h0 - f(k6 + f(k7 * h1))) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? 0 : h0;
-      z1 = h1;
-      z2 = sp === 1 ? f(h2 - f(h2 - k8)) : h2;
+  const Z0 = new Float64Array(256);
+  const Z1 = new Float64Array(256);
+  const Z2 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    Z1.fill(k1, 0, len);
+    Z2.fill(k2, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!; const z1 = Z1[q]!; const z2 = Z2[q]!;
+        const h0 = f(z0 + f(f(X - z0) * k3));
+        const h1 = f(f(z1 * k4) + z2);
+        const h2 = k5;
+        H0[j] = h0;
+        H1[j] = h1;
+        H2[j] = h2;
+        const sp = f(h0 - f(k6 + f(k7 * h1))) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? 0 : h0;
+        Z1[q] = h1;
+        Z2[q] = sp === 1 ? f(h2 - f(h2 - k8)) : h2;
+      }
     }
   }
 }
@@ -250,28 +332,40 @@ function k7f2a1560Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c17 = c[17]!;
   const c18 = c[18]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0; let gz1 = 0; let gz2 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const h1 = H1[j]!;
-      const h2 = H2[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - (c6 + (c7 * h1))));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * ((c13 - sp) - (h0 * g)) + gz2 * (-((h2 - c15) * g));
-      const gh1 = gs * c12 + gz0 * (-(h0 * (g * c14))) + gz1 + gz2 * (-((h2 - c16) * (g * c17)));
-      const gh2 = gz2 * (c18 - sp);
-      gz0 = gh0 * c9;
-      gz1 = gh1 * c10;
-      gz2 = gh1;
-      const gxt = gh0 * c11;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GZ1 = new Float64Array(256);
+  const GZ2 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len); GZ1.fill(0, 0, len); GZ2.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!; let gz1 = GZ1[q]!; let gz2 = GZ2[q]!;
+        const h0 = H0[j]!;
+        const h1 = H1[j]!;
+        const h2 = H2[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - (c6 + (c7 * h1))));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * ((c13 - sp) - (h0 * g)) + gz2 * (-((h2 - c15) * g));
+        const gh1 = gs * c12 + gz0 * (-(h0 * (g * c14))) + gz1 + gz2 * (-((h2 - c16) * (g * c17)));
+        const gh2 = gz2 * (c18 - sp);
+        gz0 = gh0 * c9;
+        gz1 = gh1 * c10;
+        gz2 = gh1;
+        const gxt = gh0 * c11;
+        GZ0[q] = gz0; GZ1[q] = gz1; GZ2[q] = gz2;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0; void gz1; void gz2;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -291,23 +385,33 @@ function kff54b767Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k6 = f(c[6]!);
   const k7 = f(c[7]!);
   const k8 = f(c[8]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    let z1 = k1;
-    let z2 = k2;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + f(f(X - z0) * k3));
-      const h1 = f(f(z1 * k4) + z2);
-      const h2 = k5;
-      H0[j] = h0;
-      H1[j] = h1;
-      H2[j] = h2;
-      const sp = f(h0 - f(k6 + f(k7 * h1))) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? 0 : h0;
-      z1 = h1;
-      z2 = sp === 1 ? f(h2 - f(h2 - k8)) : h2;
+  const Z0 = new Float64Array(256);
+  const Z1 = new Float64Array(256);
+  const Z2 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    Z1.fill(k1, 0, len);
+    Z2.fill(k2, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!; const z1 = Z1[q]!; const z2 = Z2[q]!;
+        const h0 = f(z0 + f(f(X - z0) * k3));
+        const h1 = f(f(z1 * k4) + z2);
+        const h2 = k5;
+        H0[j] = h0;
+        H1[j] = h1;
+        H2[j] = h2;
+        const sp = f(h0 - f(k6 + f(k7 * h1))) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? 0 : h0;
+        Z1[q] = h1;
+        Z2[q] = sp === 1 ? f(h2 - f(h2 - k8)) : h2;
+      }
     }
   }
 }
@@ -327,28 +431,40 @@ function kff54b767Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c13 = c[13]!;
   const c14 = c[14]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0; let gz1 = 0; let gz2 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const h1 = H1[j]!;
-      const h2 = H2[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - (c6 + (c7 * h1))));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c13 - sp);
-      const gh1 = gs * c12 + gz1;
-      const gh2 = gz2 * (c14 - sp);
-      gz0 = gh0 * c9;
-      gz1 = gh1 * c10;
-      gz2 = gh1;
-      const gxt = gh0 * c11;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GZ1 = new Float64Array(256);
+  const GZ2 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len); GZ1.fill(0, 0, len); GZ2.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!; let gz1 = GZ1[q]!; let gz2 = GZ2[q]!;
+        const h0 = H0[j]!;
+        const h1 = H1[j]!;
+        const h2 = H2[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - (c6 + (c7 * h1))));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c13 - sp);
+        const gh1 = gs * c12 + gz1;
+        const gh2 = gz2 * (c14 - sp);
+        gz0 = gh0 * c9;
+        gz1 = gh1 * c10;
+        gz2 = gh1;
+        const gxt = gh0 * c11;
+        GZ0[q] = gz0; GZ1[q] = gz1; GZ2[q] = gz2;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0; void gz1; void gz2;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -366,19 +482,28 @@ function kd098c2e2Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k5 = f(c[5]!);
   const k6 = f(c[6]!);
   const k7 = f(c[7]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    let z1 = k1;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(f(f(k2 * z0) + f(k3 * z1)) + f(k4 * X));
-      const h1 = f(f(k5 * z1) + f(k6 * X));
-      H0[j] = h0;
-      H1[j] = h1;
-      const sp = f(h0 - k7) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? 0 : h0;
-      z1 = h1;
+  const Z0 = new Float64Array(256);
+  const Z1 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    Z1.fill(k1, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!; const z1 = Z1[q]!;
+        const h0 = f(f(f(k2 * z0) + f(k3 * z1)) + f(k4 * X));
+        const h1 = f(f(k5 * z1) + f(k6 * X));
+        H0[j] = h0;
+        H1[j] = h1;
+        const sp = f(h0 - k7) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? 0 : h0;
+        Z1[q] = h1;
+      }
     }
   }
 }
@@ -396,25 +521,36 @@ function kd098c2e2Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c12 = c[12]!;
   const c13 = c[13]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0; let gz1 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const h1 = H1[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c7));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * ((c13 - sp) - (h0 * g));
-      const gh1 = gz1;
-      gz0 = gh0 * c8;
-      gz1 = gh0 * c9 + gh1 * c10;
-      const gxt = gh0 * c11 + gh1 * c12;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GZ1 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len); GZ1.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!; let gz1 = GZ1[q]!;
+        const h0 = H0[j]!;
+        const h1 = H1[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c7));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * ((c13 - sp) - (h0 * g));
+        const gh1 = gz1;
+        gz0 = gh0 * c8;
+        gz1 = gh0 * c9 + gh1 * c10;
+        const gxt = gh0 * c11 + gh1 * c12;
+        GZ0[q] = gz0; GZ1[q] = gz1;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0; void gz1;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -432,19 +568,28 @@ function k0c3f36f3Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k5 = f(c[5]!);
   const k6 = f(c[6]!);
   const k7 = f(c[7]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    let z1 = k1;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(f(f(k2 * z0) + f(k3 * z1)) + f(k4 * X));
-      const h1 = f(f(k5 * z1) + f(k6 * X));
-      H0[j] = h0;
-      H1[j] = h1;
-      const sp = f(h0 - k7) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? 0 : h0;
-      z1 = h1;
+  const Z0 = new Float64Array(256);
+  const Z1 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    Z1.fill(k1, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!; const z1 = Z1[q]!;
+        const h0 = f(f(f(k2 * z0) + f(k3 * z1)) + f(k4 * X));
+        const h1 = f(f(k5 * z1) + f(k6 * X));
+        H0[j] = h0;
+        H1[j] = h1;
+        const sp = f(h0 - k7) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? 0 : h0;
+        Z1[q] = h1;
+      }
     }
   }
 }
@@ -462,25 +607,36 @@ function k0c3f36f3Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c12 = c[12]!;
   const c13 = c[13]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0; let gz1 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const h1 = H1[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c7));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c13 - sp);
-      const gh1 = gz1;
-      gz0 = gh0 * c8;
-      gz1 = gh0 * c9 + gh1 * c10;
-      const gxt = gh0 * c11 + gh1 * c12;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GZ1 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len); GZ1.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!; let gz1 = GZ1[q]!;
+        const h0 = H0[j]!;
+        const h1 = H1[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c7));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c13 - sp);
+        const gh1 = gz1;
+        gz0 = gh0 * c8;
+        gz1 = gh0 * c9 + gh1 * c10;
+        const gxt = gh0 * c11 + gh1 * c12;
+        GZ0[q] = gz0; GZ1[q] = gz1;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0; void gz1;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -492,14 +648,22 @@ function ke1a63808Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k0 = f(c[0]!);
   const k1 = f(c[1]!);
   const k2 = f(c[2]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(f(k1 * z0) + f(k2 * X));
-      H0[j] = h0;
-      Y[j] = h0;
-      z0 = h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(f(k1 * z0) + f(k2 * X));
+        H0[j] = h0;
+        Y[j] = h0;
+        Z0[q] = h0;
+      }
     }
   }
 }
@@ -512,19 +676,29 @@ function ke1a63808Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c3 = c[3]!;
   const c4 = c[4]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const gh0 = gz0 + dy[j]!;
-      gz0 = gh0 * c3;
-      const gxt = gh0 * c4;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const gh0 = gz0 + dy[j]!;
+        gz0 = gh0 * c3;
+        const gxt = gh0 * c4;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -536,14 +710,22 @@ function k6627c25dForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k0 = f(c[0]!);
   const k1 = f(c[1]!);
   const k2 = f(c[2]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(f(k1 * z0) + f(k2 * X));
-      H0[j] = h0;
-      Y[j] = h0;
-      z0 = h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(f(k1 * z0) + f(k2 * X));
+        H0[j] = h0;
+        Y[j] = h0;
+        Z0[q] = h0;
+      }
     }
   }
 }
@@ -556,19 +738,29 @@ function k6627c25dBackward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c3 = c[3]!;
   const c4 = c[4]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const gh0 = gz0 + dy[j]!;
-      gz0 = gh0 * c3;
-      const gxt = gh0 * c4;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const gh0 = gz0 + dy[j]!;
+        gz0 = gh0 * c3;
+        const gxt = gh0 * c4;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -579,14 +771,22 @@ function kb88dd52aForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   void refr;
   const k0 = f(c[0]!);
   const k1 = f(c[1]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + f(k1 * X));
-      H0[j] = h0;
-      Y[j] = h0;
-      z0 = h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(z0 + f(k1 * X));
+        H0[j] = h0;
+        Y[j] = h0;
+        Z0[q] = h0;
+      }
     }
   }
 }
@@ -598,19 +798,29 @@ function kb88dd52aBackward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   void x;
   const c2 = c[2]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const gh0 = gz0 + dy[j]!;
-      gz0 = gh0;
-      const gxt = gh0 * c2;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const gh0 = gz0 + dy[j]!;
+        gz0 = gh0;
+        const gxt = gh0 * c2;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -621,14 +831,22 @@ function k9d7f531fForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   void refr;
   const k0 = f(c[0]!);
   const k1 = f(c[1]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + f(k1 * X));
-      H0[j] = h0;
-      Y[j] = h0;
-      z0 = h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(z0 + f(k1 * X));
+        H0[j] = h0;
+        Y[j] = h0;
+        Z0[q] = h0;
+      }
     }
   }
 }
@@ -640,19 +858,29 @@ function k9d7f531fBackward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   void x;
   const c2 = c[2]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const gh0 = gz0 + dy[j]!;
-      gz0 = gh0;
-      const gxt = gh0 * c2;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const gh0 = gz0 + dy[j]!;
+        gz0 = gh0;
+        const gxt = gh0 * c2;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -665,20 +893,30 @@ function k3feb367eForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k1 = f(c[1]!);
   const k2 = f(c[2]!);
   const k3 = f(c[3]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    let rc = 0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      let h0 = f(f(k1 * z0) + f(k2 * X));
-      const b = rc > 0;
-      if (b) { h0 = z0; rc--; }
-      B[j] = b ? 1 : 0;
-      H0[j] = h0;
-      const sp = !b && f(h0 - k3) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? 0 : h0;
-      if (sp === 1) rc = refr;
+  const Z0 = new Float64Array(256);
+  const RC = new Int32Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    RC.fill(0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        let rc = RC[q]!;
+        let h0 = f(f(k1 * z0) + f(k2 * X));
+        const b = rc > 0;
+        if (b) { h0 = z0; rc--; }
+        B[j] = b ? 1 : 0;
+        H0[j] = h0;
+        const sp = !b && f(h0 - k3) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? 0 : h0;
+        RC[q] = sp === 1 ? refr : rc;
+      }
     }
   }
 }
@@ -693,24 +931,34 @@ function k3feb367eBackward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c5 = c[5]!;
   const c6 = c[6]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const b = B[j]! !== 0;
-      const sp = Y[j]!;
-      const g = b ? 0 : sg((h0 - c3));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * ((c6 - sp) - (h0 * g));
-      let gxt: number;
-      if (b) { gz0 = 0 + gh0; gxt = 0; }
-      else { gz0 = gh0 * c4; gxt = gh0 * c5; }
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const b = B[j]! !== 0;
+        const sp = Y[j]!;
+        const g = b ? 0 : sg((h0 - c3));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * ((c6 - sp) - (h0 * g));
+        let gxt: number;
+        if (b) { gz0 = 0 + gh0; gxt = 0; }
+        else { gz0 = gh0 * c4; gxt = gh0 * c5; }
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -723,20 +971,30 @@ function kd119bbe5Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k1 = f(c[1]!);
   const k2 = f(c[2]!);
   const k3 = f(c[3]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    let rc = 0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      let h0 = f(f(k1 * z0) + f(k2 * X));
-      const b = rc > 0;
-      if (b) { h0 = z0; rc--; }
-      B[j] = b ? 1 : 0;
-      H0[j] = h0;
-      const sp = !b && f(h0 - k3) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? 0 : h0;
-      if (sp === 1) rc = refr;
+  const Z0 = new Float64Array(256);
+  const RC = new Int32Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    RC.fill(0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        let rc = RC[q]!;
+        let h0 = f(f(k1 * z0) + f(k2 * X));
+        const b = rc > 0;
+        if (b) { h0 = z0; rc--; }
+        B[j] = b ? 1 : 0;
+        H0[j] = h0;
+        const sp = !b && f(h0 - k3) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? 0 : h0;
+        RC[q] = sp === 1 ? refr : rc;
+      }
     }
   }
 }
@@ -751,24 +1009,34 @@ function kd119bbe5Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c5 = c[5]!;
   const c6 = c[6]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const b = B[j]! !== 0;
-      const sp = Y[j]!;
-      const g = b ? 0 : sg((h0 - c3));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c6 - sp);
-      let gxt: number;
-      if (b) { gz0 = 0 + gh0; gxt = 0; }
-      else { gz0 = gh0 * c4; gxt = gh0 * c5; }
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const b = B[j]! !== 0;
+        const sp = Y[j]!;
+        const g = b ? 0 : sg((h0 - c3));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c6 - sp);
+        let gxt: number;
+        if (b) { gz0 = 0 + gh0; gxt = 0; }
+        else { gz0 = gh0 * c4; gxt = gh0 * c5; }
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -792,19 +1060,28 @@ function k6219aebeForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k11 = f(c[11]!);
   const k12 = f(c[12]!);
   const k13 = f(c[13]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    let z1 = k1;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + f(k2 * f(f(f(f(f(f(k3 * f(z0 * z0)) + f(k4 * z0)) + k5) - z1) + X) * k6)));
-      const h1 = f(z1 + f(k7 * f(f(k8 * f(f(k9 * z0) - z1)) * k10)));
-      H0[j] = h0;
-      H1[j] = h1;
-      const sp = f(h0 - k11) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - f(h0 - k12)) : h0;
-      z1 = sp === 1 ? f(h1 - k13) : h1;
+  const Z0 = new Float64Array(256);
+  const Z1 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    Z1.fill(k1, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!; const z1 = Z1[q]!;
+        const h0 = f(z0 + f(k2 * f(f(f(f(f(f(k3 * f(z0 * z0)) + f(k4 * z0)) + k5) - z1) + X) * k6)));
+        const h1 = f(z1 + f(k7 * f(f(k8 * f(f(k9 * z0) - z1)) * k10)));
+        H0[j] = h0;
+        H1[j] = h1;
+        const sp = f(h0 - k11) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - f(h0 - k12)) : h0;
+        Z1[q] = sp === 1 ? f(h1 - k13) : h1;
+      }
     }
   }
 }
@@ -832,36 +1109,47 @@ function k6219aebeBackward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c24 = c[24]!;
   const c25 = c[25]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0; let gz1 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const h1 = H1[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c11));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * ((c23 - sp) - ((h0 - c24) * g)) + gz1 * (-(c25 * g));
-      const gh1 = gz1;
-      let p0: number; let p1: number;
-      if (t > 0) {
-        const q0 = H0[j - n]!;
-        const q1 = H1[j - n]!;
-        const sq = Y[j - n]!;
-        p0 = sq !== 0 ? q0 - (q0 - c12) : q0;
-        p1 = sq !== 0 ? q1 - c13 : q1;
-      } else {
-        p0 = c0;
-        p1 = c1;
+  const GZ0 = new Float64Array(256);
+  const GZ1 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len); GZ1.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!; let gz1 = GZ1[q]!;
+        const h0 = H0[j]!;
+        const h1 = H1[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c11));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * ((c23 - sp) - ((h0 - c24) * g)) + gz1 * (-(c25 * g));
+        const gh1 = gz1;
+        let p0: number; let p1: number;
+        if (t > 0) {
+          const q0 = H0[j - n]!;
+          const q1 = H1[j - n]!;
+          const sq = Y[j - n]!;
+          p0 = sq !== 0 ? q0 - (q0 - c12) : q0;
+          p1 = sq !== 0 ? q1 - c13 : q1;
+        } else {
+          p0 = c0;
+          p1 = c1;
+        }
+        gz0 = gh0 * (c14 + (c15 * (((c16 * (c17 * p0)) + c18) * c19))) + gh1 * c21;
+        gz1 = gh0 * c20 + gh1 * c22;
+        const gxt = gh0;
+        GZ0[q] = gz0; GZ1[q] = gz1;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
       }
-      gz0 = gh0 * (c14 + (c15 * (((c16 * (c17 * p0)) + c18) * c19))) + gh1 * c21;
-      gz1 = gh0 * c20 + gh1 * c22;
-      const gxt = gh0;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
     }
-    if (isStatic) dx[i] = gx;
-    void gz0; void gz1;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -885,19 +1173,28 @@ function k8c3e9440Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k11 = f(c[11]!);
   const k12 = f(c[12]!);
   const k13 = f(c[13]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    let z1 = k1;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + f(k2 * f(f(f(f(f(f(k3 * f(z0 * z0)) + f(k4 * z0)) + k5) - z1) + X) * k6)));
-      const h1 = f(z1 + f(k7 * f(f(k8 * f(f(k9 * z0) - z1)) * k10)));
-      H0[j] = h0;
-      H1[j] = h1;
-      const sp = f(h0 - k11) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - f(h0 - k12)) : h0;
-      z1 = sp === 1 ? f(h1 - k13) : h1;
+  const Z0 = new Float64Array(256);
+  const Z1 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    Z1.fill(k1, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!; const z1 = Z1[q]!;
+        const h0 = f(z0 + f(k2 * f(f(f(f(f(f(k3 * f(z0 * z0)) + f(k4 * z0)) + k5) - z1) + X) * k6)));
+        const h1 = f(z1 + f(k7 * f(f(k8 * f(f(k9 * z0) - z1)) * k10)));
+        H0[j] = h0;
+        H1[j] = h1;
+        const sp = f(h0 - k11) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - f(h0 - k12)) : h0;
+        Z1[q] = sp === 1 ? f(h1 - k13) : h1;
+      }
     }
   }
 }
@@ -923,36 +1220,47 @@ function k8c3e9440Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c22 = c[22]!;
   const c23 = c[23]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0; let gz1 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const h1 = H1[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c11));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c23 - sp);
-      const gh1 = gz1;
-      let p0: number; let p1: number;
-      if (t > 0) {
-        const q0 = H0[j - n]!;
-        const q1 = H1[j - n]!;
-        const sq = Y[j - n]!;
-        p0 = sq !== 0 ? q0 - (q0 - c12) : q0;
-        p1 = sq !== 0 ? q1 - c13 : q1;
-      } else {
-        p0 = c0;
-        p1 = c1;
+  const GZ0 = new Float64Array(256);
+  const GZ1 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len); GZ1.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!; let gz1 = GZ1[q]!;
+        const h0 = H0[j]!;
+        const h1 = H1[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c11));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c23 - sp);
+        const gh1 = gz1;
+        let p0: number; let p1: number;
+        if (t > 0) {
+          const q0 = H0[j - n]!;
+          const q1 = H1[j - n]!;
+          const sq = Y[j - n]!;
+          p0 = sq !== 0 ? q0 - (q0 - c12) : q0;
+          p1 = sq !== 0 ? q1 - c13 : q1;
+        } else {
+          p0 = c0;
+          p1 = c1;
+        }
+        gz0 = gh0 * (c14 + (c15 * (((c16 * (c17 * p0)) + c18) * c19))) + gh1 * c21;
+        gz1 = gh0 * c20 + gh1 * c22;
+        const gxt = gh0;
+        GZ0[q] = gz0; GZ1[q] = gz1;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
       }
-      gz0 = gh0 * (c14 + (c15 * (((c16 * (c17 * p0)) + c18) * c19))) + gh1 * c21;
-      gz1 = gh0 * c20 + gh1 * c22;
-      const gxt = gh0;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
     }
-    if (isStatic) dx[i] = gx;
-    void gz0; void gz1;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -976,19 +1284,28 @@ function k28902383Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k11 = f(c[11]!);
   const k12 = f(c[12]!);
   const k13 = f(c[13]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    let z1 = k1;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + f(k2 * f(f(f(f(k3 - z0) + f(k4 * f(Math.exp(f(f(z0 - k5) * k6))))) + f(k7 * f(X - z1))) * k8)));
-      const h1 = f(z1 + f(k9 * f(f(f(k10 * f(z0 - k11)) - z1) * k12)));
-      H0[j] = h0;
-      H1[j] = h1;
-      const sp = h0 >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - f(h0 - k13)) : h0;
-      z1 = h1;
+  const Z0 = new Float64Array(256);
+  const Z1 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    Z1.fill(k1, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!; const z1 = Z1[q]!;
+        const h0 = f(z0 + f(k2 * f(f(f(f(k3 - z0) + f(k4 * f(Math.exp(f(f(z0 - k5) * k6))))) + f(k7 * f(X - z1))) * k8)));
+        const h1 = f(z1 + f(k9 * f(f(f(k10 * f(z0 - k11)) - z1) * k12)));
+        H0[j] = h0;
+        H1[j] = h1;
+        const sp = h0 >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - f(h0 - k13)) : h0;
+        Z1[q] = h1;
+      }
     }
   }
 }
@@ -1016,36 +1333,47 @@ function k28902383Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c26 = c[26]!;
   const c27 = c[27]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0; let gz1 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const h1 = H1[j]!;
-      const sp = Y[j]!;
-      const g = sg(h0);
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * ((c26 - sp) - ((h0 - c27) * g));
-      const gh1 = gz1;
-      let p0: number; let p1: number;
-      if (t > 0) {
-        const q0 = H0[j - n]!;
-        const q1 = H1[j - n]!;
-        const sq = Y[j - n]!;
-        p0 = sq !== 0 ? q0 - (q0 - c13) : q0;
-        p1 = q1;
-      } else {
-        p0 = c0;
-        p1 = c1;
+  const GZ0 = new Float64Array(256);
+  const GZ1 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len); GZ1.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!; let gz1 = GZ1[q]!;
+        const h0 = H0[j]!;
+        const h1 = H1[j]!;
+        const sp = Y[j]!;
+        const g = sg(h0);
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * ((c26 - sp) - ((h0 - c27) * g));
+        const gh1 = gz1;
+        let p0: number; let p1: number;
+        if (t > 0) {
+          const q0 = H0[j - n]!;
+          const q1 = H1[j - n]!;
+          const sq = Y[j - n]!;
+          p0 = sq !== 0 ? q0 - (q0 - c13) : q0;
+          p1 = q1;
+        } else {
+          p0 = c0;
+          p1 = c1;
+        }
+        gz0 = gh0 * (c14 + (c15 * ((c16 + (c17 * ((Math.exp(((p0 - c18) * c19))) * c20))) * c21))) + gh1 * c23;
+        gz1 = gh0 * c22 + gh1 * c24;
+        const gxt = gh0 * c25;
+        GZ0[q] = gz0; GZ1[q] = gz1;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
       }
-      gz0 = gh0 * (c14 + (c15 * ((c16 + (c17 * ((Math.exp(((p0 - c18) * c19))) * c20))) * c21))) + gh1 * c23;
-      gz1 = gh0 * c22 + gh1 * c24;
-      const gxt = gh0 * c25;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
     }
-    if (isStatic) dx[i] = gx;
-    void gz0; void gz1;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -1069,19 +1397,28 @@ function kcf056be0Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k11 = f(c[11]!);
   const k12 = f(c[12]!);
   const k13 = f(c[13]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    let z1 = k1;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + f(k2 * f(f(f(f(k3 - z0) + f(k4 * f(Math.exp(f(f(z0 - k5) * k6))))) + f(k7 * f(X - z1))) * k8)));
-      const h1 = f(z1 + f(k9 * f(f(f(k10 * f(z0 - k11)) - z1) * k12)));
-      H0[j] = h0;
-      H1[j] = h1;
-      const sp = h0 >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - f(h0 - k13)) : h0;
-      z1 = h1;
+  const Z0 = new Float64Array(256);
+  const Z1 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    Z1.fill(k1, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!; const z1 = Z1[q]!;
+        const h0 = f(z0 + f(k2 * f(f(f(f(k3 - z0) + f(k4 * f(Math.exp(f(f(z0 - k5) * k6))))) + f(k7 * f(X - z1))) * k8)));
+        const h1 = f(z1 + f(k9 * f(f(f(k10 * f(z0 - k11)) - z1) * k12)));
+        H0[j] = h0;
+        H1[j] = h1;
+        const sp = h0 >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - f(h0 - k13)) : h0;
+        Z1[q] = h1;
+      }
     }
   }
 }
@@ -1108,36 +1445,47 @@ function kcf056be0Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c25 = c[25]!;
   const c26 = c[26]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0; let gz1 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const h1 = H1[j]!;
-      const sp = Y[j]!;
-      const g = sg(h0);
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c26 - sp);
-      const gh1 = gz1;
-      let p0: number; let p1: number;
-      if (t > 0) {
-        const q0 = H0[j - n]!;
-        const q1 = H1[j - n]!;
-        const sq = Y[j - n]!;
-        p0 = sq !== 0 ? q0 - (q0 - c13) : q0;
-        p1 = q1;
-      } else {
-        p0 = c0;
-        p1 = c1;
+  const GZ0 = new Float64Array(256);
+  const GZ1 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len); GZ1.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!; let gz1 = GZ1[q]!;
+        const h0 = H0[j]!;
+        const h1 = H1[j]!;
+        const sp = Y[j]!;
+        const g = sg(h0);
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c26 - sp);
+        const gh1 = gz1;
+        let p0: number; let p1: number;
+        if (t > 0) {
+          const q0 = H0[j - n]!;
+          const q1 = H1[j - n]!;
+          const sq = Y[j - n]!;
+          p0 = sq !== 0 ? q0 - (q0 - c13) : q0;
+          p1 = q1;
+        } else {
+          p0 = c0;
+          p1 = c1;
+        }
+        gz0 = gh0 * (c14 + (c15 * ((c16 + (c17 * ((Math.exp(((p0 - c18) * c19))) * c20))) * c21))) + gh1 * c23;
+        gz1 = gh0 * c22 + gh1 * c24;
+        const gxt = gh0 * c25;
+        GZ0[q] = gz0; GZ1[q] = gz1;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
       }
-      gz0 = gh0 * (c14 + (c15 * ((c16 + (c17 * ((Math.exp(((p0 - c18) * c19))) * c20))) * c21))) + gh1 * c23;
-      gz1 = gh0 * c22 + gh1 * c24;
-      const gxt = gh0 * c25;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
     }
-    if (isStatic) dx[i] = gx;
-    void gz0; void gz1;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -1156,19 +1504,28 @@ function k6274ae0bForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k6 = f(c[6]!);
   const k7 = f(c[7]!);
   const k8 = f(c[8]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    let z1 = k1;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(f(f(k2 * z0) + f(k3 * z1)) + f(k4 * X));
-      const h1 = f(f(f(k5 * z0) + f(k6 * z1)) + f(k7 * X));
-      H0[j] = h0;
-      H1[j] = h1;
-      const sp = f(h1 - k8) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? 0 : h0;
-      z1 = sp === 1 ? 0 : h1;
+  const Z0 = new Float64Array(256);
+  const Z1 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    Z1.fill(k1, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!; const z1 = Z1[q]!;
+        const h0 = f(f(f(k2 * z0) + f(k3 * z1)) + f(k4 * X));
+        const h1 = f(f(f(k5 * z0) + f(k6 * z1)) + f(k7 * X));
+        H0[j] = h0;
+        H1[j] = h1;
+        const sp = f(h1 - k8) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? 0 : h0;
+        Z1[q] = sp === 1 ? 0 : h1;
+      }
     }
   }
 }
@@ -1188,25 +1545,36 @@ function k6274ae0bBackward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c15 = c[15]!;
   const c16 = c[16]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0; let gz1 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const h1 = H1[j]!;
-      const sp = Y[j]!;
-      const g = sg((h1 - c8));
-      const gs = dy[j]! * g;
-      const gh0 = gz0 * (c15 - sp);
-      const gh1 = gs + gz0 * (-(h0 * g)) + gz1 * ((c16 - sp) - (h1 * g));
-      gz0 = gh0 * c9 + gh1 * c11;
-      gz1 = gh0 * c10 + gh1 * c12;
-      const gxt = gh0 * c13 + gh1 * c14;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GZ1 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len); GZ1.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!; let gz1 = GZ1[q]!;
+        const h0 = H0[j]!;
+        const h1 = H1[j]!;
+        const sp = Y[j]!;
+        const g = sg((h1 - c8));
+        const gs = dy[j]! * g;
+        const gh0 = gz0 * (c15 - sp);
+        const gh1 = gs + gz0 * (-(h0 * g)) + gz1 * ((c16 - sp) - (h1 * g));
+        gz0 = gh0 * c9 + gh1 * c11;
+        gz1 = gh0 * c10 + gh1 * c12;
+        const gxt = gh0 * c13 + gh1 * c14;
+        GZ0[q] = gz0; GZ1[q] = gz1;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0; void gz1;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -1225,19 +1593,28 @@ function kc7bcfbdbForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k6 = f(c[6]!);
   const k7 = f(c[7]!);
   const k8 = f(c[8]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    let z1 = k1;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(f(f(k2 * z0) + f(k3 * z1)) + f(k4 * X));
-      const h1 = f(f(f(k5 * z0) + f(k6 * z1)) + f(k7 * X));
-      H0[j] = h0;
-      H1[j] = h1;
-      const sp = f(h1 - k8) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? 0 : h0;
-      z1 = sp === 1 ? 0 : h1;
+  const Z0 = new Float64Array(256);
+  const Z1 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    Z1.fill(k1, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!; const z1 = Z1[q]!;
+        const h0 = f(f(f(k2 * z0) + f(k3 * z1)) + f(k4 * X));
+        const h1 = f(f(f(k5 * z0) + f(k6 * z1)) + f(k7 * X));
+        H0[j] = h0;
+        H1[j] = h1;
+        const sp = f(h1 - k8) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? 0 : h0;
+        Z1[q] = sp === 1 ? 0 : h1;
+      }
     }
   }
 }
@@ -1257,25 +1634,36 @@ function kc7bcfbdbBackward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c15 = c[15]!;
   const c16 = c[16]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0; let gz1 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const h1 = H1[j]!;
-      const sp = Y[j]!;
-      const g = sg((h1 - c8));
-      const gs = dy[j]! * g;
-      const gh0 = gz0 * (c15 - sp);
-      const gh1 = gs + gz1 * (c16 - sp);
-      gz0 = gh0 * c9 + gh1 * c11;
-      gz1 = gh0 * c10 + gh1 * c12;
-      const gxt = gh0 * c13 + gh1 * c14;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GZ1 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len); GZ1.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!; let gz1 = GZ1[q]!;
+        const h0 = H0[j]!;
+        const h1 = H1[j]!;
+        const sp = Y[j]!;
+        const g = sg((h1 - c8));
+        const gs = dy[j]! * g;
+        const gh0 = gz0 * (c15 - sp);
+        const gh1 = gs + gz1 * (c16 - sp);
+        gz0 = gh0 * c9 + gh1 * c11;
+        gz1 = gh0 * c10 + gh1 * c12;
+        const gxt = gh0 * c13 + gh1 * c14;
+        GZ0[q] = gz0; GZ1[q] = gz1;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0; void gz1;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -1287,15 +1675,23 @@ function k6d1ad1b9Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k0 = f(c[0]!);
   const k1 = f(c[1]!);
   const k2 = f(c[2]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + X);
-      H0[j] = h0;
-      const sp = f(h0 - k1) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - f(h0 - k2)) : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(z0 + X);
+        H0[j] = h0;
+        const sp = f(h0 - k1) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - f(h0 - k2)) : h0;
+      }
     }
   }
 }
@@ -1308,22 +1704,32 @@ function k6d1ad1b9Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c3 = c[3]!;
   const c4 = c[4]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c1));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * ((c3 - sp) - ((h0 - c4) * g));
-      gz0 = gh0;
-      const gxt = gh0;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c1));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * ((c3 - sp) - ((h0 - c4) * g));
+        gz0 = gh0;
+        const gxt = gh0;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -1335,15 +1741,23 @@ function kfb3268fbForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k0 = f(c[0]!);
   const k1 = f(c[1]!);
   const k2 = f(c[2]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + X);
-      H0[j] = h0;
-      const sp = f(h0 - k1) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - f(h0 - k2)) : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(z0 + X);
+        H0[j] = h0;
+        const sp = f(h0 - k1) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - f(h0 - k2)) : h0;
+      }
     }
   }
 }
@@ -1355,22 +1769,32 @@ function kfb3268fbBackward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c1 = c[1]!;
   const c3 = c[3]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c1));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c3 - sp);
-      gz0 = gh0;
-      const gxt = gh0;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c1));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c3 - sp);
+        gz0 = gh0;
+        const gxt = gh0;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -1382,15 +1806,23 @@ function kf3125af4Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k0 = f(c[0]!);
   const k1 = f(c[1]!);
   const k2 = f(c[2]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + X);
-      H0[j] = h0;
-      const sp = f(h0 - k1) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - k2) : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(z0 + X);
+        H0[j] = h0;
+        const sp = f(h0 - k1) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - k2) : h0;
+      }
     }
   }
 }
@@ -1402,22 +1834,32 @@ function kf3125af4Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c1 = c[1]!;
   const c3 = c[3]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c1));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c3 - g);
-      gz0 = gh0;
-      const gxt = gh0;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c1));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c3 - g);
+        gz0 = gh0;
+        const gxt = gh0;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -1429,15 +1871,23 @@ function k0116d788Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k0 = f(c[0]!);
   const k1 = f(c[1]!);
   const k2 = f(c[2]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + X);
-      H0[j] = h0;
-      const sp = f(h0 - k1) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - k2) : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(z0 + X);
+        H0[j] = h0;
+        const sp = f(h0 - k1) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - k2) : h0;
+      }
     }
   }
 }
@@ -1448,22 +1898,32 @@ function k0116d788Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   void x;
   const c1 = c[1]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c1));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0;
-      gz0 = gh0;
-      const gxt = gh0;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c1));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0;
+        gz0 = gh0;
+        const gxt = gh0;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -1475,15 +1935,23 @@ function ka3916654Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k0 = f(c[0]!);
   const k1 = f(c[1]!);
   const k2 = f(c[2]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + X);
-      H0[j] = h0;
-      const sp = f(h0 - k1) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - k2) : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(z0 + X);
+        H0[j] = h0;
+        const sp = f(h0 - k1) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - k2) : h0;
+      }
     }
   }
 }
@@ -1496,22 +1964,32 @@ function ka3916654Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c3 = c[3]!;
   const c4 = c[4]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c1));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c3 - (c4 * g));
-      gz0 = gh0;
-      const gxt = gh0;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c1));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c3 - (c4 * g));
+        gz0 = gh0;
+        const gxt = gh0;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -1523,15 +2001,23 @@ function k7d96e24eForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k0 = f(c[0]!);
   const k1 = f(c[1]!);
   const k2 = f(c[2]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(f(z0 - f(z0 * k1)) + X);
-      H0[j] = h0;
-      const sp = f(h0 - k2) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? 0 : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(f(z0 - f(z0 * k1)) + X);
+        H0[j] = h0;
+        const sp = f(h0 - k2) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? 0 : h0;
+      }
     }
   }
 }
@@ -1544,22 +2030,32 @@ function k7d96e24eBackward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c3 = c[3]!;
   const c4 = c[4]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c2));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * ((c4 - sp) - (h0 * g));
-      gz0 = gh0 * c3;
-      const gxt = gh0;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c2));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * ((c4 - sp) - (h0 * g));
+        gz0 = gh0 * c3;
+        const gxt = gh0;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -1571,15 +2067,23 @@ function kebf2146dForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k0 = f(c[0]!);
   const k1 = f(c[1]!);
   const k2 = f(c[2]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(f(z0 - f(z0 * k1)) + X);
-      H0[j] = h0;
-      const sp = f(h0 - k2) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? 0 : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(f(z0 - f(z0 * k1)) + X);
+        H0[j] = h0;
+        const sp = f(h0 - k2) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? 0 : h0;
+      }
     }
   }
 }
@@ -1592,22 +2096,32 @@ function kebf2146dBackward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c3 = c[3]!;
   const c4 = c[4]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c2));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c4 - sp);
-      gz0 = gh0 * c3;
-      const gxt = gh0;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c2));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c4 - sp);
+        gz0 = gh0 * c3;
+        const gxt = gh0;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -1621,15 +2135,23 @@ function kb29bda82Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k2 = f(c[2]!);
   const k3 = f(c[3]!);
   const k4 = f(c[4]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + f(f(X - f(z0 - k1)) * k2));
-      H0[j] = h0;
-      const sp = f(h0 - k3) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - f(h0 - k4)) : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(z0 + f(f(X - f(z0 - k1)) * k2));
+        H0[j] = h0;
+        const sp = f(h0 - k3) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - f(h0 - k4)) : h0;
+      }
     }
   }
 }
@@ -1644,22 +2166,32 @@ function kb29bda82Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c7 = c[7]!;
   const c8 = c[8]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c3));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * ((c7 - sp) - ((h0 - c8) * g));
-      gz0 = gh0 * c5;
-      const gxt = gh0 * c6;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c3));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * ((c7 - sp) - ((h0 - c8) * g));
+        gz0 = gh0 * c5;
+        const gxt = gh0 * c6;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -1673,15 +2205,23 @@ function kd15af78cForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k2 = f(c[2]!);
   const k3 = f(c[3]!);
   const k4 = f(c[4]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + f(f(X - f(z0 - k1)) * k2));
-      H0[j] = h0;
-      const sp = f(h0 - k3) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - f(h0 - k4)) : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(z0 + f(f(X - f(z0 - k1)) * k2));
+        H0[j] = h0;
+        const sp = f(h0 - k3) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - f(h0 - k4)) : h0;
+      }
     }
   }
 }
@@ -1695,22 +2235,32 @@ function kd15af78cBackward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c6 = c[6]!;
   const c7 = c[7]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c3));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c7 - sp);
-      gz0 = gh0 * c5;
-      const gxt = gh0 * c6;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c3));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c7 - sp);
+        gz0 = gh0 * c5;
+        const gxt = gh0 * c6;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -1724,15 +2274,23 @@ function kc307b76dForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k2 = f(c[2]!);
   const k3 = f(c[3]!);
   const k4 = f(c[4]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(f(z0 - f(f(z0 - k1) * k2)) + X);
-      H0[j] = h0;
-      const sp = f(h0 - k3) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - f(h0 - k4)) : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(f(z0 - f(f(z0 - k1) * k2)) + X);
+        H0[j] = h0;
+        const sp = f(h0 - k3) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - f(h0 - k4)) : h0;
+      }
     }
   }
 }
@@ -1746,22 +2304,32 @@ function kc307b76dBackward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c6 = c[6]!;
   const c7 = c[7]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c3));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * ((c6 - sp) - ((h0 - c7) * g));
-      gz0 = gh0 * c5;
-      const gxt = gh0;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c3));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * ((c6 - sp) - ((h0 - c7) * g));
+        gz0 = gh0 * c5;
+        const gxt = gh0;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -1775,15 +2343,23 @@ function k1b1a9f02Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k2 = f(c[2]!);
   const k3 = f(c[3]!);
   const k4 = f(c[4]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(f(z0 - f(f(z0 - k1) * k2)) + X);
-      H0[j] = h0;
-      const sp = f(h0 - k3) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - f(h0 - k4)) : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(f(z0 - f(f(z0 - k1) * k2)) + X);
+        H0[j] = h0;
+        const sp = f(h0 - k3) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - f(h0 - k4)) : h0;
+      }
     }
   }
 }
@@ -1796,22 +2372,32 @@ function k1b1a9f02Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c5 = c[5]!;
   const c6 = c[6]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c3));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c6 - sp);
-      gz0 = gh0 * c5;
-      const gxt = gh0;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c3));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c6 - sp);
+        gz0 = gh0 * c5;
+        const gxt = gh0;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -1824,15 +2410,23 @@ function ke26e4f71Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k1 = f(c[1]!);
   const k2 = f(c[2]!);
   const k3 = f(c[3]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + f(f(X - z0) * k1));
-      H0[j] = h0;
-      const sp = f(h0 - k2) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - k3) : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(z0 + f(f(X - z0) * k1));
+        H0[j] = h0;
+        const sp = f(h0 - k2) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - k3) : h0;
+      }
     }
   }
 }
@@ -1846,22 +2440,32 @@ function ke26e4f71Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c5 = c[5]!;
   const c6 = c[6]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c2));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c6 - g);
-      gz0 = gh0 * c4;
-      const gxt = gh0 * c5;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c2));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c6 - g);
+        gz0 = gh0 * c4;
+        const gxt = gh0 * c5;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -1874,15 +2478,23 @@ function k68e889c0Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k1 = f(c[1]!);
   const k2 = f(c[2]!);
   const k3 = f(c[3]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + f(f(X - z0) * k1));
-      H0[j] = h0;
-      const sp = f(h0 - k2) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - k3) : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(z0 + f(f(X - z0) * k1));
+        H0[j] = h0;
+        const sp = f(h0 - k2) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - k3) : h0;
+      }
     }
   }
 }
@@ -1895,22 +2507,32 @@ function k68e889c0Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c4 = c[4]!;
   const c5 = c[5]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c2));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0;
-      gz0 = gh0 * c4;
-      const gxt = gh0 * c5;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c2));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0;
+        gz0 = gh0 * c4;
+        const gxt = gh0 * c5;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -1923,15 +2545,23 @@ function kb20784e4Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k1 = f(c[1]!);
   const k2 = f(c[2]!);
   const k3 = f(c[3]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(f(z0 - f(z0 * k1)) + X);
-      H0[j] = h0;
-      const sp = f(h0 - k2) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - k3) : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(f(z0 - f(z0 * k1)) + X);
+        H0[j] = h0;
+        const sp = f(h0 - k2) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - k3) : h0;
+      }
     }
   }
 }
@@ -1944,22 +2574,32 @@ function kb20784e4Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c4 = c[4]!;
   const c5 = c[5]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c2));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c5 - g);
-      gz0 = gh0 * c4;
-      const gxt = gh0;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c2));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c5 - g);
+        gz0 = gh0 * c4;
+        const gxt = gh0;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -1972,15 +2612,23 @@ function kf5a3629aForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k1 = f(c[1]!);
   const k2 = f(c[2]!);
   const k3 = f(c[3]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(f(z0 - f(z0 * k1)) + X);
-      H0[j] = h0;
-      const sp = f(h0 - k2) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - k3) : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(f(z0 - f(z0 * k1)) + X);
+        H0[j] = h0;
+        const sp = f(h0 - k2) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - k3) : h0;
+      }
     }
   }
 }
@@ -1992,22 +2640,32 @@ function kf5a3629aBackward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c2 = c[2]!;
   const c4 = c[4]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c2));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0;
-      gz0 = gh0 * c4;
-      const gxt = gh0;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c2));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0;
+        gz0 = gh0 * c4;
+        const gxt = gh0;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -2020,15 +2678,23 @@ function k97a0e884Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k1 = f(c[1]!);
   const k2 = f(c[2]!);
   const k3 = f(c[3]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + f(f(X - z0) * k1));
-      H0[j] = h0;
-      const sp = f(h0 - k2) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - k3) : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(z0 + f(f(X - z0) * k1));
+        H0[j] = h0;
+        const sp = f(h0 - k2) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - k3) : h0;
+      }
     }
   }
 }
@@ -2043,22 +2709,32 @@ function k97a0e884Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c6 = c[6]!;
   const c7 = c[7]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c2));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c6 - (c7 * g));
-      gz0 = gh0 * c4;
-      const gxt = gh0 * c5;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c2));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c6 - (c7 * g));
+        gz0 = gh0 * c4;
+        const gxt = gh0 * c5;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -2071,15 +2747,23 @@ function kb119ac36Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k1 = f(c[1]!);
   const k2 = f(c[2]!);
   const k3 = f(c[3]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(f(z0 - f(z0 * k1)) + X);
-      H0[j] = h0;
-      const sp = f(h0 - k2) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - k3) : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(f(z0 - f(z0 * k1)) + X);
+        H0[j] = h0;
+        const sp = f(h0 - k2) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - k3) : h0;
+      }
     }
   }
 }
@@ -2093,22 +2777,32 @@ function kb119ac36Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c5 = c[5]!;
   const c6 = c[6]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c2));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c5 - (c6 * g));
-      gz0 = gh0 * c4;
-      const gxt = gh0;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c2));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c5 - (c6 * g));
+        gz0 = gh0 * c4;
+        const gxt = gh0;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -2122,15 +2816,23 @@ function ke18b1d3dForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k2 = f(c[2]!);
   const k3 = f(c[3]!);
   const k4 = f(c[4]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + f(f(X - f(z0 - k1)) * k2));
-      H0[j] = h0;
-      const sp = f(h0 - k3) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - k4) : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(z0 + f(f(X - f(z0 - k1)) * k2));
+        H0[j] = h0;
+        const sp = f(h0 - k3) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - k4) : h0;
+      }
     }
   }
 }
@@ -2144,22 +2846,32 @@ function ke18b1d3dBackward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c6 = c[6]!;
   const c7 = c[7]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c3));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c7 - g);
-      gz0 = gh0 * c5;
-      const gxt = gh0 * c6;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c3));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c7 - g);
+        gz0 = gh0 * c5;
+        const gxt = gh0 * c6;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -2173,15 +2885,23 @@ function k1b935f37Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k2 = f(c[2]!);
   const k3 = f(c[3]!);
   const k4 = f(c[4]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + f(f(X - f(z0 - k1)) * k2));
-      H0[j] = h0;
-      const sp = f(h0 - k3) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - k4) : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(z0 + f(f(X - f(z0 - k1)) * k2));
+        H0[j] = h0;
+        const sp = f(h0 - k3) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - k4) : h0;
+      }
     }
   }
 }
@@ -2194,22 +2914,32 @@ function k1b935f37Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c5 = c[5]!;
   const c6 = c[6]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c3));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0;
-      gz0 = gh0 * c5;
-      const gxt = gh0 * c6;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c3));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0;
+        gz0 = gh0 * c5;
+        const gxt = gh0 * c6;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -2223,15 +2953,23 @@ function k1583a4c3Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k2 = f(c[2]!);
   const k3 = f(c[3]!);
   const k4 = f(c[4]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(f(z0 - f(f(z0 - k1) * k2)) + X);
-      H0[j] = h0;
-      const sp = f(h0 - k3) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - k4) : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(f(z0 - f(f(z0 - k1) * k2)) + X);
+        H0[j] = h0;
+        const sp = f(h0 - k3) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - k4) : h0;
+      }
     }
   }
 }
@@ -2244,22 +2982,32 @@ function k1583a4c3Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c5 = c[5]!;
   const c6 = c[6]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c3));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c6 - g);
-      gz0 = gh0 * c5;
-      const gxt = gh0;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c3));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c6 - g);
+        gz0 = gh0 * c5;
+        const gxt = gh0;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -2273,15 +3021,23 @@ function kd2578bb2Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k2 = f(c[2]!);
   const k3 = f(c[3]!);
   const k4 = f(c[4]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(f(z0 - f(f(z0 - k1) * k2)) + X);
-      H0[j] = h0;
-      const sp = f(h0 - k3) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - k4) : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(f(z0 - f(f(z0 - k1) * k2)) + X);
+        H0[j] = h0;
+        const sp = f(h0 - k3) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - k4) : h0;
+      }
     }
   }
 }
@@ -2293,22 +3049,32 @@ function kd2578bb2Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c3 = c[3]!;
   const c5 = c[5]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c3));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0;
-      gz0 = gh0 * c5;
-      const gxt = gh0;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c3));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0;
+        gz0 = gh0 * c5;
+        const gxt = gh0;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -2322,15 +3088,23 @@ function kc7120ef1Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k2 = f(c[2]!);
   const k3 = f(c[3]!);
   const k4 = f(c[4]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + f(f(X - f(z0 - k1)) * k2));
-      H0[j] = h0;
-      const sp = f(h0 - k3) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - k4) : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(z0 + f(f(X - f(z0 - k1)) * k2));
+        H0[j] = h0;
+        const sp = f(h0 - k3) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - k4) : h0;
+      }
     }
   }
 }
@@ -2345,22 +3119,32 @@ function kc7120ef1Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c7 = c[7]!;
   const c8 = c[8]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c3));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c7 - (c8 * g));
-      gz0 = gh0 * c5;
-      const gxt = gh0 * c6;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c3));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c7 - (c8 * g));
+        gz0 = gh0 * c5;
+        const gxt = gh0 * c6;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -2374,15 +3158,23 @@ function ka1d7c022Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k2 = f(c[2]!);
   const k3 = f(c[3]!);
   const k4 = f(c[4]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(f(z0 - f(f(z0 - k1) * k2)) + X);
-      H0[j] = h0;
-      const sp = f(h0 - k3) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - k4) : h0;
+  const Z0 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!;
+        const h0 = f(f(z0 - f(f(z0 - k1) * k2)) + X);
+        H0[j] = h0;
+        const sp = f(h0 - k3) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - k4) : h0;
+      }
     }
   }
 }
@@ -2396,22 +3188,32 @@ function ka1d7c022Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c6 = c[6]!;
   const c7 = c[7]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - c3));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c6 - (c7 * g));
-      gz0 = gh0 * c5;
-      const gxt = gh0;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!;
+        const h0 = H0[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - c3));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c6 - (c7 * g));
+        gz0 = gh0 * c5;
+        const gxt = gh0;
+        GZ0[q] = gz0;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -2431,23 +3233,33 @@ function k34936966Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k6 = f(c[6]!);
   const k7 = f(c[7]!);
   const k8 = f(c[8]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    let z1 = k1;
-    let z2 = k2;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(f(z0 - f(z0 * k3)) + X);
-      const h1 = f(f(z1 * k4) + z2);
-      const h2 = k5;
-      H0[j] = h0;
-      H1[j] = h1;
-      H2[j] = h2;
-      const sp = f(h0 - f(k6 + f(k7 * h1))) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? 0 : h0;
-      z1 = h1;
-      z2 = sp === 1 ? f(h2 - f(h2 - k8)) : h2;
+  const Z0 = new Float64Array(256);
+  const Z1 = new Float64Array(256);
+  const Z2 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    Z1.fill(k1, 0, len);
+    Z2.fill(k2, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!; const z1 = Z1[q]!; const z2 = Z2[q]!;
+        const h0 = f(f(z0 - f(z0 * k3)) + X);
+        const h1 = f(f(z1 * k4) + z2);
+        const h2 = k5;
+        H0[j] = h0;
+        H1[j] = h1;
+        H2[j] = h2;
+        const sp = f(h0 - f(k6 + f(k7 * h1))) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? 0 : h0;
+        Z1[q] = h1;
+        Z2[q] = sp === 1 ? f(h2 - f(h2 - k8)) : h2;
+      }
     }
   }
 }
@@ -2470,28 +3282,40 @@ function k34936966Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c16 = c[16]!;
   const c17 = c[17]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0; let gz1 = 0; let gz2 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const h1 = H1[j]!;
-      const h2 = H2[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - (c6 + (c7 * h1))));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * ((c12 - sp) - (h0 * g)) + gz2 * (-((h2 - c14) * g));
-      const gh1 = gs * c11 + gz0 * (-(h0 * (g * c13))) + gz1 + gz2 * (-((h2 - c15) * (g * c16)));
-      const gh2 = gz2 * (c17 - sp);
-      gz0 = gh0 * c9;
-      gz1 = gh1 * c10;
-      gz2 = gh1;
-      const gxt = gh0;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GZ1 = new Float64Array(256);
+  const GZ2 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len); GZ1.fill(0, 0, len); GZ2.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!; let gz1 = GZ1[q]!; let gz2 = GZ2[q]!;
+        const h0 = H0[j]!;
+        const h1 = H1[j]!;
+        const h2 = H2[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - (c6 + (c7 * h1))));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * ((c12 - sp) - (h0 * g)) + gz2 * (-((h2 - c14) * g));
+        const gh1 = gs * c11 + gz0 * (-(h0 * (g * c13))) + gz1 + gz2 * (-((h2 - c15) * (g * c16)));
+        const gh2 = gz2 * (c17 - sp);
+        gz0 = gh0 * c9;
+        gz1 = gh1 * c10;
+        gz2 = gh1;
+        const gxt = gh0;
+        GZ0[q] = gz0; GZ1[q] = gz1; GZ2[q] = gz2;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0; void gz1; void gz2;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -2513,23 +3337,33 @@ function k7a2fe16dForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k8 = f(c[8]!);
   const k9 = f(c[9]!);
   const k10 = f(c[10]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    let z1 = k1;
-    let z2 = k2;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + f(f(X - f(z0 - k3)) * k4));
-      const h1 = f(f(z1 * k5) + z2);
-      const h2 = k6;
-      H0[j] = h0;
-      H1[j] = h1;
-      H2[j] = h2;
-      const sp = f(h0 - f(k7 + f(k8 * h1))) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - f(h0 - k9)) : h0;
-      z1 = h1;
-      z2 = sp === 1 ? f(h2 - f(h2 - k10)) : h2;
+  const Z0 = new Float64Array(256);
+  const Z1 = new Float64Array(256);
+  const Z2 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    Z1.fill(k1, 0, len);
+    Z2.fill(k2, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!; const z1 = Z1[q]!; const z2 = Z2[q]!;
+        const h0 = f(z0 + f(f(X - f(z0 - k3)) * k4));
+        const h1 = f(f(z1 * k5) + z2);
+        const h2 = k6;
+        H0[j] = h0;
+        H1[j] = h1;
+        H2[j] = h2;
+        const sp = f(h0 - f(k7 + f(k8 * h1))) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - f(h0 - k9)) : h0;
+        Z1[q] = h1;
+        Z2[q] = sp === 1 ? f(h2 - f(h2 - k10)) : h2;
+      }
     }
   }
 }
@@ -2555,28 +3389,40 @@ function k7a2fe16dBackward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c21 = c[21]!;
   const c22 = c[22]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0; let gz1 = 0; let gz2 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const h1 = H1[j]!;
-      const h2 = H2[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - (c7 + (c8 * h1))));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * ((c15 - sp) - ((h0 - c16) * g)) + gz2 * (-((h2 - c19) * g));
-      const gh1 = gs * c14 + gz0 * (-((h0 - c17) * (g * c18))) + gz1 + gz2 * (-((h2 - c20) * (g * c21)));
-      const gh2 = gz2 * (c22 - sp);
-      gz0 = gh0 * c11;
-      gz1 = gh1 * c12;
-      gz2 = gh1;
-      const gxt = gh0 * c13;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GZ1 = new Float64Array(256);
+  const GZ2 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len); GZ1.fill(0, 0, len); GZ2.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!; let gz1 = GZ1[q]!; let gz2 = GZ2[q]!;
+        const h0 = H0[j]!;
+        const h1 = H1[j]!;
+        const h2 = H2[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - (c7 + (c8 * h1))));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * ((c15 - sp) - ((h0 - c16) * g)) + gz2 * (-((h2 - c19) * g));
+        const gh1 = gs * c14 + gz0 * (-((h0 - c17) * (g * c18))) + gz1 + gz2 * (-((h2 - c20) * (g * c21)));
+        const gh2 = gz2 * (c22 - sp);
+        gz0 = gh0 * c11;
+        gz1 = gh1 * c12;
+        gz2 = gh1;
+        const gxt = gh0 * c13;
+        GZ0[q] = gz0; GZ1[q] = gz1; GZ2[q] = gz2;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0; void gz1; void gz2;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -2598,23 +3444,33 @@ function k04ea7948Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k8 = f(c[8]!);
   const k9 = f(c[9]!);
   const k10 = f(c[10]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    let z1 = k1;
-    let z2 = k2;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(f(z0 - f(f(z0 - k3) * k4)) + X);
-      const h1 = f(f(z1 * k5) + z2);
-      const h2 = k6;
-      H0[j] = h0;
-      H1[j] = h1;
-      H2[j] = h2;
-      const sp = f(h0 - f(k7 + f(k8 * h1))) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - f(h0 - k9)) : h0;
-      z1 = h1;
-      z2 = sp === 1 ? f(h2 - f(h2 - k10)) : h2;
+  const Z0 = new Float64Array(256);
+  const Z1 = new Float64Array(256);
+  const Z2 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    Z1.fill(k1, 0, len);
+    Z2.fill(k2, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!; const z1 = Z1[q]!; const z2 = Z2[q]!;
+        const h0 = f(f(z0 - f(f(z0 - k3) * k4)) + X);
+        const h1 = f(f(z1 * k5) + z2);
+        const h2 = k6;
+        H0[j] = h0;
+        H1[j] = h1;
+        H2[j] = h2;
+        const sp = f(h0 - f(k7 + f(k8 * h1))) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - f(h0 - k9)) : h0;
+        Z1[q] = h1;
+        Z2[q] = sp === 1 ? f(h2 - f(h2 - k10)) : h2;
+      }
     }
   }
 }
@@ -2639,28 +3495,40 @@ function k04ea7948Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c20 = c[20]!;
   const c21 = c[21]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0; let gz1 = 0; let gz2 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const h1 = H1[j]!;
-      const h2 = H2[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - (c7 + (c8 * h1))));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * ((c14 - sp) - ((h0 - c15) * g)) + gz2 * (-((h2 - c18) * g));
-      const gh1 = gs * c13 + gz0 * (-((h0 - c16) * (g * c17))) + gz1 + gz2 * (-((h2 - c19) * (g * c20)));
-      const gh2 = gz2 * (c21 - sp);
-      gz0 = gh0 * c11;
-      gz1 = gh1 * c12;
-      gz2 = gh1;
-      const gxt = gh0;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GZ1 = new Float64Array(256);
+  const GZ2 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len); GZ1.fill(0, 0, len); GZ2.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!; let gz1 = GZ1[q]!; let gz2 = GZ2[q]!;
+        const h0 = H0[j]!;
+        const h1 = H1[j]!;
+        const h2 = H2[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - (c7 + (c8 * h1))));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * ((c14 - sp) - ((h0 - c15) * g)) + gz2 * (-((h2 - c18) * g));
+        const gh1 = gs * c13 + gz0 * (-((h0 - c16) * (g * c17))) + gz1 + gz2 * (-((h2 - c19) * (g * c20)));
+        const gh2 = gz2 * (c21 - sp);
+        gz0 = gh0 * c11;
+        gz1 = gh1 * c12;
+        gz2 = gh1;
+        const gxt = gh0;
+        GZ0[q] = gz0; GZ1[q] = gz1; GZ2[q] = gz2;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0; void gz1; void gz2;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -2682,23 +3550,33 @@ function k51ed91edForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k8 = f(c[8]!);
   const k9 = f(c[9]!);
   const k10 = f(c[10]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    let z1 = k1;
-    let z2 = k2;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + f(f(X - z0) * k3));
-      const h1 = f(f(z1 * k4) + z2);
-      const h2 = k5;
-      H0[j] = h0;
-      H1[j] = h1;
-      H2[j] = h2;
-      const sp = f(h0 - f(k6 + f(k7 * h1))) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - f(k8 + f(k9 * h1))) : h0;
-      z1 = h1;
-      z2 = sp === 1 ? f(h2 - f(h2 - k10)) : h2;
+  const Z0 = new Float64Array(256);
+  const Z1 = new Float64Array(256);
+  const Z2 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    Z1.fill(k1, 0, len);
+    Z2.fill(k2, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!; const z1 = Z1[q]!; const z2 = Z2[q]!;
+        const h0 = f(z0 + f(f(X - z0) * k3));
+        const h1 = f(f(z1 * k4) + z2);
+        const h2 = k5;
+        H0[j] = h0;
+        H1[j] = h1;
+        H2[j] = h2;
+        const sp = f(h0 - f(k6 + f(k7 * h1))) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - f(k8 + f(k9 * h1))) : h0;
+        Z1[q] = h1;
+        Z2[q] = sp === 1 ? f(h2 - f(h2 - k10)) : h2;
+      }
     }
   }
 }
@@ -2727,28 +3605,40 @@ function k51ed91edBackward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c24 = c[24]!;
   const c25 = c[25]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0; let gz1 = 0; let gz2 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const h1 = H1[j]!;
-      const h2 = H2[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - (c6 + (c7 * h1))));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c15 - ((c16 + (c17 * h1)) * g)) + gz2 * (-((h2 - c22) * g));
-      const gh1 = gs * c14 + gz0 * ((-(sp * c18)) - ((c19 + (c20 * h1)) * (g * c21))) + gz1 + gz2 * (-((h2 - c23) * (g * c24)));
-      const gh2 = gz2 * (c25 - sp);
-      gz0 = gh0 * c11;
-      gz1 = gh1 * c12;
-      gz2 = gh1;
-      const gxt = gh0 * c13;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GZ1 = new Float64Array(256);
+  const GZ2 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len); GZ1.fill(0, 0, len); GZ2.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!; let gz1 = GZ1[q]!; let gz2 = GZ2[q]!;
+        const h0 = H0[j]!;
+        const h1 = H1[j]!;
+        const h2 = H2[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - (c6 + (c7 * h1))));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c15 - ((c16 + (c17 * h1)) * g)) + gz2 * (-((h2 - c22) * g));
+        const gh1 = gs * c14 + gz0 * ((-(sp * c18)) - ((c19 + (c20 * h1)) * (g * c21))) + gz1 + gz2 * (-((h2 - c23) * (g * c24)));
+        const gh2 = gz2 * (c25 - sp);
+        gz0 = gh0 * c11;
+        gz1 = gh1 * c12;
+        gz2 = gh1;
+        const gxt = gh0 * c13;
+        GZ0[q] = gz0; GZ1[q] = gz1; GZ2[q] = gz2;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0; void gz1; void gz2;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -2770,23 +3660,33 @@ function k5152b2edForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k8 = f(c[8]!);
   const k9 = f(c[9]!);
   const k10 = f(c[10]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    let z1 = k1;
-    let z2 = k2;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(f(z0 - f(z0 * k3)) + X);
-      const h1 = f(f(z1 * k4) + z2);
-      const h2 = k5;
-      H0[j] = h0;
-      H1[j] = h1;
-      H2[j] = h2;
-      const sp = f(h0 - f(k6 + f(k7 * h1))) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - f(k8 + f(k9 * h1))) : h0;
-      z1 = h1;
-      z2 = sp === 1 ? f(h2 - f(h2 - k10)) : h2;
+  const Z0 = new Float64Array(256);
+  const Z1 = new Float64Array(256);
+  const Z2 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    Z1.fill(k1, 0, len);
+    Z2.fill(k2, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!; const z1 = Z1[q]!; const z2 = Z2[q]!;
+        const h0 = f(f(z0 - f(z0 * k3)) + X);
+        const h1 = f(f(z1 * k4) + z2);
+        const h2 = k5;
+        H0[j] = h0;
+        H1[j] = h1;
+        H2[j] = h2;
+        const sp = f(h0 - f(k6 + f(k7 * h1))) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - f(k8 + f(k9 * h1))) : h0;
+        Z1[q] = h1;
+        Z2[q] = sp === 1 ? f(h2 - f(h2 - k10)) : h2;
+      }
     }
   }
 }
@@ -2814,28 +3714,40 @@ function k5152b2edBackward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c23 = c[23]!;
   const c24 = c[24]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0; let gz1 = 0; let gz2 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const h1 = H1[j]!;
-      const h2 = H2[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - (c6 + (c7 * h1))));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c14 - ((c15 + (c16 * h1)) * g)) + gz2 * (-((h2 - c21) * g));
-      const gh1 = gs * c13 + gz0 * ((-(sp * c17)) - ((c18 + (c19 * h1)) * (g * c20))) + gz1 + gz2 * (-((h2 - c22) * (g * c23)));
-      const gh2 = gz2 * (c24 - sp);
-      gz0 = gh0 * c11;
-      gz1 = gh1 * c12;
-      gz2 = gh1;
-      const gxt = gh0;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GZ1 = new Float64Array(256);
+  const GZ2 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len); GZ1.fill(0, 0, len); GZ2.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!; let gz1 = GZ1[q]!; let gz2 = GZ2[q]!;
+        const h0 = H0[j]!;
+        const h1 = H1[j]!;
+        const h2 = H2[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - (c6 + (c7 * h1))));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c14 - ((c15 + (c16 * h1)) * g)) + gz2 * (-((h2 - c21) * g));
+        const gh1 = gs * c13 + gz0 * ((-(sp * c17)) - ((c18 + (c19 * h1)) * (g * c20))) + gz1 + gz2 * (-((h2 - c22) * (g * c23)));
+        const gh2 = gz2 * (c24 - sp);
+        gz0 = gh0 * c11;
+        gz1 = gh1 * c12;
+        gz2 = gh1;
+        const gxt = gh0;
+        GZ0[q] = gz0; GZ1[q] = gz1; GZ2[q] = gz2;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0; void gz1; void gz2;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -2858,23 +3770,33 @@ function kb95442aeForward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k9 = f(c[9]!);
   const k10 = f(c[10]!);
   const k11 = f(c[11]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    let z1 = k1;
-    let z2 = k2;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(z0 + f(f(X - f(z0 - k3)) * k4));
-      const h1 = f(f(z1 * k5) + z2);
-      const h2 = k6;
-      H0[j] = h0;
-      H1[j] = h1;
-      H2[j] = h2;
-      const sp = f(h0 - f(k7 + f(k8 * h1))) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - f(k9 + f(k10 * h1))) : h0;
-      z1 = h1;
-      z2 = sp === 1 ? f(h2 - f(h2 - k11)) : h2;
+  const Z0 = new Float64Array(256);
+  const Z1 = new Float64Array(256);
+  const Z2 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    Z1.fill(k1, 0, len);
+    Z2.fill(k2, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!; const z1 = Z1[q]!; const z2 = Z2[q]!;
+        const h0 = f(z0 + f(f(X - f(z0 - k3)) * k4));
+        const h1 = f(f(z1 * k5) + z2);
+        const h2 = k6;
+        H0[j] = h0;
+        H1[j] = h1;
+        H2[j] = h2;
+        const sp = f(h0 - f(k7 + f(k8 * h1))) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - f(k9 + f(k10 * h1))) : h0;
+        Z1[q] = h1;
+        Z2[q] = sp === 1 ? f(h2 - f(h2 - k11)) : h2;
+      }
     }
   }
 }
@@ -2903,28 +3825,40 @@ function kb95442aeBackward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c25 = c[25]!;
   const c26 = c[26]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0; let gz1 = 0; let gz2 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const h1 = H1[j]!;
-      const h2 = H2[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - (c7 + (c8 * h1))));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c16 - ((c17 + (c18 * h1)) * g)) + gz2 * (-((h2 - c23) * g));
-      const gh1 = gs * c15 + gz0 * ((-(sp * c19)) - ((c20 + (c21 * h1)) * (g * c22))) + gz1 + gz2 * (-((h2 - c24) * (g * c25)));
-      const gh2 = gz2 * (c26 - sp);
-      gz0 = gh0 * c12;
-      gz1 = gh1 * c13;
-      gz2 = gh1;
-      const gxt = gh0 * c14;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GZ1 = new Float64Array(256);
+  const GZ2 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len); GZ1.fill(0, 0, len); GZ2.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!; let gz1 = GZ1[q]!; let gz2 = GZ2[q]!;
+        const h0 = H0[j]!;
+        const h1 = H1[j]!;
+        const h2 = H2[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - (c7 + (c8 * h1))));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c16 - ((c17 + (c18 * h1)) * g)) + gz2 * (-((h2 - c23) * g));
+        const gh1 = gs * c15 + gz0 * ((-(sp * c19)) - ((c20 + (c21 * h1)) * (g * c22))) + gz1 + gz2 * (-((h2 - c24) * (g * c25)));
+        const gh2 = gz2 * (c26 - sp);
+        gz0 = gh0 * c12;
+        gz1 = gh1 * c13;
+        gz2 = gh1;
+        const gxt = gh0 * c14;
+        GZ0[q] = gz0; GZ1[q] = gz1; GZ2[q] = gz2;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0; void gz1; void gz2;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
@@ -2947,23 +3881,33 @@ function k973e04e3Forward(x: ArrayLike<number>, out: Float32Array[], c: ArrayLik
   const k9 = f(c[9]!);
   const k10 = f(c[10]!);
   const k11 = f(c[11]!);
-  for (let i = 0; i < n; i++) {
-    let z0 = k0;
-    let z1 = k1;
-    let z2 = k2;
-    for (let t = 0, j = i, xi = i; t < T; t++, j += n, xi += xStride) {
-      const X = x[xi]!;
-      const h0 = f(f(z0 - f(f(z0 - k3) * k4)) + X);
-      const h1 = f(f(z1 * k5) + z2);
-      const h2 = k6;
-      H0[j] = h0;
-      H1[j] = h1;
-      H2[j] = h2;
-      const sp = f(h0 - f(k7 + f(k8 * h1))) >= 0 ? 1 : 0;
-      Y[j] = sp;
-      z0 = sp === 1 ? f(h0 - f(k9 + f(k10 * h1))) : h0;
-      z1 = h1;
-      z2 = sp === 1 ? f(h2 - f(h2 - k11)) : h2;
+  const Z0 = new Float64Array(256);
+  const Z1 = new Float64Array(256);
+  const Z2 = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    Z0.fill(k0, 0, len);
+    Z1.fill(k1, 0, len);
+    Z2.fill(k2, 0, len);
+    for (let t = 0; t < T; t++) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const X = x[xo + q]!;
+        const z0 = Z0[q]!; const z1 = Z1[q]!; const z2 = Z2[q]!;
+        const h0 = f(f(z0 - f(f(z0 - k3) * k4)) + X);
+        const h1 = f(f(z1 * k5) + z2);
+        const h2 = k6;
+        H0[j] = h0;
+        H1[j] = h1;
+        H2[j] = h2;
+        const sp = f(h0 - f(k7 + f(k8 * h1))) >= 0 ? 1 : 0;
+        Y[j] = sp;
+        Z0[q] = sp === 1 ? f(h0 - f(k9 + f(k10 * h1))) : h0;
+        Z1[q] = h1;
+        Z2[q] = sp === 1 ? f(h2 - f(h2 - k11)) : h2;
+      }
     }
   }
 }
@@ -2991,28 +3935,40 @@ function k973e04e3Backward(dy: ArrayLike<number>, saved: ArrayLike<number>[], x:
   const c24 = c[24]!;
   const c25 = c[25]!;
   const isStatic = xStride === 0;
-  for (let i = 0; i < n; i++) {
-    let gz0 = 0; let gz1 = 0; let gz2 = 0;
-    let gx = 0;
-    for (let t = T - 1, j = i + (T - 1) * n, xi = i + (T - 1) * xStride; t >= 0; t--, j -= n, xi -= xStride) {
-      const h0 = H0[j]!;
-      const h1 = H1[j]!;
-      const h2 = H2[j]!;
-      const sp = Y[j]!;
-      const g = sg((h0 - (c7 + (c8 * h1))));
-      const gs = dy[j]! * g;
-      const gh0 = gs + gz0 * (c15 - ((c16 + (c17 * h1)) * g)) + gz2 * (-((h2 - c22) * g));
-      const gh1 = gs * c14 + gz0 * ((-(sp * c18)) - ((c19 + (c20 * h1)) * (g * c21))) + gz1 + gz2 * (-((h2 - c23) * (g * c24)));
-      const gh2 = gz2 * (c25 - sp);
-      gz0 = gh0 * c12;
-      gz1 = gh1 * c13;
-      gz2 = gh1;
-      const gxt = gh0;
-      if (isStatic) gx += gxt;
-      else dx[xi] = gxt;
+  const GZ0 = new Float64Array(256);
+  const GZ1 = new Float64Array(256);
+  const GZ2 = new Float64Array(256);
+  const GX = new Float64Array(256);
+  for (let lo = 0; lo < n; lo += 256) {
+    const len = Math.min(256, n - lo);
+    GZ0.fill(0, 0, len); GZ1.fill(0, 0, len); GZ2.fill(0, 0, len);
+    GX.fill(0, 0, len);
+    for (let t = T - 1; t >= 0; t--) {
+      const jo = t * n + lo;
+      const xo = t * xStride + lo;
+      for (let q = 0; q < len; q++) {
+        const j = jo + q;
+        const xi = xo + q;
+        let gz0 = GZ0[q]!; let gz1 = GZ1[q]!; let gz2 = GZ2[q]!;
+        const h0 = H0[j]!;
+        const h1 = H1[j]!;
+        const h2 = H2[j]!;
+        const sp = Y[j]!;
+        const g = sg((h0 - (c7 + (c8 * h1))));
+        const gs = dy[j]! * g;
+        const gh0 = gs + gz0 * (c15 - ((c16 + (c17 * h1)) * g)) + gz2 * (-((h2 - c22) * g));
+        const gh1 = gs * c14 + gz0 * ((-(sp * c18)) - ((c19 + (c20 * h1)) * (g * c21))) + gz1 + gz2 * (-((h2 - c23) * (g * c24)));
+        const gh2 = gz2 * (c25 - sp);
+        gz0 = gh0 * c12;
+        gz1 = gh1 * c13;
+        gz2 = gh1;
+        const gxt = gh0;
+        GZ0[q] = gz0; GZ1[q] = gz1; GZ2[q] = gz2;
+        if (isStatic) GX[q] = GX[q]! + gxt;
+        else dx[xi] = gxt;
+      }
     }
-    if (isStatic) dx[i] = gx;
-    void gz0; void gz1; void gz2;
+    if (isStatic) for (let q = 0; q < len; q++) dx[lo + q] = GX[q]!;
   }
 }
 
