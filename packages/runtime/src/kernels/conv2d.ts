@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { im2col, im2colAvailable, registerIm2colKernels } from './im2col.js';
 
 /**
  * How a trainable conv2d computes its gradients.
@@ -73,10 +74,12 @@ export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, opts: Conv2dOptions): tf.
 }
 
 /**
- * dL/dW as one matMul: im2col(x) [KH*KW*C, Ho*Wo*N] x dy [Ho*Wo*N, Co]. The padded input is
- * transposed once to [C, Hp, Wp, N], so each of the KH*KW shifted windows is a slice made of
- * long contiguous runs (Wo*N floats); slicing [C, N, Hp, Wp] instead copies runs of only Wo
- * floats and measured ~20% slower on wasm. dy is transposed to the matching (h, w, n) order.
+ * dL/dW as one matMul: im2col(x) [KH*KW*C, Ho*Wo*N] x dy [Ho*Wo*N, Co]. The input is transposed
+ * once to [C, H, W, N], so each of the KH*KW shifted windows is made of long contiguous runs
+ * (Wo*N floats); on cpu and wasm the `SnncIm2col` kernel (im2col.ts) copies them with the
+ * padding in one pass, elsewhere they are tf.slices of the padded input (slicing [C, N, Hp, Wp]
+ * instead copies runs of only Wo floats and measured ~20% slower on wasm). dy is transposed to
+ * the matching (h, w, n) order.
  */
 export function filterGradIm2col(
   x: tf.Tensor4D,
@@ -90,6 +93,12 @@ export function filterGradIm2col(
     const [KH, KW] = wShape;
     const [sh, sw] = opts.stride;
     const [ph, pw] = opts.padding;
+    const dyt = tf.reshape(tf.transpose(dy, [1, 2, 0, 3]), [Ho * Wo * N, Co]);
+    registerIm2colKernels();
+    if (im2colAvailable()) {
+      const im = im2col(tf.transpose(x, [3, 1, 2, 0]), [KH, KW], [sh, sw], [ph, pw]);
+      return tf.reshape(tf.matMul(im, dyt), [KH, KW, C, Co]);
+    }
     const padded = ph === 0 && pw === 0 ? x : tf.pad(x, explicitPad(ph, pw));
     const xt = tf.transpose(padded, [3, 1, 2, 0]); // [C, Hp, Wp, N]
     const rows: tf.Tensor[] = [];
@@ -103,7 +112,6 @@ export function filterGradIm2col(
       }
     }
     const im = tf.reshape(rows.length === 1 ? rows[0]! : tf.concat(rows, 0), [KH * KW * C, Ho * Wo * N]);
-    const dyt = tf.reshape(tf.transpose(dy, [1, 2, 0, 3]), [Ho * Wo * N, Co]);
     return tf.reshape(tf.matMul(im, dyt), [KH, KW, C, Co]);
   });
 }
