@@ -21,9 +21,8 @@ const TOKEN_WORDS: Record<string, string> = {
 function describeType(t: TokenType): string {
   const word = TOKEN_WORDS[t.name];
   if (word) return word;
-  const pattern = t.PATTERN;
-  if (pattern instanceof RegExp) return `\`${pattern.source.replace(/\\b$/, '').replace(/\\(.)/g, '$1')}\``;
-  return t.name;
+  // Keywords and punctuation are fixed text (string patterns); the parser expects no other token by pattern.
+  return typeof t.PATTERN === 'string' ? `\`${t.PATTERN}\`` : t.name;
 }
 
 function describeToken(t: IToken): string {

@@ -10,6 +10,10 @@ import { createToken, Lexer, type TokenType } from 'chevrotain';
  * parameter names (`input: [1, 28, 28]` in a model header, `seed: 1` in an experiment), so
  * every keyword and `Identifier` share the category `Name`: rules that want "any word"
  * consume `Name`, rules that want a plain identifier consume `Identifier`.
+ *
+ * Fixed text (keywords, operators, punctuation) is a string pattern, not a RegExp: Chevrotain
+ * reads a string's first character and line breaks directly, while it parses every RegExp
+ * pattern (regexp-to-ast) to find them each time the lexer is built, at every `snnc` start.
  */
 
 export const Name = createToken({ name: 'Name', pattern: Lexer.NA });
@@ -19,7 +23,7 @@ export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][
 function keyword(word: string): TokenType {
   return createToken({
     name: word[0]!.toUpperCase() + word.slice(1),
-    pattern: new RegExp(word),
+    pattern: word,
     longer_alt: Identifier,
     categories: [Name],
   });
@@ -66,33 +70,33 @@ export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /(?:\
 export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\n\r]|\\.)*"/ });
 export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n\r]|\\.)*/, group: 'errors' });
 
-export const Arrow = createToken({ name: 'Arrow', pattern: /->/ });
-export const Plus = createToken({ name: 'Plus', pattern: /\+/ });
-export const Minus = createToken({ name: 'Minus', pattern: /-/ });
-export const Star = createToken({ name: 'Star', pattern: /\*/ });
-export const Slash = createToken({ name: 'Slash', pattern: /\// });
-export const Percent = createToken({ name: 'Percent', pattern: /%/ });
-export const Caret = createToken({ name: 'Caret', pattern: /\^/ });
-export const LParen = createToken({ name: 'LParen', pattern: /\(/ });
-export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
-export const LBracket = createToken({ name: 'LBracket', pattern: /\[/ });
-export const RBracket = createToken({ name: 'RBracket', pattern: /\]/ });
-export const LCurly = createToken({ name: 'LCurly', pattern: /\{/ });
-export const RCurly = createToken({ name: 'RCurly', pattern: /\}/ });
-export const Comma = createToken({ name: 'Comma', pattern: /,/ });
-export const Colon = createToken({ name: 'Colon', pattern: /:/ });
-export const Equals = createToken({ name: 'Equals', pattern: /=/ });
+export const Arrow = createToken({ name: 'Arrow', pattern: '->' });
+export const Plus = createToken({ name: 'Plus', pattern: '+' });
+export const Minus = createToken({ name: 'Minus', pattern: '-' });
+export const Star = createToken({ name: 'Star', pattern: '*' });
+export const Slash = createToken({ name: 'Slash', pattern: '/' });
+export const Percent = createToken({ name: 'Percent', pattern: '%' });
+export const Caret = createToken({ name: 'Caret', pattern: '^' });
+export const LParen = createToken({ name: 'LParen', pattern: '(' });
+export const RParen = createToken({ name: 'RParen', pattern: ')' });
+export const LBracket = createToken({ name: 'LBracket', pattern: '[' });
+export const RBracket = createToken({ name: 'RBracket', pattern: ']' });
+export const LCurly = createToken({ name: 'LCurly', pattern: '{' });
+export const RCurly = createToken({ name: 'RCurly', pattern: '}' });
+export const Comma = createToken({ name: 'Comma', pattern: ',' });
+export const Colon = createToken({ name: 'Colon', pattern: ':' });
+export const Equals = createToken({ name: 'Equals', pattern: '=' });
 // Comparisons and logic (NEF expressions): two-character operators before their prefixes.
-export const LessEqual = createToken({ name: 'LessEqual', pattern: /<=/ });
-export const GreaterEqual = createToken({ name: 'GreaterEqual', pattern: />=/ });
-export const EqEq = createToken({ name: 'EqEq', pattern: /==/ });
-export const NotEq = createToken({ name: 'NotEq', pattern: /!=/ });
-export const Less = createToken({ name: 'Less', pattern: /</ });
-export const Greater = createToken({ name: 'Greater', pattern: />/ });
-export const AndAnd = createToken({ name: 'AndAnd', pattern: /&&/ });
-export const OrOr = createToken({ name: 'OrOr', pattern: /\|\|/ });
-export const Bang = createToken({ name: 'Bang', pattern: /!/ });
-export const Dot = createToken({ name: 'Dot', pattern: /\./ });
+export const LessEqual = createToken({ name: 'LessEqual', pattern: '<=' });
+export const GreaterEqual = createToken({ name: 'GreaterEqual', pattern: '>=' });
+export const EqEq = createToken({ name: 'EqEq', pattern: '==' });
+export const NotEq = createToken({ name: 'NotEq', pattern: '!=' });
+export const Less = createToken({ name: 'Less', pattern: '<' });
+export const Greater = createToken({ name: 'Greater', pattern: '>' });
+export const AndAnd = createToken({ name: 'AndAnd', pattern: '&&' });
+export const OrOr = createToken({ name: 'OrOr', pattern: '||' });
+export const Bang = createToken({ name: 'Bang', pattern: '!' });
+export const Dot = createToken({ name: 'Dot', pattern: '.' });
 
 export const ALL_TOKENS: TokenType[] = [
   WhiteSpace,
@@ -134,4 +138,4 @@ export const ALL_TOKENS: TokenType[] = [
 ];
 
 /** The reserved words of `.snn`. */
-export const KEYWORDS: readonly string[] = KEYWORD_TOKENS.map((t) => (t.PATTERN as RegExp).source);
+export const KEYWORDS: readonly string[] = KEYWORD_TOKENS.map((t) => t.PATTERN as string);
