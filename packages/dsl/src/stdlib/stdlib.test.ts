@@ -3,7 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../compile.js';
 import { format } from '../format.js';
-import { STDLIB_NEURONS_SOURCE } from './index.js';
+import { STDLIB_FILE, STDLIB_NEURONS_SOURCE, stdlibAst } from './index.js';
+import { stdlibAstModule } from './ast-module.js';
+import { treeToJson } from './tree-json.js';
 import { libraryNeuronEntries, neuronEntriesOf } from './entries.js';
 import { libraryNeuron, libraryNeuronNames } from './library.js';
 import { parse } from '../parse.js';
@@ -13,6 +15,18 @@ const SNN = path.resolve(import.meta.dirname, '../../stdlib/neurons.snn');
 describe('standard library of neurons', () => {
   it('the embedded copy is up to date (run `node packages/dsl/scripts/embed-stdlib.mjs` after editing stdlib/neurons.snn)', () => {
     expect(STDLIB_NEURONS_SOURCE).toBe(readFileSync(SNN, 'utf8'));
+  });
+
+  it('the precomputed syntax tree is up to date (run `npm run stdlib:ast -w @snnc/dsl` after the embedded copy or the parser changes)', () => {
+    expect(readFileSync(new URL('./neurons-ast.generated.ts', import.meta.url), 'utf8')).toBe(stdlibAstModule());
+  });
+
+  it('reads back the very tree the parser gives, shared objects included', () => {
+    const parsed = parse(STDLIB_NEURONS_SOURCE, { file: STDLIB_FILE }).ast!;
+    expect(stdlibAst()).toStrictEqual(parsed);
+    expect(treeToJson(stdlibAst())).toBe(treeToJson(parsed));
+    const st = stdlibAst().statements[0]!;
+    expect(st.kind === 'neuron' && st.definition?.range).toBe(st.range);
   });
 
   it('compiles without a diagnostic and is formatter-stable', () => {
