@@ -38,4 +38,7 @@ static inline void snnc_unknown_shapes(TF_ShapeInferenceContext *ctx, TF_Status 
 /* Registers SnncMaxPool and SnncMaxPoolGrad (snnc_maxpool.c); status says whether it worked. */
 void snnc_register_maxpool_ops(TF_Status *s);
 
+/* Registers SnncAdam (snnc_adam.c). */
+void snnc_register_adam_op(TF_Status *s);
+
 #endif

@@ -337,6 +337,7 @@ static void register_once(void) {
     TF_RegisterKernelBuilder("SnncNeuronBackwardCpu", k, s);
   }
   if (TF_GetCode(s) == TF_OK) snnc_register_maxpool_ops(s);
+  if (TF_GetCode(s) == TF_OK) snnc_register_adam_op(s);
   if (TF_GetCode(s) != TF_OK) snprintf(registration_error, sizeof registration_error, "registering the snnc TensorFlow ops failed: %s", TF_Message(s));
   TF_DeleteStatus(s);
 }

@@ -5,12 +5,14 @@ import { assertNever } from '@snnc/ir';
 import { ARGMAX_MAX_POOL, ARGMAX_MAX_POOL_GRAD } from '../../kernels/argmax_maxpool.js';
 import { fusedAttrs, forwardOutputs, NEURON_BACKWARD, NEURON_FORWARD, registerNativeFusedKernels, savedNames } from '../../kernels/fused_neuron.js';
 import { NATIVE_NEURON_KERNELS_DIGEST } from '../../kernels/generated/neuron-kernels.generated.js';
+import { ADAM_KERNEL } from '../../train/optim/adam.js';
 
 /**
  * snnc's native TensorFlow ops (packages/runtime/native/, built by tools/build-native-ops.sh):
  * the fused neuron kernels, generated from the same plans as the JS kernels, as TensorFlow CPU
  * ops. On the `tensorflow` backend a neuron layer then runs in one pass per direction instead of
- * ~7 tfjs ops per time step (docs/runtime.md, "Native neuron ops").
+ * ~7 tfjs ops per time step (docs/runtime.md, "Native neuron ops"). With them come max pooling
+ * that keeps its winners and the fused Adam step (`SnncAdam`).
  */
 export const NATIVE_OPS_PATH = fileURLToPath(new URL('../../../native/build/snnc_tf_ops.node', import.meta.url));
 
@@ -22,7 +24,7 @@ interface NativeOps {
 
 /** tfjs-node's backend, structurally: runs a TensorFlow op by name (as its own kernels do). */
 interface TfNodeBackend {
-  binding: { TF_ATTR_INT: number; TF_ATTR_STRING: number; TF_ATTR_BOOL: number };
+  binding: { TF_ATTR_INT: number; TF_ATTR_STRING: number; TF_ATTR_BOOL: number; TF_ATTR_FLOAT: number };
   executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: tf.TensorInfo[], numOutputs: number): tf.TensorInfo[];
 }
 interface OpAttr {
@@ -38,7 +40,7 @@ let status: NativeOpsStatus | null = null;
 
 function input(inputs: tf.NamedTensorInfoMap, name: string): tf.TensorInfo {
   const t = inputs[name];
-  if (t === undefined) throw new Error(`native neuron op: missing input \`${name}\``);
+  if (t === undefined) throw new Error(`native op: missing input \`${name}\``);
   return t;
 }
 
@@ -99,6 +101,27 @@ function maxPoolGrad({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): 
   return b.executeMultipleOutputs('SnncMaxPoolGrad', [...poolAttrs(b, attrs), shape], [input(inputs, 'dy'), input(inputs, 'argmax')], 1)[0]!;
 }
 
+/** The Adam attributes: tfjs attribute -> op attribute (float32, as the ops path's scalars). */
+const ADAM_ATTRS = [
+  ['beta1', 'beta1'],
+  ['oneMinusBeta1', 'one_minus_beta1'],
+  ['beta2', 'beta2'],
+  ['oneMinusBeta2', 'one_minus_beta2'],
+  ['eps', 'eps'],
+] as const;
+
+function adamStep({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
+  const b = backend as unknown as TfNodeBackend;
+  const op: OpAttr[] = ADAM_ATTRS.map(([from, name]) => {
+    const value = attrs?.[from];
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`SnncAdam: attribute ${from} must be a finite number`);
+    return { name, type: b.binding.TF_ATTR_FLOAT, value };
+  });
+  op.push({ name: 'decay_mode', type: b.binding.TF_ATTR_STRING, value: String(attrs?.['decayMode']) });
+  const ins = ['p', 'm', 'v', 'g', 'scalars'].map((name) => input(inputs, name));
+  return b.executeMultipleOutputs('SnncAdam', op, ins, 3);
+}
+
 /**
  * Loads the native ops into TensorFlow and registers them as the `tensorflow` backend's fused
  * neuron kernels; call after tfjs-node has loaded (it loads the TensorFlow library they link).
@@ -126,6 +149,7 @@ export function loadNativeOps(): NativeOpsStatus {
   for (const [kernelName, kernelFunc] of [
     [ARGMAX_MAX_POOL, maxPool],
     [ARGMAX_MAX_POOL_GRAD, maxPoolGrad],
+    [ADAM_KERNEL, adamStep],
   ] as const) {
     if (tf.getKernel(kernelName, 'tensorflow') === undefined) tf.registerKernel({ kernelName, backendName: 'tensorflow', kernelFunc: kernelFunc as tf.KernelFunc });
   }

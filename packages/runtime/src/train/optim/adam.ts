@@ -19,7 +19,14 @@ export interface AdamConfig {
  * weight decay nor AdamW, keeps its slots under tfjs-global variable names and its step count
  * in a private accumulator; this one has both decays and a by-name snapshot for checkpoints.
  * (TensorFlow's Python Adam differs: it adds eps before the sqrt(1 - b2^t) correction.)
+ *
+ * Where the backend has the `SnncAdam` kernel (tensorflow with snnc's native ops,
+ * runtime/native/snnc_adam.c) a parameter's step is that one op, with the same float32
+ * arithmetic in the same order, instead of ~13 ops and ~9 scalar uploads.
  */
+/** The fused step's kernel: inputs p, m, v, g and scalars [stepSize, sqrtBc2, decay]; outputs p1, m1, v1. */
+export const ADAM_KERNEL = 'SnncAdam';
+
 export function adam(params: readonly Param[], config: AdamConfig): Optimizer {
   const store = new SlotStore(config.decoupled ? 'adamw' : 'adam', params, ['m', 'v']);
   const { beta1, beta2, eps, weightDecay, decoupled } = config;
@@ -36,6 +43,19 @@ export function adam(params: readonly Param[], config: AdamConfig): Optimizer {
         const t = store.increment(param);
         const stepSize = lr / (1 - beta1 ** t);
         const sqrtBc2 = Math.sqrt(1 - beta2 ** t);
+        if (tf.getKernel(ADAM_KERNEL, tf.getBackend()) !== undefined) {
+          tf.tidy(() => {
+            // decay: the factor p is scaled by (AdamW) or the L2 coefficient (Adam); unused without decay
+            const decay = weightDecay === 0 ? 0 : decoupled ? 1 - lr * weightDecay : weightDecay;
+            const scalars = tf.tensor1d([stepSize, sqrtBc2, decay], 'float32');
+            const attrs = { beta1, oneMinusBeta1: 1 - beta1, beta2, oneMinusBeta2: 1 - beta2, eps, decayMode: weightDecay === 0 ? 'none' : decoupled ? 'decoupled' : 'l2' };
+            const [p1, m1, v1] = tf.engine().runKernel(ADAM_KERNEL, { p: param.variable, m, v, g: grad, scalars }, attrs) as tf.Tensor[];
+            m.assign(m1!);
+            v.assign(v1!);
+            param.variable.assign(p1!);
+          });
+          return;
+        }
         tf.tidy(() => {
           let p: tf.Tensor = param.variable;
           let g: tf.Tensor = grad;
