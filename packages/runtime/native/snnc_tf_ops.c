@@ -348,7 +348,10 @@ static const char *register_ops(void) {
   return registration_error[0] ? registration_error : NULL;
 }
 
-/* module.exports = { digest, kernels: [hash, ...] } once the ops are registered. */
+/* The ops this library registers: the loader uses it only when it has every op it needs. */
+static const char *const registered_ops[] = {"SnncNeuronForward", "SnncNeuronBackward", "SnncMaxPool", "SnncMaxPoolGrad", "SnncAdam"};
+
+/* module.exports = { digest, kernels: [hash, ...], ops: [name, ...] } once the ops are registered. */
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   const char *err = register_ops();
   if (err != NULL) {
@@ -363,6 +366,15 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     if (napi_create_string_utf8(env, snnc_neuron_kernels[i].hash, NAPI_AUTO_LENGTH, &h) != napi_ok) return NULL;
     if (napi_set_element(env, list, (uint32_t)i, h) != napi_ok) return NULL;
   }
+  const size_t op_count = sizeof registered_ops / sizeof registered_ops[0];
+  napi_value ops;
+  if (napi_create_array_with_length(env, op_count, &ops) != napi_ok) return NULL;
+  for (size_t i = 0; i < op_count; i++) {
+    napi_value name;
+    if (napi_create_string_utf8(env, registered_ops[i], NAPI_AUTO_LENGTH, &name) != napi_ok) return NULL;
+    if (napi_set_element(env, ops, (uint32_t)i, name) != napi_ok) return NULL;
+  }
+  if (napi_set_named_property(env, exports, "ops", ops) != napi_ok) return NULL;
   if (napi_set_named_property(env, exports, "digest", digest) != napi_ok) return NULL;
   if (napi_set_named_property(env, exports, "kernels", list) != napi_ok) return NULL;
   return exports;

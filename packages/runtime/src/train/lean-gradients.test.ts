@@ -52,7 +52,10 @@ describe('leanVariableGrads', () => {
     };
     const standard = await peak((f, v) => tf.variableGrads(f, [...v]));
     const lean = await peak(leanVariableGrads);
-    expect(lean).toBeLessThan(0.8 * standard);
+    // Byte counts are deterministic: lean peaks at 0.886x here (0.67x while the im2col filter
+    // gradient was built from tf.slices, which raised the standard path's peak more); a lean path
+    // that freed nothing early would peak at 1x.
+    expect(lean).toBeLessThan(0.93 * standard);
     dispose();
   });
 });

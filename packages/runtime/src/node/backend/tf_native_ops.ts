@@ -20,7 +20,12 @@ export const NATIVE_OPS_PATH = fileURLToPath(new URL('../../../native/build/snnc
 interface NativeOps {
   digest: string;
   kernels: string[];
+  /** The TensorFlow ops it registers (absent from libraries built before it was added). */
+  ops?: unknown;
 }
+
+/** The ops this loader registers kernels for: a library without all of them is from an older checkout. */
+const REQUIRED_OPS = ['SnncNeuronForward', 'SnncNeuronBackward', 'SnncMaxPool', 'SnncMaxPoolGrad', 'SnncAdam'];
 
 /** tfjs-node's backend, structurally: runs a TensorFlow op by name (as its own kernels do). */
 interface TfNodeBackend {
@@ -140,8 +145,10 @@ export function loadNativeOps(): NativeOpsStatus {
     return (status = { kind: 'failed', reason: e instanceof Error ? e.message.split('\n')[0]! : String(e) });
   }
   // Built from other kernel sources than this runtime's (a pull without a rebuild): its kernels
-  // might not be the maths this runtime's plans mean.
+  // might not be the maths this runtime's plans mean, or it lacks an op added since.
   if (ops.digest !== NATIVE_NEURON_KERNELS_DIGEST) return (status = { kind: 'stale' });
+  const has = new Set(Array.isArray(ops.ops) ? ops.ops : []);
+  if (REQUIRED_OPS.some((op) => !has.has(op))) return (status = { kind: 'stale' });
   for (const kernelName of [NEURON_FORWARD, NEURON_BACKWARD]) {
     if (tf.getKernel(kernelName, 'tensorflow') !== undefined) tf.unregisterKernel(kernelName, 'tensorflow');
   }
