@@ -1,4 +1,5 @@
 export { conv2d, convGradientFor, filterGradIm2col, inputGradFlipped, type Conv2dOptions, type ConvGradient } from './conv2d.js';
+export { denseMatMul, matMulGradientFor, type MatMulGradient } from './dense_matmul.js';
 export { affineBatchNorm, batchNormTrain, channelMoments } from './batchnorm.js';
 export {
   FUSED_BACKENDS,

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Layer, Random } from '@snnc/ir';
+import { denseMatMul, matMulGradientFor } from '../../kernels/dense_matmul.js';
 import type { ForwardContext, LayerRuntime } from '../context.js';
 import { makeVariable, pytorchBound, uniformTensor } from '../init.js';
 
@@ -27,7 +28,7 @@ export function buildDense(layer: DenseLayer, rng: Random): LayerRuntime {
     trainable,
     apply(x: tf.Tensor, _ctx: ForwardContext): tf.Tensor {
       if (x.rank !== 2) throw new Error(`${layer.id}: expected a rank-2 [N, features] input, got rank ${x.rank}`);
-      const y = tf.matMul(x as tf.Tensor2D, kernel as tf.Tensor2D);
+      const y = denseMatMul(x as tf.Tensor2D, kernel as tf.Tensor2D, matMulGradientFor(tf.getBackend()));
       return bias === null ? y : tf.add(y, bias);
     },
   };
