@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Layer, Model, Random } from '@snnc/ir';
 import { registerArgmaxMaxPoolKernels } from '../kernels/argmax_maxpool.js';
+import { registerWasmSharedIdentity } from '../kernels/wasm_identity.js';
 import { registerFusedNeuronKernels } from '../kernels/fused_neuron.js';
 import { planGraph } from './graph-plan.js';
 import type { NeuronImpl } from './layers/neuron.js';
@@ -102,6 +103,7 @@ export interface BuildOptions {
 export function buildNetwork(model: Model, opts: BuildOptions): SnnNetwork {
   registerFusedNeuronKernels();
   registerArgmaxMaxPoolKernels();
+  registerWasmSharedIdentity();
   const nodes = buildNodes(model, opts.seed, opts.neuronImpl ?? 'auto');
   const plan = planGraph(model, nodes, { stepwise: opts.stepwise ?? false });
   const { trainable, variables } = collectWeights(nodes);

@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { SnncError, assertNever, type BackendName, type BackendRequest } from '@snnc/ir';
 import { registerArgmaxMaxPoolKernels } from '../../kernels/argmax_maxpool.js';
 import { registerFusedNeuronKernels } from '../../kernels/fused_neuron.js';
+import { registerWasmSharedIdentity } from '../../kernels/wasm_identity.js';
 import { registerNodeGradients } from './gradients.js';
 import { loadTfjsNode } from './tfjs_node.js';
 import { loadWasm } from './wasm.js';
@@ -31,6 +32,7 @@ export async function loadBackend(req: BackendRequest): Promise<LoadedBackend> {
   registerNodeGradients();
   registerFusedNeuronKernels();
   registerArgmaxMaxPoolKernels();
+  registerWasmSharedIdentity();
   // webgpu first only on a real GPU adapter: auto never takes a software one (node/backend/webgpu.ts)
   const order: BackendName[] = req === 'auto' ? ['webgpu', 'tensorflow', 'wasm', 'cpu'] : [req];
   const reasons: string[] = [];
