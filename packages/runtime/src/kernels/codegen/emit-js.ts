@@ -5,7 +5,7 @@ import { assertNever, constantSlot, literalValue, planHash, PLAN_SPIKE, PLAN_SUR
  * TypeScript source: a forward loop over all T steps in float32 arithmetic (every operation
  * rounded with Math.fround, in the order the composed tfjs ops run, so spikes are bit-identical)
  * and a BPTT loop in float64 built from the plan's symbolic derivatives. Used only at build time
- * by tools/gen-neuron-kernels.mjs: the output is a committed file that is checked for staleness,
+ * by tools/codegen/neuron-kernels.mjs: the output is a committed file that is checked for staleness,
  * so nothing is compiled from text at run time.
  *
  * Kernel contract (time-major, element i of step t at t * n + i):

@@ -11,6 +11,9 @@ export interface AdamConfig {
   decoupled: boolean;
 }
 
+/** The fused step's kernel: inputs p, m, v, g and scalars [stepSize, sqrtBc2, decay]; outputs p1, m1, v1. */
+export const ADAM_KERNEL = 'SnncAdam';
+
 /**
  * Adam / AdamW exactly as torch.optim.Adam / AdamW (amsgrad off):
  *   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
@@ -24,9 +27,6 @@ export interface AdamConfig {
  * runtime/native/snnc_adam.c) a parameter's step is that one op, with the same float32
  * arithmetic in the same order, instead of ~13 ops and ~9 scalar uploads.
  */
-/** The fused step's kernel: inputs p, m, v, g and scalars [stepSize, sqrtBc2, decay]; outputs p1, m1, v1. */
-export const ADAM_KERNEL = 'SnncAdam';
-
 export function adam(params: readonly Param[], config: AdamConfig): Optimizer {
   const store = new SlotStore(config.decoupled ? 'adamw' : 'adam', params, ['m', 'v']);
   const { beta1, beta2, eps, weightDecay, decoupled } = config;
