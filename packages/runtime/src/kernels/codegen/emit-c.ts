@@ -1,4 +1,5 @@
-import { assertNever, constantSlot, literalValue, planHash, PLAN_SPIKE, PLAN_SURROGATE, type Expr, type LiftedPlan } from '@snnc/ir';
+import { assertNever, constantSlot, literalValue, planHash, type Expr, type LiftedPlan } from '@snnc/ir';
+import { planNames, sparseDot } from './plan-terms.js';
 
 /**
  * Emits the fused multi-step kernel of a lifted neuron plan as C (C99) for the native TensorFlow
@@ -125,17 +126,6 @@ function numLit(v: number): string {
   return v < 0 ? `(${d})` : d;
 }
 
-/** `sum_i a_i * b_i` skipping literal-0 factors and multiplying by literal 1 for free (as emit-js). */
-function dot(terms: { value: string; factor: Expr; code: string }[]): string {
-  const parts: string[] = [];
-  for (const t of terms) {
-    const lit = literalValue(t.factor);
-    if (lit === 0) continue;
-    parts.push(lit === 1 ? t.value : `${t.value} * ${t.code}`);
-  }
-  return parts.length === 0 ? '0.0' : parts.join(' + ');
-}
-
 export interface EmittedCKernel {
   /** @snnc/ir `planHash` of the key. */
   hash: string;
@@ -153,18 +143,15 @@ export function emitCKernel(lifted: LiftedPlan): EmittedCKernel {
   const idx = plan.state.map((_, i) => i);
   const refractory = plan.refractorySteps > 0;
   const spiking = plan.spike !== null;
-  const z = new Map<string, string>([...plan.state.map((s, i) => [s, `z${i}`] as const), [plan.input, 'X']]);
-  const h = new Map<string, string>([...plan.state.map((s, i) => [s, `h${i}`] as const), [PLAN_SPIKE, 'sp'], [PLAN_SURROGATE, 'g']]);
-  const zp = new Map<string, string>([...plan.state.map((s, i) => [s, `p${i}`] as const), [plan.input, 'X']]);
-  const hp = new Map<string, string>(plan.state.map((s, i) => [s, `q${i}`] as const));
+  const { z, h, zp, hp } = planNames(plan.state, plan.input, 'X');
   const m = 0; // the membrane (held while refractory, the output of non-spiking neurons)
   const f32 = (e: Expr, env: Env) => emit(e, env, true);
   const f64 = (e: Expr, env: Env) => emit(e, env, false);
 
   // Blocked loops: BLK neurons at a time, time steps outside, neurons inside, so every row is read
-  // and written in order (the JS kernels' neuron-outer order strides by n between steps, which
-  // for layer sizes that are multiples of 4 KiB aliases in the cache: 3-4x slower here) and the
-  // inner loop can vectorise. The state of the block's neurons lives in small arrays between steps.
+  // and written in order (a neuron-outer order strides by n between steps, which for layer sizes
+  // that are multiples of 4 KiB aliases in the cache: 3-4x slower here) and the inner loop can
+  // vectorise; emit-js.ts blocks its loops the same way. The state of the block's neurons lives in small arrays between steps.
   const fwd: string[] = [];
   fwd.push(`static void ${name}_forward(const float *x, float *const *out, const double *c, int64_t T, int64_t n, int64_t xStride, int64_t refr, int64_t lo, int64_t hi) {`);
   fwd.push(`  float *Y = out[0];`);
@@ -266,7 +253,7 @@ export function emitCKernel(lifted: LiftedPlan): EmittedCKernel {
     body.push(`(void)sp; (void)gs;`);
     for (const jj of idx) {
       const direct = literalValue(plan.diffJac[jj]!) === 0 ? [] : [literalValue(plan.diffJac[jj]!) === 1 ? 'gs' : `gs * ${f64(plan.diffJac[jj]!, h)}`];
-      const carried = dot(idx.map((ii) => ({ value: `gz${ii}`, factor: plan.resetJac[ii]![jj]!, code: f64(plan.resetJac[ii]![jj]!, h) })));
+      const carried = sparseDot(idx.map((ii) => ({ value: `gz${ii}`, factor: plan.resetJac[ii]![jj]!, code: () => f64(plan.resetJac[ii]![jj]!, h) })), '0.0');
       body.push(`const double gh${jj} = ${[...direct, carried].join(' + ')};`);
     }
   } else {
@@ -288,11 +275,11 @@ export function emitCKernel(lifted: LiftedPlan): EmittedCKernel {
   // dL/dz[t-1] and dL/dx[t]; while refractory the membrane's row is the identity (held)
   const gzRow = (skipM: boolean) =>
     idx.map((jj) => {
-      const terms = idx.filter((ii) => !(skipM && ii === m)).map((ii) => ({ value: `gh${ii}`, factor: plan.updateJac[ii]![jj]!, code: f64(plan.updateJac[ii]![jj]!, zp) }));
+      const terms = idx.filter((ii) => !(skipM && ii === m)).map((ii) => ({ value: `gh${ii}`, factor: plan.updateJac[ii]![jj]!, code: () => f64(plan.updateJac[ii]![jj]!, zp) }));
       const held = skipM && jj === m ? ` + gh${m}` : '';
-      return `gz${jj} = ${dot(terms)}${held};`;
+      return `gz${jj} = ${sparseDot(terms, '0.0')}${held};`;
     });
-  const gxOf = (skipM: boolean) => dot(idx.filter((ii) => !(skipM && ii === m)).map((ii) => ({ value: `gh${ii}`, factor: plan.inputJac[ii]!, code: f64(plan.inputJac[ii]!, zp) })));
+  const gxOf = (skipM: boolean) => sparseDot(idx.filter((ii) => !(skipM && ii === m)).map((ii) => ({ value: `gh${ii}`, factor: plan.inputJac[ii]!, code: () => f64(plan.inputJac[ii]!, zp) })), '0.0');
   if (refractory) {
     body.push(`double gxt;`);
     body.push(`if (b) { ${gzRow(true).join(' ')} gxt = ${gxOf(true)}; }`);

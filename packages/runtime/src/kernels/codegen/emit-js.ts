@@ -1,4 +1,5 @@
-import { assertNever, constantSlot, literalValue, planHash, PLAN_SPIKE, PLAN_SURROGATE, type Expr, type LiftedPlan } from '@snnc/ir';
+import { assertNever, constantSlot, literalValue, planHash, type Expr, type LiftedPlan } from '@snnc/ir';
+import { planNames, sparseDot } from './plan-terms.js';
 
 /**
  * Emits the fused multi-step kernel of a lifted neuron plan (@snnc/ir `liftConstants`) as
@@ -125,17 +126,6 @@ function numLit(v: number): string {
   return v < 0 ? `(${String(v)})` : String(v);
 }
 
-/** `sum_i a_i * b_i` skipping literal-0 factors and multiplying by literal 1 for free. */
-function dot(terms: { value: string; factor: Expr; code: string }[]): string {
-  const parts: string[] = [];
-  for (const t of terms) {
-    const lit = literalValue(t.factor);
-    if (lit === 0) continue;
-    parts.push(lit === 1 ? t.value : `${t.value} * ${t.code}`);
-  }
-  return parts.length === 0 ? '0' : parts.join(' + ');
-}
-
 export interface EmittedKernel {
   /** @snnc/ir `planHash` of the key: the registry's key. */
   hash: string;
@@ -153,10 +143,7 @@ export function emitKernel(lifted: LiftedPlan): EmittedKernel {
   const idx = plan.state.map((_, i) => i);
   const refractory = plan.refractorySteps > 0;
   const spiking = plan.spike !== null;
-  const z = new Map<string, string>([...plan.state.map((s, i) => [s, `z${i}`] as const), [plan.input, 'X']]);
-  const h = new Map<string, string>([...plan.state.map((s, i) => [s, `h${i}`] as const), [PLAN_SPIKE, 'sp'], [PLAN_SURROGATE, 'g']]);
-  const zp = new Map<string, string>([...plan.state.map((s, i) => [s, `p${i}`] as const), [plan.input, 'X']]);
-  const hp = new Map<string, string>(plan.state.map((s, i) => [s, `q${i}`] as const));
+  const { z, h, zp, hp } = planNames(plan.state, plan.input, 'X');
   const m = 0; // the membrane (held while refractory, the output of non-spiking neurons)
 
   const fwd: string[] = [];
@@ -246,7 +233,7 @@ export function emitKernel(lifted: LiftedPlan): EmittedKernel {
     bwd.push(`        const gs = dy[j]! * g;`);
     for (const jj of idx) {
       const direct = literalValue(plan.diffJac[jj]!) === 0 ? [] : [literalValue(plan.diffJac[jj]!) === 1 ? 'gs' : `gs * ${fn64(plan.diffJac[jj]!, h)}`];
-      const carried = dot(idx.map((ii) => ({ value: `gz${ii}`, factor: plan.resetJac[ii]![jj]!, code: fn64(plan.resetJac[ii]![jj]!, h) })));
+      const carried = sparseDot(idx.map((ii) => ({ value: `gz${ii}`, factor: plan.resetJac[ii]![jj]!, code: () => fn64(plan.resetJac[ii]![jj]!, h) })), '0');
       bwd.push(`        const gh${jj} = ${[...direct, carried].join(' + ')};`);
     }
   } else {
@@ -268,11 +255,11 @@ export function emitKernel(lifted: LiftedPlan): EmittedKernel {
   // dL/dz[t-1] and dL/dx[t]; while refractory the membrane's row is the identity (held)
   const gzRow = (skipM: boolean) =>
     idx.map((jj) => {
-      const terms = idx.filter((ii) => !(skipM && ii === m)).map((ii) => ({ value: `gh${ii}`, factor: plan.updateJac[ii]![jj]!, code: fn64(plan.updateJac[ii]![jj]!, zp) }));
+      const terms = idx.filter((ii) => !(skipM && ii === m)).map((ii) => ({ value: `gh${ii}`, factor: plan.updateJac[ii]![jj]!, code: () => fn64(plan.updateJac[ii]![jj]!, zp) }));
       const held = skipM && jj === m ? ` + gh${m}` : '';
-      return `gz${jj} = ${dot(terms)}${held};`;
+      return `gz${jj} = ${sparseDot(terms, '0')}${held};`;
     });
-  const gxOf = (skipM: boolean) => dot(idx.filter((ii) => !(skipM && ii === m)).map((ii) => ({ value: `gh${ii}`, factor: plan.inputJac[ii]!, code: fn64(plan.inputJac[ii]!, zp) })));
+  const gxOf = (skipM: boolean) => sparseDot(idx.filter((ii) => !(skipM && ii === m)).map((ii) => ({ value: `gh${ii}`, factor: plan.inputJac[ii]!, code: () => fn64(plan.inputJac[ii]!, zp) })), '0');
   if (refractory) {
     bwd.push(`        let gxt: number;`);
     bwd.push(`        if (b) { ${gzRow(true).join(' ')} gxt = ${gxOf(true)}; }`);

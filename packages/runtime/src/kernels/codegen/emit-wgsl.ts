@@ -1,5 +1,6 @@
-import { assertNever, constantSlot, literalValue, planHash, PLAN_SPIKE, PLAN_SURROGATE, type Expr, type NeuronKernelPlan, type SurrogateKind } from '@snnc/ir';
+import { assertNever, constantSlot, literalValue, planHash, type Expr, type NeuronKernelPlan, type SurrogateKind } from '@snnc/ir';
 import { surrogateWgsl } from '../webgpu/surrogate_wgsl.js';
+import { planNames, sparseDot } from './plan-terms.js';
 import type { ProgramUniformValue } from '../webgpu/webgpu_program.js';
 
 /**
@@ -234,17 +235,6 @@ function wgslNumber(v: unknown): string {
   return f < 0 ? `(-${lit})` : lit;
 }
 
-/** `sum_i a_i * b_i` skipping literal-0 factors and multiplying by literal 1 for free (emit-js's dot). */
-function dot(terms: { value: string; factor: Expr; code: () => string }[]): string {
-  const parts: string[] = [];
-  for (const t of terms) {
-    const lit = literalValue(t.factor);
-    if (lit === 0) continue;
-    parts.push(lit === 1 ? t.value : `${t.value} * ${t.code()}`);
-  }
-  return parts.length === 0 ? '0.0' : parts.join(' + ');
-}
-
 // ---------------------------------------------------------------------------------------
 // Programs
 
@@ -383,9 +373,7 @@ export function emitWgslBackward(key: string, staticInput: boolean, surrogate: S
   const idx = shape.state.map((_, i) => i);
   const refractory = shape.refractorySteps === 'some';
   const w = new ExprWriter();
-  const h = new Map<string, string>([...shape.state.map((s, i) => [s, `h${i}`] as const), [PLAN_SPIKE, 'sp'], [PLAN_SURROGATE, 'g']]);
-  const zp = new Map<string, string>([...shape.state.map((s, i) => [s, `p${i}`] as const), [shape.input, 'xv']]);
-  const hp = new Map<string, string>(shape.state.map((s, i) => [s, `q${i}`] as const));
+  const { h, zp, hp } = planNames(shape.state, shape.input, 'xv');
 
   const body: string[] = [];
   body.push('  let n = uniforms.n;');
@@ -407,7 +395,7 @@ export function emitWgslBackward(key: string, staticInput: boolean, surrogate: S
     for (const jj of idx) {
       const d = shape.diffJac[jj]!;
       const direct = literalValue(d) === 0 ? [] : [literalValue(d) === 1 ? 'gs' : `gs * ${w.expr(d, h)}`];
-      const carried = dot(idx.map((ii) => ({ value: `gz${ii}`, factor: shape.resetJac[ii]![jj]!, code: () => w.expr(shape.resetJac[ii]![jj]!, h) })));
+      const carried = sparseDot(idx.map((ii) => ({ value: `gz${ii}`, factor: shape.resetJac[ii]![jj]!, code: () => w.expr(shape.resetJac[ii]![jj]!, h) })), '0.0');
       body.push(`    let gh${jj} = ${[...direct, carried].join(' + ')};`);
     }
   } else {
@@ -430,9 +418,9 @@ export function emitWgslBackward(key: string, staticInput: boolean, surrogate: S
   const gzRow = (skipM: boolean) =>
     idx.map((jj) => {
       const terms = idx.filter((ii) => !(skipM && ii === M)).map((ii) => ({ value: `gh${ii}`, factor: shape.updateJac[ii]![jj]!, code: () => w.expr(shape.updateJac[ii]![jj]!, zp) }));
-      return `gz${jj} = ${dot(terms)}${skipM && jj === M ? ` + gh${M}` : ''};`;
+      return `gz${jj} = ${sparseDot(terms, '0.0')}${skipM && jj === M ? ` + gh${M}` : ''};`;
     });
-  const gxOf = (skipM: boolean) => dot(idx.filter((ii) => !(skipM && ii === M)).map((ii) => ({ value: `gh${ii}`, factor: shape.inputJac[ii]!, code: () => w.expr(shape.inputJac[ii]!, zp) })));
+  const gxOf = (skipM: boolean) => sparseDot(idx.filter((ii) => !(skipM && ii === M)).map((ii) => ({ value: `gh${ii}`, factor: shape.inputJac[ii]!, code: () => w.expr(shape.inputJac[ii]!, zp) })), '0.0');
   if (refractory) {
     body.push('    var gxt : f32;');
     body.push(`    if (b) { ${gzRow(true).join(' ')} gxt = ${gxOf(true)}; }`);
