@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { libraryNeuron, libraryNeuronNames } from '@snnc/dsl';
 import { builtinAsEquations, liftConstants, neuronKernelPlan, planHash, Random, type EquationNeuron, type LiftedPlan, type Surrogate, type SurrogateKind } from '@snnc/ir';
 import { fusedNeuron, fusedNeuronRuns, NEURON_FORWARD } from '@snnc/runtime';
-import { loadBackend, loadNativeOps } from '@snnc/runtime/node';
+import { loadBackend, loadNativeOps, tensorflowWithNativeOps } from '@snnc/runtime/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -15,15 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
  */
 
 /** Whether tfjs-node and the native library load here: the tests are skipped (and say so) where not. */
-async function nativeLoads(): Promise<boolean> {
-  try {
-    await loadBackend('tensorflow');
-    return loadNativeOps().kind === 'loaded';
-  } catch {
-    return false; // tfjs-node is optional
-  }
-}
-const native = await nativeLoads();
+const native = await tensorflowWithNativeOps();
 
 beforeAll(async () => {
   await loadBackend('cpu');

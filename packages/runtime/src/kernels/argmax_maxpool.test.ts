@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '@snnc/ir';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadBackend, loadNativeOps } from '../node/index.js';
+import { loadBackend, tensorflowWithNativeOps } from '../node/index.js';
 import { ARGMAX_MAX_POOL, ARGMAX_MAX_POOL_GRAD, argmaxMaxPool, argmaxMaxPoolAvailable } from './argmax_maxpool.js';
 
 /**
@@ -10,15 +10,7 @@ import { ARGMAX_MAX_POOL, ARGMAX_MAX_POOL_GRAD, argmaxMaxPool, argmaxMaxPoolAvai
  * full of ties. The native ops (tensorflow with packages/runtime/native built; skipped where
  * tfjs-node or the native library is not built) and the JS kernels (cpu, wasm).
  */
-async function nativeLoads(): Promise<boolean> {
-  try {
-    await loadBackend('tensorflow');
-    return loadNativeOps().kind === 'loaded' && argmaxMaxPoolAvailable('tensorflow');
-  } catch {
-    return false; // tfjs-node is optional
-  }
-}
-const native = await nativeLoads();
+const native = (await tensorflowWithNativeOps()) && argmaxMaxPoolAvailable('tensorflow');
 
 beforeAll(async () => {
   await loadBackend('cpu');

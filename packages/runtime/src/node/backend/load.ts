@@ -5,6 +5,7 @@ import { registerArgmaxMaxPoolKernels } from '../../kernels/argmax_maxpool.js';
 import { registerFusedNeuronKernels } from '../../kernels/fused_neuron.js';
 import { registerWasmSharedIdentity } from '../../kernels/wasm_identity.js';
 import { registerNodeGradients } from './gradients.js';
+import { loadNativeOps } from './tf_native_ops.js';
 import { loadTfjsNode } from './tfjs_node.js';
 import { loadWasm } from './wasm.js';
 import { loadWebgpu } from './webgpu.js';
@@ -18,6 +19,20 @@ export interface LoadedBackend {
   detail: string;
 }
 
+
+/**
+ * Whether the tensorflow backend loads here with snnc's native ops (tfjs-node and the library
+ * tools/build-tfjs-node.sh builds); leaves tensorflow active when it does. Never throws: both
+ * are optional, and the tests that need them are skipped where this is false.
+ */
+export async function tensorflowWithNativeOps(): Promise<boolean> {
+  try {
+    await loadBackend('tensorflow');
+    return loadNativeOps().kind === 'loaded';
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Makes a tfjs backend active for training. `auto` takes `webgpu` (Dawn, only on a hardware

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '@snnc/ir';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadBackend, loadNativeOps } from '../../node/backend/index.js';
+import { loadBackend, tensorflowWithNativeOps } from '../../node/backend/index.js';
 import { adam, ADAM_KERNEL, type AdamConfig } from './adam.js';
 import type { Param } from './optimizer.js';
 
@@ -11,15 +11,7 @@ import type { Param } from './optimizer.js';
  * and both moments agree bit for bit after every step. Skipped where tfjs-node or the native
  * library is not built (tools/build-tfjs-node.sh builds both), like every tensorflow test.
  */
-async function nativeLoads(): Promise<boolean> {
-  try {
-    await loadBackend('tensorflow');
-    return loadNativeOps().kind === 'loaded';
-  } catch {
-    return false; // tfjs-node is optional
-  }
-}
-const native = await nativeLoads();
+const native = await tensorflowWithNativeOps();
 
 interface Trace {
   params: Float32Array[][];
